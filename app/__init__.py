@@ -1,0 +1,1 @@
+"""Alinea: align an original with its translation, review the pairs, export them."""
