@@ -1,0 +1,25 @@
+"""Importing plain-text documents: decoding, segmenting and language detection.
+
+Pure code (no Flask, no database). Every problem with an input raises IngestError with a
+one-line message meant for the user.
+"""
+
+from app.ingest.document import LoadedDocument, load_document, load_text
+from app.ingest.errors import IngestError
+from app.ingest.language import DEFAULT_LANGUAGES, detect_language, validate_language
+from app.ingest.paragraphs import split_segments
+from app.ingest.text import MAX_BYTES, decode_text, read_text_file
+
+__all__ = [
+    "DEFAULT_LANGUAGES",
+    "MAX_BYTES",
+    "IngestError",
+    "LoadedDocument",
+    "decode_text",
+    "detect_language",
+    "load_document",
+    "load_text",
+    "read_text_file",
+    "split_segments",
+    "validate_language",
+]

@@ -1,0 +1,115 @@
+"""Paragraph alignment: choose the scorers for a language pair, search, score the beads."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from app.align.combine import WITH_SEMANTIC, WITHOUT_SEMANTIC, Weights, combine
+from app.align.runs import Side
+from app.align.scorers import (
+    AnchorScorer,
+    ChrfScorer,
+    EmbeddingScorer,
+    LengthScorer,
+    Scorer,
+    StructureScorer,
+)
+from app.align.search import SearchParams, bead_gain, search
+from app.segments import BeadSpan, Segment
+
+METHOD = "alinea-dp/1"
+
+
+@dataclass
+class Progress:
+    """Callbacks for long work; the CLI turns them into progress bars.
+
+    ``planned(total)`` announces how many texts will be embedded, ``embedded(count)``
+    reports each finished batch.
+    """
+
+    planned: Callable[[int], None] | None = None
+    embedded: Callable[[int], None] | None = None
+
+
+@dataclass(frozen=True)
+class AlignmentResult:
+    beads: list[BeadSpan]
+    method: str
+    parameters: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def scorers(self) -> list[str]:
+        return list(self.parameters.get("scorers", []))
+
+
+def choose_scorers(
+    src_lang: str, tgt_lang: str, progress: Progress | None = None, use_embeddings: bool = True
+) -> list[Scorer]:
+    """Every scorer that can work on this language pair."""
+    scorers: list[Scorer] = [LengthScorer(), AnchorScorer(), ChrfScorer(), StructureScorer()]
+    known = EmbeddingScorer.supports(src_lang) and EmbeddingScorer.supports(tgt_lang)
+    if use_embeddings and known:
+        scorers.insert(0, EmbeddingScorer(progress=progress))
+    return scorers
+
+
+def align(
+    src_segments: Sequence[Segment],
+    tgt_segments: Sequence[Segment],
+    src_lang: str,
+    tgt_lang: str,
+    *,
+    scorers: list[Scorer] | None = None,
+    params: SearchParams | None = None,
+    progress: Progress | None = None,
+) -> AlignmentResult:
+    """Align two documents' segments; every segment ends up in exactly one bead."""
+    params = params or SearchParams()
+    scorers = scorers if scorers is not None else choose_scorers(src_lang, tgt_lang, progress)
+    weights = WITH_SEMANTIC if any(s.name == "semantic" for s in scorers) else WITHOUT_SEMANTIC
+    src = Side(tuple(src_segments), src_lang)
+    tgt = Side(tuple(tgt_segments), tgt_lang)
+    max_run = max(max(a, b) for a, b in params.moves)
+    for scorer in scorers:
+        scorer.prepare(src, tgt, max_run)
+
+    cache: dict[tuple[int, int, int, int], tuple[float, dict[str, float | None]]] = {}
+
+    def scored(s0: int, s1: int, t0: int, t1: int) -> tuple[float, dict[str, float | None]]:
+        key = (s0, s1, t0, t1)
+        if key not in cache:
+            values = {scorer.name: scorer.score(src, s0, s1, tgt, t0, t1) for scorer in scorers}
+            cache[key] = (combine(values, weights), values)
+        return cache[key]
+
+    mean_chars = (src.run_chars(0, len(src)) + tgt.run_chars(0, len(tgt))) / max(
+        1, len(src) + len(tgt)
+    )
+
+    def gain(s0: int, s1: int, t0: int, t1: int) -> float:
+        size = (src.run_chars(s0, s1) + tgt.run_chars(t0, t1)) / max(mean_chars, 1.0)
+        return bead_gain(scored(s0, s1, t0, t1)[0], size, s1 - s0, t1 - t0, params)
+
+    path = search(len(src), len(tgt), gain, params)
+    beads = []
+    for (s0, s1), (t0, t1) in path.spans:
+        if s0 == s1 or t0 == t1:
+            beads.append(BeadSpan(s0, s1, t0, t1))
+            continue
+        similarity, values = scored(s0, s1, t0, t1)
+        kept = {name: round(v, 4) for name, v in values.items() if v is not None}
+        beads.append(BeadSpan(s0, s1, t0, t1, round(similarity, 4), kept))
+    return AlignmentResult(beads, METHOD, _describe(scorers, weights, params))
+
+
+def _describe(scorers: list[Scorer], weights: Weights, params: SearchParams) -> dict[str, object]:
+    return {
+        "scorers": [scorer.name for scorer in scorers],
+        "scorer_parameters": {scorer.name: scorer.describe() for scorer in scorers},
+        "weights": weights.as_dict(),
+        "moves": [f"{a}-{b}" for a, b in params.moves],
+        "skip": params.skip,
+        "penalties": dict(params.penalties),
+    }

@@ -1,0 +1,304 @@
+"""The ``alinea`` command: import, align, export, serve, and the demo.
+
+Commands are thin: they parse arguments, call ``app.services`` and report. Every
+problem with the user's input ends in a one-line error on stderr, a non-zero exit, and
+nothing written.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+from sqlalchemy.exc import OperationalError
+
+from app import __version__
+from app.align.aligner import Progress
+from app.config import Settings
+from app.errors import AlineaError, InvalidRequest, NotFound
+from app.ingest import IngestError, LoadedDocument, load_document
+from app.store import db as store_db
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpora" / "dw-2025-02-17-mexico-border"
+
+
+@dataclass
+class Context:
+    settings: Settings
+
+    def engine(self, check: bool = True):
+        engine = store_db.make_engine(self.settings.database_url)
+        if check:
+            store_db.check_schema(engine)
+        return engine
+
+    def sessions(self, check: bool = True):
+        return store_db.make_session_factory(self.engine(check))
+
+
+def user_errors(command):
+    """Turn the errors a user can fix into one line on stderr and exit status 1."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except (AlineaError, IngestError, store_db.SchemaOutdated) as error:
+            raise click.ClickException(str(error)) from error
+        except OperationalError as error:
+            reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+            raise click.ClickException(f"cannot use the database: {reason}") from error
+
+    return wrapper
+
+
+@click.group()
+@click.version_option(__version__, prog_name="alinea")
+@click.option(
+    "--database-url",
+    envvar="DATABASE_URL",
+    help="SQLAlchemy URL of the database (default: a SQLite file under ./instance).",
+)
+@click.pass_context
+def main(ctx: click.Context, database_url: str | None) -> None:
+    """Align an original text with its translation, review the pairs, export them."""
+    settings = Settings.from_env()
+    if database_url:
+        settings = Settings.from_env({**os.environ, "DATABASE_URL": database_url})
+    settings.instance_path.mkdir(parents=True, exist_ok=True)
+    ctx.obj = Context(settings)
+
+
+@main.group("db")
+def db_group() -> None:
+    """Manage the database schema."""
+
+
+@db_group.command("upgrade")
+@click.pass_obj
+@user_errors
+def db_upgrade(obj: Context) -> None:
+    """Create or update the schema by applying the migrations."""
+    store_db.upgrade(obj.settings.database_url)
+    click.echo(f"database at revision {store_db.head_revision()}", err=True)
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(dir_okay=True, path_type=Path))
+@click.option("--lang", help="ISO 639-1 code of the text's language (detected when omitted).")
+@click.pass_obj
+@user_errors
+def import_command(obj: Context, file: Path, lang: str | None) -> None:
+    """Import a plain-text FILE as a document; prints its id on the last line."""
+    from app.services import add_document
+
+    loaded = load_document(file, lang=lang, languages=obj.settings.languages)
+    with store_db.transaction(obj.sessions()) as session:
+        document = add_document(session, loaded)
+        click.echo(
+            f"{loaded.origin}: {len(loaded.segments)} segments, language {loaded.language}",
+            err=True,
+        )
+        click.echo(document.id)
+
+
+@main.command("align")
+@click.argument("source")
+@click.argument("target")
+@click.option("--src-lang", help="Language of SOURCE when it is a file (detected otherwise).")
+@click.option("--tgt-lang", help="Language of TARGET when it is a file (detected otherwise).")
+@click.pass_obj
+@user_errors
+def align_command(
+    obj: Context, source: str, target: str, src_lang: str | None, tgt_lang: str | None
+) -> None:
+    """Align SOURCE (the original) with TARGET (its translation).
+
+    Each is a document id or a file path, imported on the fly. Prints the new
+    alignment's id alone on the last line.
+    """
+    alignment_id = align_pair(obj, source, target, src_lang, tgt_lang)
+    click.echo(alignment_id)
+
+
+def align_pair(
+    obj: Context, source: str, target: str, src_lang: str | None, tgt_lang: str | None
+) -> int:
+    from app import services
+
+    sessions = obj.sessions()
+    src = _resolve(sessions, source, src_lang, obj.settings)
+    tgt = _resolve(sessions, target, tgt_lang, obj.settings)
+    if src.checksum == tgt.checksum:
+        raise InvalidRequest(
+            f"{source} and {target} hold the same text; give an original and its translation"
+        )
+    with _progress_bar() as progress:
+        result = services.align_plain(src, tgt, progress)
+    # Documents and alignment are written together, so a failure leaves nothing behind.
+    with store_db.transaction(sessions) as session:
+        source_doc = services.add_document(session, src)
+        target_doc = services.add_document(session, tgt)
+        alignment = services.store_alignment(session, source_doc, target_doc, result)
+        one_sided = sum(1 for bead in result.beads if bead.similarity is None)
+        click.echo(
+            f"aligned {source_doc.title!r} ({source_doc.language}, {len(src.segments)} segments)"
+            f" with {target_doc.title!r} ({target_doc.language}, {len(tgt.segments)} segments):"
+            f" {len(result.beads)} beads, {one_sided} one-sided;"
+            f" scorers: {', '.join(result.scorers)}",
+            err=True,
+        )
+        return alignment.id
+
+
+def _resolve(sessions, reference: str, lang: str | None, settings: Settings) -> LoadedDocument:
+    """A document id already in the store, or a file to import."""
+    from app import services
+
+    path = Path(reference)
+    if reference.isdigit() and not path.exists():
+        with sessions() as session:
+            return services.loaded_from_store(services.get_document(session, int(reference)))
+    if not path.exists():
+        raise NotFound(f"{reference}: no such file, and not a document id")
+    return load_document(path, lang=lang, languages=settings.languages)
+
+
+class _progress_bar:
+    """A tqdm bar on stderr for the embedding step; silent when stderr is not a terminal."""
+
+    def __enter__(self) -> Progress:
+        from tqdm import tqdm
+
+        self._bar = None
+
+        def planned(total: int) -> None:
+            self._bar = tqdm(
+                total=total, desc="embedding", unit="text", file=sys.stderr, disable=None
+            )
+
+        def embedded(count: int) -> None:
+            if self._bar is not None:
+                self._bar.update(count)
+
+        return Progress(planned=planned, embedded=embedded)
+
+    def __exit__(self, *exc) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+
+@main.command("export")
+@click.argument("alignment_id", type=int)
+@click.option(
+    "--format", "format_name", type=click.Choice(["tmx", "tsv"]), default="tmx", show_default=True
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("--confirmed-only", is_flag=True, help="Export only the confirmed pairs.")
+@click.option(
+    "--min-similarity",
+    type=click.FloatRange(0, 1),
+    help="Export only pairs whose similarity is at least this.",
+)
+@click.pass_obj
+@user_errors
+def export_command(
+    obj: Context,
+    alignment_id: int,
+    format_name: str,
+    output: Path,
+    confirmed_only: bool,
+    min_similarity: float | None,
+) -> None:
+    """Export ALIGNMENT's pairs as TMX or TSV to OUTPUT (one-sided beads are left out)."""
+    from app import services
+    from app.formats import get_exporter
+
+    exporter = get_exporter(format_name)
+    selection = services.Selection(confirmed_only=confirmed_only, min_similarity=min_similarity)
+    with obj.sessions()() as session:
+        alignment = services.get_alignment(session, alignment_id)
+        meta = services.export_meta(alignment, __version__, datetime.now(UTC))
+        counter = _Counter(services.iter_pairs(session, alignment, selection))
+        _write_atomically(output, lambda f: exporter.write(counter, meta, f))
+    click.echo(f"wrote {counter.count} pairs ({selection.describe()}) to {output}", err=True)
+
+
+class _Counter:
+    def __init__(self, items):
+        self._items, self.count = items, 0
+
+    def __iter__(self):
+        for item in self._items:
+            self.count += 1
+            yield item
+
+
+def _write_atomically(path: Path, write) -> None:
+    """Write to a temporary file beside ``path`` and rename it into place when complete."""
+    directory = path.resolve().parent
+    if not directory.is_dir():
+        raise NotFound(f"{path}: the folder {directory} does not exist")
+    descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.")
+    try:
+        with open(descriptor, "w", encoding="utf-8", newline="") as handle:
+            write(handle)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.pass_obj
+@user_errors
+def serve_command(obj: Context, host: str, port: int) -> None:
+    """Serve the review UI."""
+    serve(obj, host, port)
+
+
+def serve(obj: Context, host: str, port: int) -> None:
+    import waitress
+
+    from app import create_app
+
+    app = create_app(obj.settings)
+    click.echo(f"Alinea is serving on http://{host}:{port}/ (Ctrl+C to stop)", err=True)
+    waitress.serve(app, host=host, port=port, threads=8)
+
+
+@main.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="Import and align only; do not start the server.")
+@click.pass_obj
+@user_errors
+def demo_command(obj: Context, host: str, port: int, no_serve: bool) -> None:
+    """Set up the database, align the bundled article pair, and serve the UI."""
+    store_db.upgrade(obj.settings.database_url)
+    alignment_id = _demo_alignment(obj)
+    click.echo(f"demo alignment: http://{host}:{port}/alignments/{alignment_id}", err=True)
+    if not no_serve:
+        serve(obj, host, port)
+    click.echo(alignment_id)
+
+
+def _demo_alignment(obj: Context) -> int:
+    """The corpus pair's alignment, made once and found again on later runs."""
+    from app import services
+
+    es = load_document(CORPUS / "es.txt", lang="es")
+    en = load_document(CORPUS / "en.txt", lang="en")
+    with obj.sessions()() as session:
+        existing = services.find_alignment(session, es.checksum, en.checksum)
+        if existing is not None:
+            return existing.id
+    return align_pair(obj, str(CORPUS / "es.txt"), str(CORPUS / "en.txt"), "es", "en")

@@ -1,0 +1,110 @@
+"""Common ground for export formats: export metadata, the streaming Exporter base, the registry.
+
+Each format lives in its own module (``tmx``, ``tsv``) as an ``Exporter`` subclass that
+registers itself here, the way translate-toolkit keeps one module per storage format.
+Exporters are pure: they turn ``PairRecord`` values into text and know nothing about
+Flask or the database.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import ClassVar, TextIO, TypeVar
+
+from app.segments import PairRecord
+
+
+@dataclass(frozen=True)
+class ExportMeta:
+    """What an export file says about itself, besides its pairs.
+
+    ``created_at`` is meant to be UTC; see ``as_utc`` for how other datetimes are read.
+    """
+
+    source_lang: str
+    target_lang: str
+    created_at: datetime
+    tool_version: str
+    source_name: str | None = None
+    target_name: str | None = None
+    alignment_id: int | None = None
+
+
+def as_utc(moment: datetime) -> datetime:
+    """Return ``moment`` as an aware UTC datetime; a naive one is taken to be UTC already."""
+    # Databases without time-zone support hand back naive timestamps that were stored as
+    # UTC, so reading naive values as local time would shift them.
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def has_text(text: str) -> bool:
+    """Return True when ``text`` holds more than whitespace."""
+    return bool(text.strip())
+
+
+def is_two_sided(pair: PairRecord) -> bool:
+    """Return True when both the source and the target side of ``pair`` have text."""
+    return has_text(pair.source) and has_text(pair.target)
+
+
+def two_sided(pairs: Iterable[PairRecord]) -> Iterator[PairRecord]:
+    """Yield, lazily, only the pairs that have text on both sides."""
+    # One-sided beads (omissions, insertions) have nothing to pair with: in a translation
+    # memory they would only pollute lookups.
+    return (pair for pair in pairs if is_two_sided(pair))
+
+
+class Exporter(ABC):
+    """Turns a stream of pairs into one file format, one text chunk at a time."""
+
+    name: ClassVar[str]
+    extension: ClassVar[str]
+    media_type: ClassVar[str]
+
+    @abstractmethod
+    def iter_chunks(self, pairs: Iterable[PairRecord], meta: ExportMeta) -> Iterator[str]:
+        """Yield the whole file as text chunks.
+
+        ``pairs`` is consumed lazily, one pair per chunk at most, so memory stays constant
+        for any number of pairs (a web response can stream the chunks as they come).
+        One-sided pairs are skipped.
+        """
+
+    def write(self, pairs: Iterable[PairRecord], meta: ExportMeta, fileobj: TextIO) -> None:
+        """Write the file to the text file object ``fileobj``; returns nothing.
+
+        Open ``fileobj`` with ``encoding="utf-8"`` and ``newline=""`` so the text is
+        written exactly as produced (line endings included).
+        """
+        for chunk in self.iter_chunks(pairs, meta):
+            fileobj.write(chunk)
+
+
+EXPORTERS: dict[str, type[Exporter]] = {}
+"""Exporter classes by ``name``; filled by the format modules as ``app.formats`` loads."""
+
+ExporterType = TypeVar("ExporterType", bound=type[Exporter])
+
+
+def register(exporter_class: ExporterType) -> ExporterType:
+    """Add ``exporter_class`` to ``EXPORTERS`` under its name; returns the class unchanged."""
+    EXPORTERS[exporter_class.name] = exporter_class
+    return exporter_class
+
+
+def get_exporter(name: str) -> Exporter:
+    """Return a new exporter, with default options, for the format called ``name``.
+
+    Raises ``ValueError`` naming the known formats when ``name`` is not one of them.
+    """
+    try:
+        exporter_class = EXPORTERS[name]
+    except KeyError:
+        choices = ", ".join(sorted(EXPORTERS))
+        raise ValueError(f"unknown export format '{name}'; choose one of: {choices}") from None
+    return exporter_class()

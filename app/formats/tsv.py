@@ -1,0 +1,70 @@
+"""TSV export: a header row, then one row per two-sided pair (source, target, similarity, status).
+
+Rows are written with the csv module's ``excel-tab`` dialect, so a tab, a quote or a line
+break inside a text is quoted rather than breaking the columns.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Iterator
+
+from app.formats.base import Exporter, ExportMeta, register, two_sided
+from app.segments import PairRecord
+
+HEADER = ("source", "target", "similarity", "status")
+
+# Lone surrogates cannot be encoded in UTF-8 at all; left in, they would abort the export
+# when the text reaches the file or the network, halfway through the stream.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def encodable(text: str) -> str:
+    """Return ``text`` without lone surrogates, so that it always encodes as UTF-8."""
+    return _LONE_SURROGATE.sub("", text)
+
+
+def format_similarity(similarity: float | None) -> str:
+    """Return the similarity with three decimals, or an empty string when there is none."""
+    return "" if similarity is None else f"{similarity:.3f}"
+
+
+def pair_fields(pair: PairRecord) -> tuple[str, str, str, str]:
+    """Return the four columns of ``pair``, in ``HEADER`` order."""
+    return (
+        encodable(pair.source),
+        encodable(pair.target),
+        format_similarity(pair.similarity),
+        str(pair.status),
+    )
+
+
+def take(buffer: io.StringIO) -> str:
+    """Return what ``buffer`` holds and empty it, so it never grows past one row."""
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text
+
+
+@register
+class TsvExporter(Exporter):
+    """Exports pairs as tab-separated values, e.g. for a spreadsheet or a TM import."""
+
+    name = "tsv"
+    extension = ".tsv"
+    media_type = "text/tab-separated-values"
+
+    def iter_chunks(self, pairs: Iterable[PairRecord], meta: ExportMeta) -> Iterator[str]:
+        """Yield the header row, then one row per two-sided pair; ``meta`` is not written."""
+        # csv writes to a file object; a one-row buffer emptied after each row turns it into
+        # a stream of chunks.
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, dialect="excel-tab")
+        writer.writerow(HEADER)
+        yield take(buffer)
+        for pair in two_sided(pairs):
+            writer.writerow(pair_fields(pair))
+            yield take(buffer)

@@ -1,0 +1,116 @@
+"""Loading a whole document: text, segments, language, title and checksum in one step."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.ingest.binary import looks_like_binary_text
+from app.ingest.errors import IngestError
+from app.ingest.language import detect_language, validate_language
+from app.ingest.paragraphs import split_segments
+from app.ingest.text import MAX_BYTES, check_size, decode_text, prepare_text, read_text_file
+from app.segments import Segment, SegmentKind
+
+
+@dataclass(frozen=True)
+class LoadedDocument:
+    """A text ready for alignment, with what the rest of the application needs to know."""
+
+    title: str
+    language: str
+    text: str
+    segments: list[Segment]
+    checksum: str
+    origin: str
+
+
+def load_document(
+    path: str | os.PathLike[str],
+    lang: str | None = None,
+    languages: Iterable[str] | None = None,
+    *,
+    max_bytes: int = MAX_BYTES,
+) -> LoadedDocument:
+    """Read a plain-text file and return it as a LoadedDocument.
+
+    ``lang`` (an ISO 639-1 code) is validated when given; otherwise the language is
+    detected among ``languages`` (default: ``DEFAULT_LANGUAGES``). Raises IngestError.
+    """
+    language = _validated(lang)
+    candidates = _validated_candidates(languages)
+    text = read_text_file(path, max_bytes)
+    return _build(text, Path(path).name, str(path), language, candidates)
+
+
+def load_text(
+    text_or_bytes: str | bytes,
+    name: str,
+    lang: str | None = None,
+    languages: Iterable[str] | None = None,
+    *,
+    max_bytes: int = MAX_BYTES,
+) -> LoadedDocument:
+    """Return an in-memory text (e.g. an upload) as a LoadedDocument named ``name``.
+
+    Bytes are decoded like a file; a str is only normalised. Raises IngestError.
+    """
+    language = _validated(lang)
+    candidates = _validated_candidates(languages)
+    text = _text_from_memory(text_or_bytes, name, max_bytes)
+    return _build(text, name, name, language, candidates)
+
+
+def _validated(lang: str | None) -> str | None:
+    """Return ``lang`` as a valid lower-case code, or None when not given."""
+    return None if lang is None else validate_language(lang)
+
+
+def _validated_candidates(languages: Iterable[str] | None) -> list[str] | None:
+    """Return ``languages`` as valid lower-case codes, or None when not given."""
+    return None if languages is None else [validate_language(code) for code in languages]
+
+
+def _text_from_memory(text_or_bytes: str | bytes, name: str, max_bytes: int) -> str:
+    """Return the normalised text of an in-memory upload."""
+    if isinstance(text_or_bytes, str):
+        if looks_like_binary_text(text_or_bytes):
+            raise IngestError(f"{name}: this looks like a binary file, not text")
+        return prepare_text(text_or_bytes, name)
+    check_size(len(text_or_bytes), name, max_bytes)
+    return decode_text(bytes(text_or_bytes), name)
+
+
+def _build(
+    text: str, name: str, origin: str, language: str | None, candidates: list[str] | None
+) -> LoadedDocument:
+    """Return the LoadedDocument for normalised ``text``; detect the language if not given."""
+    segments = split_segments(text)
+    if not segments:
+        raise IngestError(f"{name}: the file contains no paragraphs")
+    return LoadedDocument(
+        title=_title(segments, name),
+        language=language or _detect(text, name, candidates),
+        text=text,
+        segments=segments,
+        checksum=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        origin=origin,
+    )
+
+
+def _title(segments: list[Segment], name: str) -> str:
+    """Return the opening heading's text, or the file name without its extension."""
+    if segments[0].kind is SegmentKind.HEADING:
+        return segments[0].text
+    return Path(name).stem
+
+
+def _detect(text: str, name: str, candidates: list[str] | None) -> str:
+    """Return the detected language of ``text``, naming the file if detection fails."""
+    try:
+        return detect_language(text, candidates)
+    except IngestError as error:
+        raise IngestError(f"{name}: {error}") from None

@@ -1,0 +1,281 @@
+"""The use cases shared by the CLI and the web UI: import, align, review, export.
+
+Each function takes an open session; callers decide the transaction (see
+``app.store.db.transaction``), so a failure anywhere writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.align.aligner import AlignmentResult, Progress, align
+from app.errors import Conflict, InvalidRequest, NotFound
+from app.formats import ExportMeta
+from app.ingest import LoadedDocument
+from app.segments import BeadStatus, PairRecord, Segment, SegmentKind
+from app.store import models
+
+
+def add_document(session: Session, loaded: LoadedDocument) -> models.Document:
+    """Store an imported document and its segments; the same text imported twice is kept once."""
+    existing = session.scalars(
+        select(models.Document).where(
+            models.Document.checksum == loaded.checksum,
+            models.Document.language == loaded.language,
+        )
+    ).first()
+    if existing is not None:
+        return existing
+    document = models.Document(
+        title=loaded.title[:500],
+        language=loaded.language,
+        origin=loaded.origin[:1000],
+        text=loaded.text,
+        checksum=loaded.checksum,
+    )
+    document.segments = [
+        models.Segment(position=k, kind=segment.kind.value, text=segment.text)
+        for k, segment in enumerate(loaded.segments)
+    ]
+    session.add(document)
+    session.flush()
+    return document
+
+
+def get_document(session: Session, document_id: int) -> models.Document:
+    document = session.get(models.Document, document_id)
+    if document is None:
+        raise NotFound(f"there is no document {document_id}")
+    return document
+
+
+def get_alignment(session: Session, alignment_id: int) -> models.Alignment:
+    alignment = session.get(models.Alignment, alignment_id)
+    if alignment is None:
+        raise NotFound(f"there is no alignment {alignment_id}")
+    return alignment
+
+
+def plain_segments(document: models.Document) -> list[Segment]:
+    return [Segment(s.text, SegmentKind(s.kind)) for s in document.segments]
+
+
+def loaded_from_store(document: models.Document) -> LoadedDocument:
+    """A stored document in the form the importers produce."""
+    return LoadedDocument(
+        title=document.title,
+        language=document.language,
+        text=document.text,
+        segments=plain_segments(document),
+        checksum=document.checksum,
+        origin=document.origin,
+    )
+
+
+def align_plain(
+    source: LoadedDocument, target: LoadedDocument, progress: Progress | None = None
+) -> AlignmentResult:
+    """Run the aligner on two documents; touches no database."""
+    if source.checksum == target.checksum:
+        raise InvalidRequest(
+            "the two documents hold the same text; give an original and its translation"
+        )
+    return align(
+        source.segments, target.segments, source.language, target.language, progress=progress
+    )
+
+
+def find_alignment(
+    session: Session, source_checksum: str, target_checksum: str
+) -> models.Alignment | None:
+    """The newest alignment of the documents with these checksums, if any."""
+    source = select(models.Document.id).where(models.Document.checksum == source_checksum)
+    target = select(models.Document.id).where(models.Document.checksum == target_checksum)
+    return session.scalars(
+        select(models.Alignment)
+        .where(models.Alignment.source_id.in_(source), models.Alignment.target_id.in_(target))
+        .order_by(models.Alignment.id.desc())
+    ).first()
+
+
+def export_meta(alignment: models.Alignment, tool_version: str, now: datetime) -> ExportMeta:
+    return ExportMeta(
+        source_lang=alignment.source.language,
+        target_lang=alignment.target.language,
+        created_at=now,
+        tool_version=tool_version,
+        source_name=alignment.source.title,
+        target_name=alignment.target.title,
+        alignment_id=alignment.id,
+    )
+
+
+def store_alignment(
+    session: Session, source: models.Document, target: models.Document, result: AlignmentResult
+) -> models.Alignment:
+    alignment = models.Alignment(
+        source_id=source.id,
+        target_id=target.id,
+        method=result.method,
+        parameters=result.parameters,
+    )
+    alignment.beads = [
+        models.Bead(
+            position=k,
+            src_start=bead.src_start,
+            src_end=bead.src_end,
+            tgt_start=bead.tgt_start,
+            tgt_end=bead.tgt_end,
+            similarity=bead.similarity,
+            scores=dict(bead.scores),
+            status=BeadStatus.AUTOMATIC.value,
+        )
+        for k, bead in enumerate(result.beads)
+    ]
+    session.add(alignment)
+    session.flush()
+    return alignment
+
+
+def set_bead_status(
+    session: Session, bead_id: int, status: BeadStatus, version: int | None = None
+) -> models.Bead:
+    """Confirm, reject or reset one bead; ``version`` is the one the reviewer saw."""
+    bead = _bead_for_update(session, bead_id, version)
+    bead.status = status.value
+    _touch(bead)
+    return bead
+
+
+def set_bead_note(
+    session: Session, bead_id: int, note: str, version: int | None = None
+) -> models.Bead:
+    bead = _bead_for_update(session, bead_id, version)
+    bead.note = note.strip()[:5000] or None
+    _touch(bead)
+    return bead
+
+
+def _bead_for_update(session: Session, bead_id: int, version: int | None) -> models.Bead:
+    bead = session.get(models.Bead, bead_id, with_for_update=True)
+    if bead is None:
+        raise NotFound(f"there is no bead {bead_id}")
+    if version is not None and bead.version != version:
+        raise Conflict(
+            "this pair was changed by someone else since the page was loaded; "
+            "reload to see the current state"
+        )
+    return bead
+
+
+def _touch(bead: models.Bead) -> None:
+    bead.version += 1
+    bead.updated_at = datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which beads an export or a listing takes."""
+
+    confirmed_only: bool = False
+    min_similarity: float | None = None
+    include_rejected: bool = False
+
+    def describe(self) -> str:
+        parts = ["confirmed pairs" if self.confirmed_only else "all pairs"]
+        if self.min_similarity is not None:
+            parts.append(f"similarity ≥ {self.min_similarity:g}")
+        return ", ".join(parts)
+
+
+def iter_pairs(
+    session: Session, alignment: models.Alignment, selection: Selection
+) -> Iterator[PairRecord]:
+    """The alignment's two-sided beads as pairs, in document order, read in batches."""
+    query = (
+        select(models.Bead)
+        .where(
+            models.Bead.alignment_id == alignment.id,
+            models.Bead.src_end > models.Bead.src_start,
+            models.Bead.tgt_end > models.Bead.tgt_start,
+        )
+        .order_by(models.Bead.position)
+    )
+    if selection.confirmed_only:
+        query = query.where(models.Bead.status == BeadStatus.CONFIRMED.value)
+    elif not selection.include_rejected:
+        query = query.where(models.Bead.status != BeadStatus.REJECTED.value)
+    if selection.min_similarity is not None:
+        query = query.where(models.Bead.similarity >= selection.min_similarity)
+    source = _texts(session, alignment.source_id)
+    target = _texts(session, alignment.target_id)
+    for bead in session.scalars(query.execution_options(yield_per=1000)):
+        yield PairRecord(
+            position=bead.position,
+            source=" ".join(source[bead.src_start : bead.src_end]),
+            target=" ".join(target[bead.tgt_start : bead.tgt_end]),
+            similarity=bead.similarity,
+            status=BeadStatus(bead.status),
+            note=bead.note,
+            changed_at=bead.updated_at,
+        )
+
+
+def _texts(session: Session, document_id: int) -> list[str]:
+    return list(
+        session.scalars(
+            select(models.Segment.text)
+            .where(models.Segment.document_id == document_id)
+            .order_by(models.Segment.position)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class AlignmentSummary:
+    alignment: models.Alignment
+    beads: int
+    confirmed: int
+    rejected: int
+    mean_similarity: float | None
+
+
+def list_alignments(session: Session) -> list[AlignmentSummary]:
+    """Every alignment with its progress counts, newest first."""
+    counts = (
+        select(
+            models.Bead.alignment_id,
+            func.count().label("beads"),
+            func.count().filter(models.Bead.status == BeadStatus.CONFIRMED.value),
+            func.count().filter(models.Bead.status == BeadStatus.REJECTED.value),
+            func.avg(models.Bead.similarity),
+        )
+        .group_by(models.Bead.alignment_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(models.Alignment, counts)
+        .join(counts, counts.c.alignment_id == models.Alignment.id, isouter=True)
+        .order_by(models.Alignment.id.desc())
+    ).all()
+    return [AlignmentSummary(row[0], row[2] or 0, row[3] or 0, row[4] or 0, row[5]) for row in rows]
+
+
+def list_documents(session: Session) -> list[tuple[models.Document, int]]:
+    """Every document with its number of segments, newest first."""
+    count = (
+        select(func.count(models.Segment.id))
+        .where(models.Segment.document_id == models.Document.id)
+        .scalar_subquery()
+    )
+    return [
+        (row[0], row[1])
+        for row in session.execute(
+            select(models.Document, count).order_by(models.Document.id.desc())
+        ).all()
+    ]

@@ -1,0 +1,1 @@
+"""Tests for app.formats: a shared exporter contract plus per-format specifics."""
