@@ -16,7 +16,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import click
+from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
 
 from app import __version__
 from app.align.aligner import Progress
@@ -30,16 +32,27 @@ CORPUS = Path(__file__).resolve().parents[1] / "corpora" / "dw-2025-02-17-mexico
 
 @dataclass
 class Context:
+    """What every command shares: the settings and, once needed, one database engine."""
+
     settings: Settings
+    _engine: Engine | None = None
 
-    def engine(self, check: bool = True):
-        engine = store_db.make_engine(self.settings.database_url)
-        if check:
-            store_db.check_schema(engine)
-        return engine
+    def sessions(self) -> sessionmaker[Session]:
+        """Sessions on a database whose schema is up to date."""
+        if self._engine is None:
+            engine = store_db.make_engine(self.settings.database_url)
+            try:
+                store_db.check_schema(engine)
+            except BaseException:
+                engine.dispose()
+                raise
+            self._engine = engine
+        return store_db.make_session_factory(self._engine)
 
-    def sessions(self, check: bool = True):
-        return store_db.make_session_factory(self.engine(check))
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
 
 
 def user_errors(command):
@@ -73,6 +86,7 @@ def main(ctx: click.Context, database_url: str | None) -> None:
         settings = Settings.from_env({**os.environ, "DATABASE_URL": database_url})
     settings.instance_path.mkdir(parents=True, exist_ok=True)
     ctx.obj = Context(settings)
+    ctx.call_on_close(ctx.obj.close)
 
 
 @main.group("db")
