@@ -15,7 +15,7 @@ from app.align.scorers import (
     Scorer,
     StructureScorer,
 )
-from app.align.search import SearchParams, bead_gain, search
+from app.align.search import SearchParams, bead_gain, matched_size, search
 from app.segments import BeadSpan, Segment
 
 METHOD = "alinea-dp/1"
@@ -84,12 +84,12 @@ def align(
             cache[key] = (combine(values, weights), values)
         return cache[key]
 
-    mean_chars = (src.run_chars(0, len(src)) + tgt.run_chars(0, len(tgt))) / max(
-        1, len(src) + len(tgt)
-    )
+    src_total, tgt_total = src.run_chars(0, len(src)), tgt.run_chars(0, len(tgt))
+    ratio = tgt_total / src_total if src_total and tgt_total else 1.0
+    unit = (src_total + tgt_total) / max(1, len(src) + len(tgt))
 
     def gain(s0: int, s1: int, t0: int, t1: int) -> float:
-        size = (src.run_chars(s0, s1) + tgt.run_chars(t0, t1)) / max(mean_chars, 1.0)
+        size = matched_size(src.run_chars(s0, s1), tgt.run_chars(t0, t1), ratio, unit)
         return bead_gain(scored(s0, s1, t0, t1)[0], size, s1 - s0, t1 - t0, params)
 
     path = search(len(src), len(tgt), gain, params)

@@ -25,7 +25,7 @@ class SearchParams:
     # Penalty per bead shape, in the same units as the gain: discourages merging
     # two good 1-1 beads into one 2-2 bead whose concatenations look just as similar.
     penalties: dict[str, float] = field(
-        default_factory=lambda: {"1-2": 0.05, "2-1": 0.05, "2-2": 0.25, "1-3": 0.2, "3-1": 0.2}
+        default_factory=lambda: {"1-2": 0.3, "2-1": 0.3, "2-2": 0.55, "1-3": 0.6, "3-1": 0.6}
     )
     min_band: int = 40
 
@@ -44,19 +44,23 @@ def band_width(n: int, m: int, params: SearchParams) -> int:
     return max(params.min_band, abs(n - m) + params.min_band // 2)
 
 
-def in_band(i: int, j: int, n: int, m: int, width: int) -> bool:
-    centre = i * m / n if n else 0
-    return abs(j - centre) <= width
+def matched_size(src_chars: int, tgt_chars: int, ratio: float, unit: float) -> float:
+    """The part of a bead's text that has a counterpart on the other side, in units.
+
+    The shorter side, once the source is scaled by the documents' length ratio, bounds
+    what can be a translation: text beyond it, such as a segment that translates
+    nothing, adds nothing to the bead's weight.
+    """
+    return 2 * min(src_chars * ratio, tgt_chars) / max(unit, 1.0)
 
 
 def bead_gain(similarity: float, size: float, a: int, b: int, params: SearchParams) -> float:
     """What a two-sided bead adds to the path.
 
-    ``size`` is the bead's share of the text (its characters over the mean segment's):
-    weighting by size makes one 2-1 bead and the 1-1 plus 1-0 it could be split into
-    cost the same at equal similarity, while a scrap of a few characters (a byline, a
-    'Scroll to Top') gains almost nothing by joining a bead it does not belong to.
-    ``skip`` is the similarity below which leaving the segments unaligned is better.
+    ``size`` is the bead's matched size (see ``matched_size``): a segment absorbed into a
+    bead it does not translate makes the bead no heavier, so it gains the path nothing,
+    while the penalty for the merged shape makes it lose. ``skip`` is the similarity
+    below which leaving the segments unaligned is better.
     """
     return size * (similarity - params.skip) - params.penalty(a, b)
 

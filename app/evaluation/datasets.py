@@ -1,0 +1,192 @@
+"""Loaders for the gold evaluation sets kept read-only in ``shared/eval-data``.
+
+The data stay outside the repository; every loader reads them from ``data_root()``:
+an explicit ``root``, else the ``ALINEA_EVAL_DATA`` environment variable, else
+``DEFAULT_ROOT`` (``shared/eval-data`` beside the repository).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from itertools import groupby
+from pathlib import Path
+from typing import Literal
+
+from .links import Link, read_links
+from .verses import read_verse_ids
+
+ENV_VAR = "ALINEA_EVAL_DATA"
+DEFAULT_ROOT = Path(__file__).resolve().parents[2].parent / "shared" / "eval-data"
+
+TEXT_BERG_DIR = Path("vecalign") / "bleualign_data"
+TEXT_BERG_SPLITS: dict[str, tuple[str, ...]] = {
+    "dev": ("dev",),
+    "test": tuple(f"test{number}" for number in range(7)),
+}
+BIBLE_DIR = Path("bertalign") / "data" / "bible"
+BIBLE_TEXT = "001"
+NTREX_DIR = Path("NTREX")
+NTREX_SOURCE = "newstest2019-src.eng.txt"
+# NTREX-128 also has ref-2.spa (a second reference) and ref.spa-MX (Mexican Spanish).
+NTREX_SPANISH = "newstest2019-ref.spa.txt"
+
+Split = Literal["dev", "test"]
+
+
+class EvalDataMissing(Exception):
+    """The evaluation-data folder, or a file expected in it, does not exist."""
+
+
+@dataclass(frozen=True)
+class EvalDocument:
+    """One document pair to align, with its gold links when the set has them."""
+
+    name: str
+    src_lines: list[str]
+    tgt_lines: list[str]
+    src_lang: str
+    tgt_lang: str
+    gold: list[Link] | None
+
+
+def data_root(root: Path | str | None = None) -> Path:
+    """Return the evaluation-data folder: ``root``, else $ALINEA_EVAL_DATA, else DEFAULT_ROOT.
+
+    Raises EvalDataMissing when that folder does not exist.
+    """
+    if root is None:
+        root = os.environ.get(ENV_VAR) or DEFAULT_ROOT
+    root = Path(root)
+    if not root.is_dir():
+        raise EvalDataMissing(
+            f"evaluation data folder not found: {root} "
+            f"(set {ENV_VAR} to the folder holding vecalign/, bertalign/ and NTREX/)"
+        )
+    return root
+
+
+def _require(path: Path) -> Path:
+    """Return ``path`` if it is a file; raise EvalDataMissing otherwise."""
+    if not path.is_file():
+        raise EvalDataMissing(f"evaluation data file not found: {path}")
+    return path
+
+
+def _read_lines(path: Path) -> list[str]:
+    """Return the lines of a UTF-8 text file without their ``\\n`` or ``\\r\\n`` endings.
+
+    Only newlines end a line: str.splitlines would also split on characters such as U+2028
+    inside a sentence and shift every later line number the gold refers to.
+    """
+    lines = _require(path).read_text(encoding="utf-8-sig").split("\n")
+    if lines[-1] == "":
+        lines.pop()  # the newline that ends the last line
+    return [line.removesuffix("\r") for line in lines]
+
+
+def _read_gold(path: Path) -> list[Link]:
+    """Return the gold links stored at ``path``."""
+    return read_links(_require(path))
+
+
+def text_berg_document(name: str, root: Path | str | None = None) -> EvalDocument:
+    """Return the Text+Berg de-fr document ``name`` ("dev", "test0".."test6") with its gold."""
+    folder = data_root(root) / TEXT_BERG_DIR
+    return EvalDocument(
+        name=name,
+        src_lines=_read_lines(folder / f"{name}.de"),
+        tgt_lines=_read_lines(folder / f"{name}.fr"),
+        src_lang="de",
+        tgt_lang="fr",
+        gold=_read_gold(folder / f"{name}.defr"),
+    )
+
+
+def text_berg(split: Split, root: Path | str | None = None) -> list[EvalDocument]:
+    """Return the Text+Berg documents of ``split``: "dev" (1, tuning) or "test" (7)."""
+    if split not in TEXT_BERG_SPLITS:
+        raise ValueError(f"unknown Text+Berg split {split!r}; expected 'dev' or 'test'")
+    return [text_berg_document(name, root) for name in TEXT_BERG_SPLITS[split]]
+
+
+def _bible_folder(root: Path | str | None) -> Path:
+    return data_root(root) / BIBLE_DIR
+
+
+def bible(root: Path | str | None = None) -> EvalDocument:
+    """Return the en-zh Bible text with its verse-level gold links."""
+    folder = _bible_folder(root)
+    return EvalDocument(
+        name=BIBLE_TEXT,
+        src_lines=_read_lines(folder / "en" / BIBLE_TEXT),
+        tgt_lines=_read_lines(folder / "zh" / BIBLE_TEXT),
+        src_lang="en",
+        tgt_lang="zh",
+        gold=_read_gold(folder / "gold" / f"{BIBLE_TEXT}.align"),
+    )
+
+
+def bible_verse_ids(root: Path | str | None = None) -> tuple[list[str], list[str]]:
+    """Return the verse id of each English and of each Chinese Bible sentence."""
+    folder = _bible_folder(root)
+    return (
+        read_verse_ids(_require(folder / "en.verse")),
+        read_verse_ids(_require(folder / "zh.verse")),
+    )
+
+
+def bible_bertalign_links(root: Path | str | None = None) -> list[Link]:
+    """Return Bertalign's stored output on the Bible (``auto/001.align``; a reference, not gold)."""
+    return read_links(_require(_bible_folder(root) / "auto" / f"{BIBLE_TEXT}.align"))
+
+
+def _document_spans(ids: list[str]) -> list[tuple[str, int, int]]:
+    """Return (document id, first line, end line) for each run of equal ids, in order.
+
+    Raises ValueError when a document's lines are not contiguous.
+    """
+    spans: list[tuple[str, int, int]] = []
+    start = 0
+    for name, run in groupby(ids):
+        end = start + len(list(run))
+        spans.append((name, start, end))
+        start = end
+    names = [name for name, _, _ in spans]
+    if len(set(names)) != len(names):
+        raise ValueError("DOCUMENT_IDS.tsv: a document's lines are not contiguous")
+    return spans
+
+
+def _one_to_one(count: int) -> list[Link]:
+    """Return the links pairing line i with line i, for ``count`` lines."""
+    return [Link((index,), (index,)) for index in range(count)]
+
+
+def ntrex_documents(
+    root: Path | str | None = None, reference: str = NTREX_SPANISH
+) -> list[EvalDocument]:
+    """Return the 123 NTREX en->es document pairs, each with its 1-1 gold.
+
+    ``reference`` names the Spanish file in ``NTREX-128`` (default: the Spain reference).
+    """
+    folder = data_root(root) / NTREX_DIR
+    ids = [line.strip() for line in _read_lines(folder / "DOCUMENT_IDS.tsv")]
+    src = _read_lines(folder / "NTREX-128" / NTREX_SOURCE)
+    tgt = _read_lines(folder / "NTREX-128" / reference)
+    if not len(ids) == len(src) == len(tgt):
+        raise ValueError(
+            f"NTREX files disagree in length: {len(ids)} document ids, "
+            f"{len(src)} source lines, {len(tgt)} lines in {reference}"
+        )
+    return [
+        EvalDocument(
+            name=name,
+            src_lines=src[start:end],
+            tgt_lines=tgt[start:end],
+            src_lang="en",
+            tgt_lang="es",
+            gold=_one_to_one(end - start),
+        )
+        for name, start, end in _document_spans(ids)
+    ]
