@@ -8,6 +8,7 @@ from app.ingest.document import LoadedDocument, load_document, load_text
 from app.ingest.errors import IngestError
 from app.ingest.language import DEFAULT_LANGUAGES, detect_language, validate_language
 from app.ingest.paragraphs import split_segments
+from app.ingest.sentences import split_sentences
 from app.ingest.text import MAX_BYTES, decode_text, read_text_file
 
 __all__ = [
@@ -21,5 +22,6 @@ __all__ = [
     "load_text",
     "read_text_file",
     "split_segments",
+    "split_sentences",
     "validate_language",
 ]
