@@ -1,0 +1,102 @@
+"""Downloading an alignment's pairs as a TMX or TSV file, streamed as it is written."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    g,
+    request,
+    stream_with_context,
+    url_for,
+)
+from sqlalchemy.orm import Session, sessionmaker
+
+import app as alinea
+from app import services
+from app.errors import InvalidRequest
+from app.formats import Exporter, ExportMeta, get_exporter
+from app.store import models
+from app.web.database import db
+from app.web.queries import parse_threshold
+
+bp = Blueprint("exports", __name__)
+
+SELECTIONS: dict[str, services.Selection] = {
+    "all": services.Selection(),
+    "confirmed": services.Selection(confirmed_only=True),
+}
+
+
+@bp.get("/alignments/<int:alignment_id>/export")
+def export(alignment_id: int) -> Response:
+    session = db()
+    # Looked up before streaming starts, so a missing alignment is still a 404 page.
+    alignment = services.get_alignment(session, alignment_id)
+    g.way_out = (url_for("review.alignment", alignment_id=alignment.id), "Back to the alignment")
+    exporter = _exporter(request.args.get("format", "tmx"))
+    selection = _selection(
+        request.args.get("selection", "all"), request.args.get("min_similarity", "")
+    )
+    chunks = stream_export(_sessions(), alignment.id, selection, exporter, export_meta(alignment))
+    response = Response(
+        stream_with_context(chunks), content_type=f"{exporter.media_type}; charset=utf-8"
+    )
+    filename = f"alinea-{alignment.id}{exporter.extension}"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def stream_export(
+    sessions: sessionmaker[Session],
+    alignment_id: int,
+    selection: services.Selection,
+    exporter: Exporter,
+    meta: ExportMeta,
+) -> Iterator[str]:
+    """Yield the export file's chunks, reading the pairs with a session of its own.
+
+    The request's session is closed when the view returns, before the first chunk is
+    sent; this one lives exactly as long as the stream, and is closed even when the
+    client goes away halfway (the server then closes the generator).
+    """
+    with sessions() as session:
+        alignment = services.get_alignment(session, alignment_id)
+        yield from exporter.iter_chunks(services.iter_pairs(session, alignment, selection), meta)
+
+
+def export_meta(alignment: models.Alignment) -> ExportMeta:
+    return ExportMeta(
+        source_lang=alignment.source.language,
+        target_lang=alignment.target.language,
+        created_at=datetime.now(UTC),
+        tool_version=alinea.__version__,
+        source_name=alignment.source.title,
+        target_name=alignment.target.title,
+        alignment_id=alignment.id,
+    )
+
+
+def _sessions() -> sessionmaker[Session]:
+    return current_app.extensions["alinea.sessions"]
+
+
+def _exporter(name: str) -> Exporter:
+    try:
+        return get_exporter(name.strip())
+    except ValueError as error:
+        raise InvalidRequest(str(error)) from None
+
+
+def _selection(name: str, min_similarity: str) -> services.Selection:
+    try:
+        selection = SELECTIONS[name.strip()]
+    except KeyError:
+        choices = ", ".join(SELECTIONS)
+        raise InvalidRequest(f"selection must be one of {choices}, not '{name}'") from None
+    return replace(selection, min_similarity=parse_threshold(min_similarity, "min_similarity"))

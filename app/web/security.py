@@ -1,0 +1,28 @@
+"""Response headers that keep the review pages from being sniffed, framed or injected into."""
+
+from __future__ import annotations
+
+from flask import Flask
+from werkzeug.wrappers import Response
+
+# Everything the pages use comes from this site, and they use no inline script or style:
+# any injected markup that slipped through escaping would have nothing to run.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
+
+HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "Referrer-Policy": "same-origin",
+}
+
+
+def add_security_headers(response: Response) -> Response:
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+def register(app: Flask) -> None:
+    app.after_request(add_security_headers)

@@ -1,0 +1,125 @@
+"""Downloading the reviewed pairs as a translation memory or a spreadsheet."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from translate.misc.xml_helpers import getXMLlang
+from translate.storage import tmx
+
+from .conftest import stored_beads, two_sided
+
+
+def set_status(client, bead, status: str) -> None:
+    response = client.post(
+        f"/beads/{bead.id}/status", data={"status": status, "version": bead.version}
+    )
+    assert response.status_code == 303
+
+
+def test_a_tmx_download_holds_the_pairs_that_were_not_rejected(client, sessions, demo_alignment):
+    pairs = two_sided(stored_beads(sessions, demo_alignment))
+    set_status(client, pairs[0], "rejected")
+
+    response = client.get(f"/alignments/{demo_alignment}/export?format=tmx&selection=all")
+
+    assert response.status_code == 200
+    assert response.mimetype == "application/x-tmx+xml"
+    assert response.mimetype_params == {"charset": "utf-8"}
+    assert (
+        response.headers["Content-Disposition"]
+        == f'attachment; filename="alinea-{demo_alignment}.tmx"'
+    )
+    store = tmx.tmxfile(response.data)
+    assert len(store.units) == len(pairs) - 1
+    assert [unit.getid() for unit in store.units] == [str(b.position) for b in pairs[1:]]
+    for unit in store.units:
+        assert [getXMLlang(node) for node in unit.getlanguageNodes()] == ["es", "en"]
+        assert unit.source and unit.target
+
+
+def test_a_tsv_download_has_a_header_and_one_row_per_pair(client, sessions, demo_alignment):
+    pairs = two_sided(stored_beads(sessions, demo_alignment))
+
+    response = client.get(f"/alignments/{demo_alignment}/export?format=tsv")
+
+    assert response.status_code == 200
+    assert response.mimetype == "text/tab-separated-values"
+    assert response.mimetype_params == {"charset": "utf-8"}
+    assert (
+        response.headers["Content-Disposition"]
+        == f'attachment; filename="alinea-{demo_alignment}.tsv"'
+    )
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True)), dialect="excel-tab"))
+    assert rows[0] == ["source", "target", "similarity", "status"]
+    assert len(rows) == 1 + len(pairs)
+
+
+def test_only_confirmed_pairs_are_exported_when_asked(client, sessions, demo_alignment):
+    pairs = two_sided(stored_beads(sessions, demo_alignment))
+    set_status(client, pairs[1], "confirmed")
+    set_status(client, pairs[4], "confirmed")
+
+    response = client.get(f"/alignments/{demo_alignment}/export?format=tmx&selection=confirmed")
+
+    store = tmx.tmxfile(response.data)
+    assert len(store.units) == 2
+    assert [unit.getid() for unit in store.units] == [str(b.position) for b in (pairs[1], pairs[4])]
+
+
+def test_a_similarity_floor_leaves_out_weaker_pairs(client, sessions, hostile_alignment):
+    response = client.get(f"/alignments/{hostile_alignment}/export?format=tmx&min_similarity=0.8")
+
+    store = tmx.tmxfile(response.data)
+    assert [unit.getid() for unit in store.units] == ["0"]
+    assert store.units[0].source == "Encabezado <script>alert(1)</script>"
+
+
+def test_the_export_form_is_on_the_alignment_page(client, demo_alignment):
+    html = client.get(f"/alignments/{demo_alignment}").get_data(as_text=True)
+
+    assert f'action="/alignments/{demo_alignment}/export"' in html
+    assert 'name="format"' in html and 'name="selection"' in html
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("format=xlsx", "unknown export format"),
+        ("format=tmx&selection=some", "selection must be one of all, confirmed"),
+        ("format=tsv&min_similarity=high", "min_similarity must be a number between 0 and 1"),
+        ("format=tsv&min_similarity=-0.1", "min_similarity must be a number between 0 and 1"),
+    ],
+)
+def test_a_bad_export_request_is_a_400_page(client, demo_alignment, query, message):
+    response = client.get(f"/alignments/{demo_alignment}/export?{query}")
+
+    assert response.status_code == 400
+    assert response.mimetype == "text/html"
+    html = response.get_data(as_text=True)
+    assert message.capitalize() in html
+    assert "Content-Disposition" not in response.headers
+
+
+def test_exporting_a_missing_alignment_is_a_404_page(client):
+    response = client.get("/alignments/424242/export?format=tmx")
+
+    assert response.status_code == 404
+    assert "There is no alignment 424242" in response.get_data(as_text=True)
+
+
+def test_an_export_leaves_no_database_connection_behind(app, client, demo_alignment):
+    pool = app.extensions["alinea.engine"].pool
+
+    response = client.get(f"/alignments/{demo_alignment}/export?format=tsv")
+    assert response.data.startswith(b"source\ttarget")
+    assert pool.checkedout() == 0
+
+    # A client that goes away after the first chunk: the server closes the stream.
+    response = client.get(f"/alignments/{demo_alignment}/export?format=tmx", buffered=False)
+    first = next(iter(response.response))
+    assert first.startswith(b"<?xml")
+    response.close()
+    assert pool.checkedout() == 0
