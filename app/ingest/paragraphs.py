@@ -33,10 +33,18 @@ def split_segments(text: str) -> list[Segment]:
     return segments
 
 
+_BRACKETED = re.compile(r"^[(\[].*[)\]]$")
+
+
 def is_heading(line: str) -> bool:
-    """Return True when a lone line is short, has letters and lacks final punctuation."""
+    """Return True when a lone line is short, has letters and lacks final punctuation.
+
+    A line wholly in brackets, such as an editor's tag "(ers/rml)", is an aside, not a
+    heading.
+    """
     return (
-        len(line) <= HEADING_MAX_CHARS
+        not _BRACKETED.match(line)
+        and len(line) <= HEADING_MAX_CHARS
         and len(line.split()) <= HEADING_MAX_WORDS
         and any(char.isalpha() for char in line)
         and not _ENDS_NON_HEADING.search(line)

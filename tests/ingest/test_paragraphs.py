@@ -130,3 +130,10 @@ def test_the_english_dw_article_splits_into_its_28_segments(english_article: Pat
         "Scroll to Top",
     ]
     assert all(segment.kind is PARAGRAPH for segment in segments[22:])
+
+
+def test_an_editors_tag_in_brackets_is_not_a_heading():
+    assert split_segments("Final paragraph.\n\n(ers/rml)") == [
+        Segment("Final paragraph.", SegmentKind.PARAGRAPH),
+        Segment("(ers/rml)", SegmentKind.PARAGRAPH),
+    ]
