@@ -9,7 +9,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Float,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import DateTime
 
@@ -24,7 +34,17 @@ intpk = Annotated[int, mapped_column(primary_key=True)]
 created = Annotated[datetime, mapped_column(DateTime(timezone=True), default=utcnow)]
 
 
+# Named constraints, so that later migrations can refer to them on every backend.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
 class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
     type_annotation_map = {
         dict[str, Any]: JSON,
         datetime: DateTime(timezone=True),
@@ -47,16 +67,31 @@ class Document(Base):
         back_populates="document",
         order_by="Segment.position",
         cascade="all, delete-orphan",
+        primaryjoin="and_(Document.id == Segment.document_id, Segment.level == 'paragraph')",
+        overlaps="sentences",
+    )
+    sentences: Mapped[list[Segment]] = relationship(
+        order_by="Segment.position",
+        primaryjoin="and_(Document.id == Segment.document_id, Segment.level == 'sentence')",
+        viewonly=True,
     )
 
 
 class Segment(Base):
+    """A paragraph or heading (level "paragraph"), or a sentence of one (level "sentence").
+
+    Positions count from 0 within a document and level; a sentence records the position
+    of the paragraph it belongs to.
+    """
+
     __tablename__ = "segments"
-    __table_args__ = (UniqueConstraint("document_id", "position"),)
+    __table_args__ = (UniqueConstraint("document_id", "level", "position"),)
 
     id: Mapped[intpk]
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    level: Mapped[str] = mapped_column(String(16), default="paragraph")
     position: Mapped[int]
+    paragraph: Mapped[int | None]
     kind: Mapped[str] = mapped_column(String(16), default=SegmentKind.PARAGRAPH.value)
     text: Mapped[str] = mapped_column(Text)
 
@@ -69,12 +104,21 @@ class Alignment(Base):
     id: Mapped[intpk]
     source_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
     target_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    # "paragraph", or "sentence" for the alignment that refines the paragraph alignment
+    # ``parent_id`` inside each of its beads.
+    level: Mapped[str] = mapped_column(String(16), default="paragraph")
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("alignments.id", ondelete="CASCADE"), index=True
+    )
     method: Mapped[str] = mapped_column(String(100))
     parameters: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Incremented by every review operation that changes beads.
+    version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[created]
 
     source: Mapped[Document] = relationship(foreign_keys=[source_id])
     target: Mapped[Document] = relationship(foreign_keys=[target_id])
+    parent: Mapped[Alignment | None] = relationship(remote_side="Alignment.id")
     beads: Mapped[list[Bead]] = relationship(
         back_populates="alignment",
         order_by="Bead.position",
@@ -106,6 +150,8 @@ class Bead(Base):
     scores: Mapped[dict[str, Any]] = mapped_column(default=dict)
     status: Mapped[str] = mapped_column(String(16), default=BeadStatus.AUTOMATIC.value)
     note: Mapped[str | None] = mapped_column(Text)
+    # Problems found by the QA checks: [{"check": ..., "message": ...}, ...].
+    flags: Mapped[list[Any]] = mapped_column(JSON, default=list)
     # Incremented on every change, so a form posted from a stale page is detected.
     version: Mapped[int] = mapped_column(default=1)
     updated_at: Mapped[created]
@@ -115,3 +161,15 @@ class Bead(Base):
     @property
     def one_sided(self) -> bool:
         return self.src_start == self.src_end or self.tgt_start == self.tgt_end
+
+
+class Embedding(Base):
+    """A cached sentence embedding, keyed by model and the SHA-256 of the text."""
+
+    __tablename__ = "embeddings"
+    __table_args__ = (UniqueConstraint("model", "text_hash"),)
+
+    id: Mapped[intpk]
+    model: Mapped[str] = mapped_column(String(100))
+    text_hash: Mapped[str] = mapped_column(String(64))
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
