@@ -1,10 +1,53 @@
-"""Export formats for aligned pairs: one module per format behind a common ``Exporter`` base.
+"""Bilingual file formats: exporters behind ``Exporter``, importers behind ``Reader``.
 
-Importing this package registers every format in ``EXPORTERS``.
+One module per format; importing this package registers every exporter in ``EXPORTERS``
+and every reader in ``READERS``. Moses output (two files) lives in ``app.formats.moses``.
 """
 
-from app.formats.base import EXPORTERS, Exporter, ExportMeta, get_exporter
+from app.formats.base import (
+    EXPORTERS,
+    DetailedPair,
+    Exporter,
+    ExportMeta,
+    flags_of,
+    get_exporter,
+    scores_of,
+)
+from app.formats.csv_format import CsvExporter
+from app.formats.jsonl import JsonlExporter
+from app.formats.reader import (
+    READERS,
+    BilingualDocument,
+    BilingualUnit,
+    Reader,
+    reader_for,
+)
 from app.formats.tmx import TmxExporter
+from app.formats.tmx_reader import TmxReader
 from app.formats.tsv import TsvExporter
+from app.formats.xliff import XliffExporter
+from app.formats.xliff12 import Xliff12Exporter
+from app.formats.xliff_reader import XliffReader
 
-__all__ = ["EXPORTERS", "ExportMeta", "Exporter", "TmxExporter", "TsvExporter", "get_exporter"]
+__all__ = [
+    "EXPORTERS",
+    "READERS",
+    "BilingualDocument",
+    "BilingualUnit",
+    "CsvExporter",
+    "DetailedPair",
+    "ExportMeta",
+    "Exporter",
+    "JsonlExporter",
+    "Reader",
+    "TmxExporter",
+    "TmxReader",
+    "TsvExporter",
+    "Xliff12Exporter",
+    "XliffExporter",
+    "XliffReader",
+    "flags_of",
+    "get_exporter",
+    "reader_for",
+    "scores_of",
+]

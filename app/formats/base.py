@@ -9,12 +9,34 @@ Flask or the database.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import ClassVar, TextIO, TypeVar
+from typing import Any, ClassVar, TextIO, TypeVar
 
 from app.segments import PairRecord
+
+
+@dataclass(frozen=True)
+class DetailedPair(PairRecord):
+    """A pair with everything an export can carry: the aligner's scores and the QA flags.
+
+    Exporters accept plain ``PairRecord`` values too; ``scores_of`` and ``flags_of`` read
+    either kind.
+    """
+
+    scores: Mapping[str, float] = field(default_factory=dict)
+    flags: tuple[Mapping[str, Any], ...] = ()
+
+
+def scores_of(pair: PairRecord) -> Mapping[str, float]:
+    """Return the per-scorer similarities of ``pair``; empty for a plain PairRecord."""
+    return pair.scores if isinstance(pair, DetailedPair) else {}
+
+
+def flags_of(pair: PairRecord) -> tuple[Mapping[str, Any], ...]:
+    """Return the QA flags ({"check", "message"}) of ``pair``; empty for a plain PairRecord."""
+    return pair.flags if isinstance(pair, DetailedPair) else ()
 
 
 @dataclass(frozen=True)
@@ -60,11 +82,16 @@ def two_sided(pairs: Iterable[PairRecord]) -> Iterator[PairRecord]:
 
 
 class Exporter(ABC):
-    """Turns a stream of pairs into one file format, one text chunk at a time."""
+    """Turns a stream of pairs into one file format, one text chunk at a time.
+
+    Formats that can hold a unit with one side empty set ``supports_one_sided`` and take
+    ``one_sided=True`` to keep one-sided pairs as half-empty units.
+    """
 
     name: ClassVar[str]
     extension: ClassVar[str]
     media_type: ClassVar[str]
+    supports_one_sided: ClassVar[bool] = False
 
     @abstractmethod
     def iter_chunks(self, pairs: Iterable[PairRecord], meta: ExportMeta) -> Iterator[str]:
@@ -97,8 +124,8 @@ def register(exporter_class: ExporterType) -> ExporterType:
     return exporter_class
 
 
-def get_exporter(name: str) -> Exporter:
-    """Return a new exporter, with default options, for the format called ``name``.
+def get_exporter(name: str, **options: Any) -> Exporter:
+    """Return a new exporter for the format called ``name``, with ``options`` if any.
 
     Raises ``ValueError`` naming the known formats when ``name`` is not one of them.
     """
@@ -107,4 +134,15 @@ def get_exporter(name: str) -> Exporter:
     except KeyError:
         choices = ", ".join(sorted(EXPORTERS))
         raise ValueError(f"unknown export format '{name}'; choose one of: {choices}") from None
-    return exporter_class()
+    return exporter_class(**options)
+
+
+def has_any_side(pair: PairRecord) -> bool:
+    """Return True when at least one side of ``pair`` has text."""
+    return has_text(pair.source) or has_text(pair.target)
+
+
+def exportable(pairs: Iterable[PairRecord], one_sided: bool) -> Iterator[PairRecord]:
+    """Yield, lazily, the two-sided pairs, and the one-sided ones too when ``one_sided``."""
+    keep = has_any_side if one_sided else is_two_sided
+    return (pair for pair in pairs if keep(pair))

@@ -1,10 +1,10 @@
-"""Importing plain-text documents: decoding, segmenting and language detection.
+"""Importing documents (plain text, Markdown, HTML, DOCX, a URL): segments and language.
 
 Pure code (no Flask, no database). Every problem with an input raises IngestError with a
 one-line message meant for the user.
 """
 
-from app.ingest.document import LoadedDocument, load_document, load_text
+from app.ingest.document import LoadedDocument, load_document, load_text, load_url
 from app.ingest.errors import IngestError
 from app.ingest.language import DEFAULT_LANGUAGES, detect_language, validate_language
 from app.ingest.paragraphs import split_segments
@@ -20,6 +20,7 @@ __all__ = [
     "detect_language",
     "load_document",
     "load_text",
+    "load_url",
     "read_text_file",
     "split_segments",
     "split_sentences",

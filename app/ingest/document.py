@@ -4,16 +4,34 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from app.ingest.binary import looks_like_binary_text
+from app.ingest.blocks import read_capped, text_of_segments
+from app.ingest.docx import read_docx
 from app.ingest.errors import IngestError
+from app.ingest.html import read_html
 from app.ingest.language import detect_language, validate_language
+from app.ingest.markdown import read_markdown
 from app.ingest.paragraphs import split_segments
 from app.ingest.text import MAX_BYTES, check_size, decode_text, prepare_text, read_text_file
+from app.ingest.url import read_url
 from app.segments import Segment, SegmentKind
+
+SegmentReader = Callable[[bytes, str], list[Segment]]
+
+STRUCTURED_READERS: dict[str, SegmentReader] = {
+    ".md": read_markdown,
+    ".markdown": read_markdown,
+    ".html": read_html,
+    ".htm": read_html,
+    ".xhtml": read_html,
+    ".docx": read_docx,
+}
+"""Readers of formats whose markup gives the segments, by file extension; others are text."""
 
 
 @dataclass(frozen=True)
@@ -42,8 +60,27 @@ def load_document(
     """
     language = _validated(lang)
     candidates = _validated_candidates(languages)
+    name = Path(path).name
+    reader = STRUCTURED_READERS.get(Path(path).suffix.lower())
+    if reader is not None:
+        segments = reader(read_capped(path, max_bytes), name)
+        return _build_from_segments(segments, name, str(path), language, candidates)
     text = read_text_file(path, max_bytes)
-    return _build(text, Path(path).name, str(path), language, candidates)
+    return _build(text, name, str(path), language, candidates)
+
+
+def load_url(
+    url: str, lang: str | None = None, languages: Iterable[str] | None = None
+) -> LoadedDocument:
+    """Download the web page at ``url`` and return its main text as a LoadedDocument.
+
+    Raises IngestError when the page cannot be downloaded, is too large or has no text.
+    """
+    language = _validated(lang)
+    candidates = _validated_candidates(languages)
+    segments = read_url(url)
+    name = Path(urlsplit(url).path).name or urlsplit(url).netloc
+    return _build_from_segments(segments, name, url, language, candidates)
 
 
 def load_text(
@@ -60,6 +97,11 @@ def load_text(
     """
     language = _validated(lang)
     candidates = _validated_candidates(languages)
+    reader = STRUCTURED_READERS.get(Path(name).suffix.lower())
+    if reader is not None:
+        data = text_or_bytes.encode("utf-8") if isinstance(text_or_bytes, str) else text_or_bytes
+        check_size(len(data), name, max_bytes)
+        return _build_from_segments(reader(bytes(data), name), name, name, language, candidates)
     text = _text_from_memory(text_or_bytes, name, max_bytes)
     return _build(text, name, name, language, candidates)
 
@@ -91,6 +133,32 @@ def _build(
     segments = split_segments(text)
     if not segments:
         raise IngestError(f"{name}: the file contains no paragraphs")
+    return _document(text, segments, name, origin, language, candidates)
+
+
+def _build_from_segments(
+    segments: list[Segment],
+    name: str,
+    origin: str,
+    language: str | None,
+    candidates: list[str] | None,
+) -> LoadedDocument:
+    """Return the LoadedDocument of segments read from markup; the text is made from them."""
+    if not segments:
+        raise IngestError(f"{name}: the file contains no paragraphs")
+    text = text_of_segments(segments)
+    return _document(text, segments, name, origin, language, candidates)
+
+
+def _document(
+    text: str,
+    segments: list[Segment],
+    name: str,
+    origin: str,
+    language: str | None,
+    candidates: list[str] | None,
+) -> LoadedDocument:
+    """Return the LoadedDocument of ``text`` split into ``segments``."""
     return LoadedDocument(
         title=_title(segments, name),
         language=language or _detect(text, name, candidates),

@@ -21,21 +21,21 @@ def test_package_exports_the_public_api() -> None:
 
 
 def test_every_format_is_registered() -> None:
-    assert sorted(EXPORTERS) == ["tmx", "tsv"]
+    assert sorted(EXPORTERS) == ["csv", "jsonl", "tmx", "tsv", "xliff", "xliff12"]
     assert EXPORTERS["tmx"] is TmxExporter
     assert EXPORTERS["tsv"] is TsvExporter
 
 
-@pytest.mark.parametrize("name", ["tmx", "tsv"])
+@pytest.mark.parametrize("name", ["csv", "jsonl", "tmx", "tsv", "xliff", "xliff12"])
 def test_get_exporter_returns_a_fresh_instance(name: str) -> None:
     exporter = get_exporter(name)
     assert isinstance(exporter, EXPORTERS[name])
     assert exporter is not get_exporter(name)
 
 
-@pytest.mark.parametrize("name", ["x", "xliff", "", "TMX "])
+@pytest.mark.parametrize("name", ["x", "moses", "", "TMX "])
 def test_unknown_format_names_the_choices(name: str) -> None:
-    message = f"unknown export format '{name}'; choose one of: tmx, tsv"
+    message = f"unknown export format '{name}'; choose one of: csv, jsonl, tmx, tsv, xliff, xliff12"
     with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
         get_exporter(name)
 

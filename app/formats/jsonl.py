@@ -1,0 +1,61 @@
+"""JSON Lines export: one JSON object per pair, with every score and flag.
+
+The first line is not a pair: it is never written, so that every line has the same shape;
+the languages are repeated in each object instead, which also makes lines self-contained
+when a file is split or shuffled.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from app.formats.base import (
+    Exporter,
+    ExportMeta,
+    as_utc,
+    exportable,
+    flags_of,
+    register,
+    scores_of,
+)
+from app.formats.tsv import encodable
+from app.segments import PairRecord
+
+
+def pair_object(pair: PairRecord, meta: ExportMeta) -> dict[str, Any]:
+    """Return the JSON object of ``pair``."""
+    return {
+        "position": pair.position,
+        "source_lang": meta.source_lang,
+        "target_lang": meta.target_lang,
+        "source": encodable(pair.source),
+        "target": encodable(pair.target),
+        "similarity": pair.similarity,
+        "scores": dict(scores_of(pair)),
+        "status": str(pair.status),
+        "flags": [dict(flag) for flag in flags_of(pair)],
+        "note": pair.note,
+        "changed_at": None if pair.changed_at is None else as_utc(pair.changed_at).isoformat(),
+    }
+
+
+@register
+class JsonlExporter(Exporter):
+    """Exports pairs as JSON Lines."""
+
+    name = "jsonl"
+    extension = ".jsonl"
+    media_type = "application/jsonl"
+    supports_one_sided = True
+
+    def __init__(self, one_sided: bool = False) -> None:
+        """Keep one-sided pairs as objects with an empty side when ``one_sided``."""
+        self.one_sided = one_sided
+
+    def iter_chunks(self, pairs: Iterable[PairRecord], meta: ExportMeta) -> Iterator[str]:
+        """Yield one line per pair; an export of no pairs is an empty file."""
+        for pair in exportable(pairs, self.one_sided):
+            # ensure_ascii=False keeps the texts readable; JSON escapes the line breaks.
+            yield json.dumps(pair_object(pair, meta), ensure_ascii=False) + "\n"

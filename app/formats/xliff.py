@@ -1,0 +1,116 @@
+"""XLIFF 2.1 export: one ``<unit>`` per pair, with a single segment.
+
+The segment's ``state`` follows the review status (automatic → ``initial``, confirmed →
+``final``; a rejected pair, when the selection keeps it, is ``initial`` with the
+``subState`` ``alinea:rejected``). The similarity, the per-scorer scores and the QA flags go
+in the Metadata module (``mda:``), which XLIFF 2 tools keep and may ignore. Written as
+text, like TMX, so that any number of pairs streams in constant memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from app.formats.base import (
+    Exporter,
+    ExportMeta,
+    exportable,
+    flags_of,
+    register,
+    scores_of,
+)
+from app.formats.tmx import escape_attribute, escape_text, format_attributes
+from app.segments import BeadStatus, PairRecord
+
+XLIFF2_NS = "urn:oasis:names:tc:xliff:document:2.0"
+METADATA_NS = "urn:oasis:names:tc:xliff:metadata:2.0"
+
+STATES = {
+    BeadStatus.AUTOMATIC: "initial",
+    BeadStatus.CONFIRMED: "final",
+    BeadStatus.REJECTED: "initial",
+}
+"""XLIFF 2 segment state for each review status."""
+
+_TAIL = "  </file>\n</xliff>\n"
+
+
+def format_meta(meta_type: str, value: str) -> str:
+    """Return one ``<mda:meta>`` line."""
+    attribute = escape_attribute(meta_type)
+    return f'          <mda:meta type="{attribute}">{escape_text(value)}</mda:meta>\n'
+
+
+def format_group(category: str, values: list[tuple[str, str]]) -> str:
+    """Return a ``<mda:metaGroup>`` of ``values``; empty when there are none (not allowed)."""
+    if not values:
+        return ""
+    lines = "".join(format_meta(meta_type, value) for meta_type, value in values)
+    return f'        <mda:metaGroup category="{category}">\n{lines}        </mda:metaGroup>\n'
+
+
+def alinea_values(pair: PairRecord) -> list[tuple[str, str]]:
+    """Return the status, similarity and scores of ``pair`` as metadata (type, value)."""
+    values = [("status", str(pair.status))]
+    if pair.similarity is not None:
+        values.append(("similarity", f"{pair.similarity:.3f}"))
+    values += [(f"score:{name}", f"{score:.3f}") for name, score in scores_of(pair).items()]
+    return values
+
+
+def qa_values(pair: PairRecord) -> list[tuple[str, str]]:
+    """Return the QA flags of ``pair`` as metadata (check, message)."""
+    return [(str(flag.get("check", "")), str(flag.get("message", ""))) for flag in flags_of(pair)]
+
+
+def format_unit(pair: PairRecord) -> str:
+    """Return the ``<unit>`` of ``pair``: metadata, notes, then its one segment."""
+    groups = format_group("alinea", alinea_values(pair)) + format_group("qa", qa_values(pair))
+    parts = [f'    <unit id="u{pair.position:d}">\n']
+    parts.append(f"      <mda:metadata>\n{groups}      </mda:metadata>\n")
+    if pair.note and pair.note.strip():
+        parts.append(
+            f"      <notes>\n        <note>{escape_text(pair.note)}</note>\n      </notes>\n"
+        )
+    state = f'state="{STATES[pair.status]}"'
+    if pair.status is BeadStatus.REJECTED:
+        state += ' subState="alinea:rejected"'
+    parts.append(f"      <segment {state}>\n")
+    parts.append(f"        <source>{escape_text(pair.source)}</source>\n")
+    parts.append(f"        <target>{escape_text(pair.target)}</target>\n")
+    parts.append("      </segment>\n    </unit>\n")
+    return "".join(parts)
+
+
+@register
+class XliffExporter(Exporter):
+    """Exports pairs as an XLIFF 2.1 document with one file."""
+
+    name = "xliff"
+    extension = ".xliff"
+    media_type = "application/xliff+xml"
+    supports_one_sided = True
+
+    def __init__(self, one_sided: bool = False) -> None:
+        """Keep one-sided pairs as units with an empty side when ``one_sided``."""
+        self.one_sided = one_sided
+
+    def iter_chunks(self, pairs: Iterable[PairRecord], meta: ExportMeta) -> Iterator[str]:
+        """Yield the document head, one ``<unit>`` per pair, then the tail."""
+        yield self.format_head(meta)
+        for pair in exportable(pairs, self.one_sided):
+            yield format_unit(pair)
+        yield _TAIL
+
+    def format_head(self, meta: ExportMeta) -> str:
+        """Return everything before the first ``<unit>``."""
+        root = format_attributes(
+            {"version": "2.1", "srcLang": meta.source_lang, "trgLang": meta.target_lang}
+        )
+        original = meta.source_name or f"alignment {meta.alignment_id or ''}".strip()
+        file_attributes = format_attributes({"id": "f1", "original": original})
+        return (
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            f'<xliff xmlns="{XLIFF2_NS}" xmlns:mda="{METADATA_NS}"{root}>\n'
+            f'  <file{file_attributes} xml:space="preserve">\n'
+        )

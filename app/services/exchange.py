@@ -1,0 +1,300 @@
+"""Exchanging alignments with other tools: import a TMX or XLIFF as an alignment, export
+an alignment's pairs with filters.
+
+Each function takes an open session; the caller decides the transaction, so an import
+that fails writes nothing. Exports read beads and segments as three ordered streams, so
+memory stays constant however many pairs there are.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Text, select, type_coerce
+from sqlalchemy.orm import Session
+
+from app.errors import InvalidRequest, NotFound
+from app.formats import BilingualDocument, DetailedPair, reader_for
+from app.ingest import IngestError, LoadedDocument
+from app.segments import BeadStatus, Segment
+from app.services import add_document
+from app.store import models
+
+LEVELS = ("paragraph", "sentence")
+BATCH = 2000
+
+
+def read_bilingual(path: str | os.PathLike[str]) -> BilingualDocument:
+    """Return the bilingual file at ``path`` read by the reader for its extension.
+
+    Raises IngestError for an unknown extension or a file the reader refuses.
+    """
+    reader = reader_for(Path(path).name)
+    if reader is None:
+        raise IngestError(f"{Path(path).name}: not a bilingual file (.tmx, .xlf or .xliff)")
+    return reader.read_path(path)
+
+
+def side_document(bilingual: BilingualDocument, texts: list[str], language: str) -> LoadedDocument:
+    """Return one side of a bilingual file as a document with one segment per unit."""
+    text = "\n\n".join(texts)
+    return LoadedDocument(
+        title=f"{bilingual.name} ({language})",
+        language=language,
+        text=text,
+        segments=[Segment(part) for part in texts],
+        checksum=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        origin=bilingual.name,
+    )
+
+
+def import_bilingual(session: Session, bilingual: BilingualDocument) -> models.Alignment:
+    """Store a bilingual file's two sides as documents and its units as an alignment.
+
+    Each unit becomes one bead with the unit's status (confirmed unless the file says
+    otherwise); a unit with one empty side becomes a one-sided bead.
+    """
+    units = [unit for unit in bilingual.units if unit.source.strip() or unit.target.strip()]
+    sources = [unit.source for unit in units if unit.source.strip()]
+    targets = [unit.target for unit in units if unit.target.strip()]
+    if not sources or not targets:
+        raise IngestError(f"{bilingual.name}: one side of the file has no text at all")
+    source = add_document(session, side_document(bilingual, sources, bilingual.source_lang))
+    target = add_document(session, side_document(bilingual, targets, bilingual.target_lang))
+    alignment = models.Alignment(
+        source_id=source.id,
+        target_id=target.id,
+        level="paragraph",
+        method=f"import:{bilingual.format}",
+        parameters={"file": bilingual.name[:500], "units": len(units)},
+    )
+    beads, src, tgt = [], 0, 0
+    for position, unit in enumerate(units):
+        src_end = src + (1 if unit.source.strip() else 0)
+        tgt_end = tgt + (1 if unit.target.strip() else 0)
+        beads.append(
+            models.Bead(
+                position=position,
+                src_start=src,
+                src_end=src_end,
+                tgt_start=tgt,
+                tgt_end=tgt_end,
+                similarity=unit.similarity,
+                scores={},
+                status=unit.status.value,
+                note=unit.note[:5000] if unit.note else None,
+                flags=[],
+            )
+        )
+        src, tgt = src_end, tgt_end
+    alignment.beads = beads
+    session.add(alignment)
+    session.flush()
+    return alignment
+
+
+@dataclass(frozen=True)
+class ExportFilter:
+    """Which beads an export takes.
+
+    ``statuses``: the review statuses kept (default: automatic and confirmed).
+    ``min_similarity``: keep only beads scored at least this (one-sided beads have no score).
+    ``level``: "paragraph", or "sentence" for the sentence alignment refining the one given.
+    ``flagged``: True keeps only beads with QA flags, False only those without.
+    ``checks``: keep only beads flagged by one of these checks.
+    ``one_sided``: keep one-sided beads (formats that cannot hold them still skip them).
+    """
+
+    statuses: frozenset[BeadStatus] = frozenset({BeadStatus.AUTOMATIC, BeadStatus.CONFIRMED})
+    min_similarity: float | None = None
+    level: str = "paragraph"
+    flagged: bool | None = None
+    checks: frozenset[str] = frozenset()
+    one_sided: bool = False
+
+    def accepts_flags(self, flags: Iterable[dict]) -> bool:
+        """True when a bead with QA ``flags`` passes the flag filters."""
+        if self.flagged is None and not self.checks:
+            return True
+        names = {str(flag.get("check")) for flag in flags}
+        if self.flagged is not None and bool(names) != self.flagged:
+            return False
+        return not self.checks or bool(names & self.checks)
+
+    def describe(self) -> str:
+        """Return the filter in words, for a report line."""
+        parts = [", ".join(sorted(status.value for status in self.statuses)) + " pairs"]
+        parts.append(f"{self.level} level")
+        if self.min_similarity is not None:
+            parts.append(f"similarity ≥ {self.min_similarity:g}")
+        if self.flagged is not None:
+            parts.append("flagged only" if self.flagged else "unflagged only")
+        if self.checks:
+            parts.append("flagged by " + ", ".join(sorted(self.checks)))
+        if self.one_sided:
+            parts.append("one-sided included")
+        return ", ".join(parts)
+
+
+def alignment_at_level(
+    session: Session, alignment: models.Alignment, level: str
+) -> models.Alignment:
+    """Return ``alignment`` itself, or its newest sentence-level refinement; raise if none."""
+    if level not in LEVELS:
+        raise InvalidRequest(f"level must be one of {', '.join(LEVELS)}, not '{level}'")
+    if alignment.level == level:
+        return alignment
+    if level == "paragraph":
+        if alignment.parent is None:
+            raise NotFound(f"alignment {alignment.id} has no paragraph level")
+        return alignment.parent
+    child = session.scalars(
+        select(models.Alignment)
+        .where(models.Alignment.parent_id == alignment.id, models.Alignment.level == level)
+        .order_by(models.Alignment.id.desc())
+    ).first()
+    if child is None:
+        raise NotFound(f"alignment {alignment.id} has not been aligned at sentence level")
+    return child
+
+
+class SegmentStream:
+    """A document's segment texts read in order, handing out the ranges beads ask for.
+
+    Beads are contiguous and ordered, so their ranges only move forward: only the segments
+    of the current bead are kept.
+    """
+
+    def __init__(self, rows: Iterable[Any]) -> None:
+        self._rows = iter(rows)
+        self._buffer: deque[Any] = deque()
+        self._done = False
+
+    def texts(self, start: int, end: int) -> list[str]:
+        """Return the texts of the segments at positions ``[start, end)``."""
+        if start >= end:
+            return []
+        while self._buffer and self._buffer[0][0] < start:
+            self._buffer.popleft()
+        while not self._done and (not self._buffer or self._buffer[-1][0] < end - 1):
+            row = next(self._rows, None)
+            if row is None:
+                self._done = True
+            elif row[0] >= start:
+                self._buffer.append(row)
+        return [text for position, text in self._buffer if start <= position < end]
+
+    def joined(self, start: int, end: int) -> str:
+        """Return the texts of the segments at ``[start, end)`` joined by spaces."""
+        return " ".join(self.texts(start, end))
+
+
+def _segment_query(document_id: int, level: str):
+    return (
+        select(models.Segment.position, models.Segment.text)
+        .where(models.Segment.document_id == document_id, models.Segment.level == level)
+        .order_by(models.Segment.position)
+    )
+
+
+def _bead_query(alignment: models.Alignment, selection: ExportFilter):
+    bead = models.Bead
+    query = (
+        select(
+            bead.position,
+            bead.src_start,
+            bead.src_end,
+            bead.tgt_start,
+            bead.tgt_end,
+            bead.similarity,
+            # Read as text and decoded below: SQLAlchemy's JSON processing costs more than
+            # the export of the pair itself, and most beads have no flags at all.
+            type_coerce(bead.scores, Text),
+            bead.status,
+            bead.note,
+            type_coerce(bead.flags, Text),
+            bead.updated_at,
+        )
+        .where(
+            bead.alignment_id == alignment.id,
+            bead.status.in_(sorted(status.value for status in selection.statuses)),
+        )
+        .order_by(bead.position)
+    )
+    if not selection.one_sided:
+        query = query.where(bead.src_end > bead.src_start, bead.tgt_end > bead.tgt_start)
+    if selection.min_similarity is not None:
+        query = query.where(bead.similarity >= selection.min_similarity)
+    return query
+
+
+def iter_export_pairs(
+    session: Session, alignment: models.Alignment, selection: ExportFilter
+) -> Iterator[DetailedPair]:
+    """Yield the selected beads of ``alignment`` (at the selection's level) as pairs, in order.
+
+    Beads and the segments of both documents are read as ordered streams, in batches.
+    """
+    chosen = alignment_at_level(session, alignment, selection.level)
+    # Separate sessions: each stream keeps a cursor open while the others are read.
+    # Core connections rather than ORM sessions: rows are plain tuples, which is much
+    # faster for a million of them. The segment streams get connections of their own,
+    # since each keeps a cursor open while the others are read.
+    engine = session.get_bind()
+    with engine.connect() as source_connection, engine.connect() as target_connection:
+        streamed = {"stream_results": True, "yield_per": BATCH}
+        source_rows = source_connection.execution_options(**streamed).execute(
+            _segment_query(chosen.source_id, chosen.level)
+        )
+        target_rows = target_connection.execution_options(**streamed).execute(
+            _segment_query(chosen.target_id, chosen.level)
+        )
+        beads = (
+            session.connection()
+            .execution_options(**streamed)
+            .execute(_bead_query(chosen, selection))
+        )
+        try:
+            yield from _pairs(
+                beads, SegmentStream(source_rows), SegmentStream(target_rows), selection
+            )
+        finally:
+            # Server-side cursors must be closed even when the consumer stops early.
+            for result in (beads, source_rows, target_rows):
+                result.close()
+
+
+def _pairs(
+    beads: Iterable[Any], source: SegmentStream, target: SegmentStream, selection: ExportFilter
+) -> Iterator[DetailedPair]:
+    """Yield the pair of each bead row that passes the flag filters."""
+    statuses = {status.value: status for status in BeadStatus}
+    for row in beads:
+        flags = _json(row[9], [])
+        if not selection.accepts_flags(flags):
+            continue
+        yield DetailedPair(
+            row[0],
+            source.joined(row[1], row[2]),
+            target.joined(row[3], row[4]),
+            row[5],
+            statuses[row[7]],
+            row[8],
+            row[10],
+            _json(row[6], {}),
+            tuple(flags),
+        )
+
+
+def _json(value: Any, empty: Any) -> Any:
+    """Return a JSON column's value: decoded from text, or as the driver already decoded it."""
+    if value is None or value in ("[]", "{}", "null"):
+        return empty
+    return json.loads(value) if isinstance(value, str) else value

@@ -1,0 +1,88 @@
+"""Running the QA checks over a stored alignment and keeping the flags on its beads.
+
+The caller owns the transaction (``app.store.db.transaction``): every bead's flags are
+replaced together, or none is.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.qa import Glossary, QaPair, default_checks, run_checks
+from app.store import models
+
+
+@dataclass(frozen=True)
+class QaReport:
+    """What a QA run found: beads checked and flagged, and flags per check."""
+
+    beads: int
+    flagged: int
+    by_check: dict[str, int]
+
+    def describe(self) -> str:
+        """Return a one-line summary such as '3 of 28 pairs flagged (numbers 2, names 1)'."""
+        counts = ", ".join(f"{name} {count}" for name, count in sorted(self.by_check.items()))
+        return f"{self.flagged} of {self.beads} pairs flagged" + (f" ({counts})" if counts else "")
+
+
+def segment_texts(session: Session, document_id: int, level: str) -> list[str]:
+    """Return the texts of a document's segments at ``level``, in order."""
+    return list(
+        session.scalars(
+            select(models.Segment.text)
+            .where(models.Segment.document_id == document_id, models.Segment.level == level)
+            .order_by(models.Segment.position)
+        )
+    )
+
+
+def qa_pairs(
+    session: Session, alignment: models.Alignment
+) -> tuple[list[models.Bead], list[QaPair]]:
+    """Return the alignment's beads in order, and each as the checks see it."""
+    source = segment_texts(session, alignment.source_id, alignment.level)
+    target = segment_texts(session, alignment.target_id, alignment.level)
+    beads = list(
+        session.scalars(
+            select(models.Bead)
+            .where(models.Bead.alignment_id == alignment.id)
+            .order_by(models.Bead.position)
+        )
+    )
+    pairs = [
+        QaPair(
+            position=bead.position,
+            source=" ".join(source[bead.src_start : bead.src_end]),
+            target=" ".join(target[bead.tgt_start : bead.tgt_end]),
+            source_lang=alignment.source.language,
+            target_lang=alignment.target.language,
+            one_sided=bead.one_sided,
+        )
+        for bead in beads
+    ]
+    return beads, pairs
+
+
+def run_qa(
+    session: Session, alignment: models.Alignment, glossary: Glossary | None = None
+) -> QaReport:
+    """Check every bead of ``alignment``, replace its stored flags, and report.
+
+    Flags are data about the text, not a review decision, so the beads' versions (used to
+    detect stale review forms) are left alone.
+    """
+    beads, pairs = qa_pairs(session, alignment)
+    found = run_checks(pairs, default_checks(glossary))
+    by_check: Counter[str] = Counter()
+    for bead, flags in zip(beads, found, strict=True):
+        stored = [flag.as_dict() for flag in flags]
+        if bead.flags != stored:
+            bead.flags = stored
+        by_check.update(flag.check for flag in flags)
+    session.flush()
+    return QaReport(len(beads), sum(1 for flags in found if flags), dict(by_check))
