@@ -104,15 +104,28 @@ def db_upgrade(obj: Context) -> None:
 
 
 @main.command("import")
-@click.argument("file", type=click.Path(dir_okay=True, path_type=Path))
+@click.argument("file")
 @click.option("--lang", help="ISO 639-1 code of the text's language (detected when omitted).")
 @click.pass_obj
 @user_errors
-def import_command(obj: Context, file: Path, lang: str | None) -> None:
-    """Import a plain-text FILE as a document; prints its id on the last line."""
+def import_command(obj: Context, file: str, lang: str | None) -> None:
+    """Import FILE as a document; prints its id on the last line.
+
+    FILE is a text, Markdown, HTML or DOCX file, or an http(s) URL of a web page. A TMX
+    or XLIFF file becomes an alignment with its pairs; then the alignment's id is printed.
+    """
+    from app.formats import reader_for
+    from app.ingest import load_url
+    from app.ingest.url import is_url
     from app.services import add_document
 
-    loaded = load_document(file, lang=lang, languages=obj.settings.languages)
+    if not is_url(file) and reader_for(file) is not None:
+        click.echo(_import_bilingual(obj, Path(file)))
+        return
+    if is_url(file):
+        loaded = load_url(file, lang=lang, languages=obj.settings.languages)
+    else:
+        loaded = load_document(Path(file), lang=lang, languages=obj.settings.languages)
     with store_db.transaction(obj.sessions()) as session:
         document = add_document(session, loaded)
         click.echo(
@@ -122,23 +135,132 @@ def import_command(obj: Context, file: Path, lang: str | None) -> None:
         click.echo(document.id)
 
 
+def _import_bilingual(obj: Context, file: Path) -> int:
+    """Import a TMX or XLIFF file as an alignment; returns its id."""
+    from app.services import exchange
+
+    bilingual = exchange.read_bilingual(file)
+    with store_db.transaction(obj.sessions()) as session:
+        alignment = exchange.import_bilingual(session, bilingual)
+        click.echo(
+            f"{file}: {len(alignment.beads)} pairs, {bilingual.source_lang} → "
+            f"{bilingual.target_lang}, imported as alignment {alignment.id}",
+            err=True,
+        )
+        return alignment.id
+
+
 @main.command("align")
 @click.argument("source")
 @click.argument("target")
 @click.option("--src-lang", help="Language of SOURCE when it is a file (detected otherwise).")
 @click.option("--tgt-lang", help="Language of TARGET when it is a file (detected otherwise).")
+@click.option(
+    "--presegmented",
+    is_flag=True,
+    help="The files hold one sentence per line: align the lines as they are.",
+)
+@click.option(
+    "--links",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="With --presegmented: also write the links as [i,j]:[k] lines (0-based line numbers).",
+)
+@click.option("--fast", is_flag=True, help="With --presegmented: no neural model.")
 @click.pass_obj
 @user_errors
 def align_command(
-    obj: Context, source: str, target: str, src_lang: str | None, tgt_lang: str | None
+    obj: Context,
+    source: str,
+    target: str,
+    src_lang: str | None,
+    tgt_lang: str | None,
+    presegmented: bool,
+    links: Path | None,
+    fast: bool,
 ) -> None:
     """Align SOURCE (the original) with TARGET (its translation).
 
     Each is a document id or a file path, imported on the fly. Prints the new
     alignment's id alone on the last line.
     """
-    alignment_id = align_pair(obj, source, target, src_lang, tgt_lang)
+    if (links or fast) and not presegmented:
+        raise InvalidRequest("--links and --fast go with --presegmented")
+    if presegmented:
+        alignment_id = align_lines(obj, source, target, src_lang, tgt_lang, links, fast)
+    else:
+        alignment_id = align_pair(obj, source, target, src_lang, tgt_lang)
     click.echo(alignment_id)
+
+
+def align_lines(
+    obj: Context,
+    source: str,
+    target: str,
+    src_lang: str | None,
+    tgt_lang: str | None,
+    links_path: Path | None,
+    fast: bool,
+) -> int:
+    """Align two one-sentence-per-line files; store them and optionally write the links."""
+    from app import services
+    from app.evaluation.links import format_links
+    from app.evaluation.run import links_of
+    from app.services.sentences import align_presegmented
+    from app.store.embeddings import StoreEmbeddingCache
+
+    sessions = obj.sessions()
+    src = load_lines(Path(source), src_lang, obj.settings)
+    tgt = load_lines(Path(target), tgt_lang, obj.settings)
+    if src.checksum == tgt.checksum:
+        raise InvalidRequest(
+            f"{source} and {target} hold the same text; give an original and its translation"
+        )
+    with _progress_bar() as progress:
+        result = align_presegmented(
+            [s.text for s in src.segments],
+            [s.text for s in tgt.segments],
+            src.language,
+            tgt.language,
+            fast=fast,
+            cache=StoreEmbeddingCache(sessions),
+            planned=progress.planned,
+            progress=progress.embedded,
+        )
+    if links_path is not None:
+        text = format_links(links_of(result.beads))
+        _write_atomically(links_path, lambda handle: handle.write(text))
+    with store_db.transaction(sessions) as session:
+        source_doc = services.add_document(session, src)
+        target_doc = services.add_document(session, tgt)
+        alignment = services.store_alignment(session, source_doc, target_doc, result)
+        click.echo(
+            f"aligned {len(src.segments)} with {len(tgt.segments)} lines: "
+            f"{len(result.beads)} beads; scorers: {', '.join(result.scorers)}",
+            err=True,
+        )
+        return alignment.id
+
+
+def load_lines(path: Path, lang: str | None, settings: Settings) -> LoadedDocument:
+    """A one-sentence-per-line file as a document whose segments are its lines."""
+    import hashlib
+
+    from app.ingest import detect_language, read_text_file, validate_language
+    from app.segments import Segment
+
+    text = read_text_file(path)
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    language = validate_language(lang) if lang else detect_language(text, settings.languages)
+    return LoadedDocument(
+        title=path.stem,
+        language=language,
+        text=text,
+        segments=[Segment(line) for line in lines],
+        checksum=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        origin=str(path),
+    )
 
 
 def align_pair(
@@ -208,17 +330,40 @@ class _progress_bar:
             self._bar.close()
 
 
+EXPORT_FORMATS = ("csv", "jsonl", "moses", "tmx", "tsv", "xliff", "xliff12")
+STATUSES = ("automatic", "confirmed", "rejected")
+
+
 @main.command("export")
 @click.argument("alignment_id", type=int)
 @click.option(
-    "--format", "format_name", type=click.Choice(["tmx", "tsv"]), default="tmx", show_default=True
+    "--format", "format_name", type=click.Choice(EXPORT_FORMATS), default="tmx", show_default=True
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The file to write; for moses, OUTPUT.<lang> twice, or one zip if OUTPUT ends in .zip.",
+)
 @click.option("--confirmed-only", is_flag=True, help="Export only the confirmed pairs.")
+@click.option(
+    "--status",
+    "statuses",
+    type=click.Choice(STATUSES),
+    multiple=True,
+    help="Export pairs with this review status (repeatable; default automatic and confirmed).",
+)
 @click.option(
     "--min-similarity",
     type=click.FloatRange(0, 1),
     help="Export only pairs whose similarity is at least this.",
+)
+@click.option("--level", type=click.Choice(["paragraph", "sentence"]), default="paragraph")
+@click.option("--flagged/--unflagged", default=None, help="Only pairs with / without QA flags.")
+@click.option("--check", "checks", multiple=True, help="Only pairs flagged by this QA check.")
+@click.option(
+    "--one-sided", is_flag=True, help="Keep one-sided pairs as half-empty units (XLIFF, CSV...)."
 )
 @click.pass_obj
 @user_errors
@@ -228,20 +373,131 @@ def export_command(
     format_name: str,
     output: Path,
     confirmed_only: bool,
+    statuses: tuple[str, ...],
     min_similarity: float | None,
+    level: str,
+    flagged: bool | None,
+    checks: tuple[str, ...],
+    one_sided: bool,
 ) -> None:
-    """Export ALIGNMENT's pairs as TMX or TSV to OUTPUT (one-sided beads are left out)."""
+    """Export ALIGNMENT's pairs to OUTPUT in one of several formats, with filters."""
     from app import services
-    from app.formats import get_exporter
+    from app.segments import BeadStatus
+    from app.services import exchange
 
-    exporter = get_exporter(format_name)
-    selection = services.Selection(confirmed_only=confirmed_only, min_similarity=min_similarity)
+    chosen = ("confirmed",) if confirmed_only else statuses or ("automatic", "confirmed")
+    selection = exchange.ExportFilter(
+        statuses=frozenset(BeadStatus(status) for status in chosen),
+        min_similarity=min_similarity,
+        level=level,
+        flagged=flagged,
+        checks=frozenset(checks),
+        one_sided=one_sided,
+    )
     with obj.sessions()() as session:
         alignment = services.get_alignment(session, alignment_id)
         meta = services.export_meta(alignment, __version__, datetime.now(UTC))
-        counter = _Counter(services.iter_pairs(session, alignment, selection))
-        _write_atomically(output, lambda f: exporter.write(counter, meta, f))
-    click.echo(f"wrote {counter.count} pairs ({selection.describe()}) to {output}", err=True)
+        counter = _Counter(exchange.iter_export_pairs(session, alignment, selection))
+        if format_name == "moses":
+            written = _write_moses(counter, meta, output)
+        else:
+            _write_atomically(output, _exporter_writer(format_name, one_sided, counter, meta))
+            written = str(output)
+    click.echo(f"wrote {counter.count} pairs ({selection.describe()}) to {written}", err=True)
+
+
+def _exporter_writer(format_name: str, one_sided: bool, pairs, meta):
+    """Return a function writing ``pairs`` in ``format_name`` to a text file."""
+    from app.formats import EXPORTERS, get_exporter
+
+    options = {"one_sided": True} if one_sided and EXPORTERS[format_name].supports_one_sided else {}
+    exporter = get_exporter(format_name, **options)
+    return lambda handle: exporter.write(pairs, meta, handle)
+
+
+def _write_moses(pairs, meta, output: Path) -> str:
+    """Write the two Moses files (or a zip of them) atomically; returns what was written."""
+    from app.formats import moses
+
+    directory = output.resolve().parent
+    if not directory.is_dir():
+        raise NotFound(f"{output}: the folder {directory} does not exist")
+    if output.suffix == ".zip":
+        descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=f".{output.name}.")
+        try:
+            with open(descriptor, "wb") as handle:
+                moses.write_zip(pairs, meta, handle, output.stem)
+            os.replace(temporary, output)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        return str(output)
+    with tempfile.TemporaryDirectory(dir=directory, prefix=f".{output.name}.") as folder:
+        source, target, _count = moses.write_files(pairs, meta, Path(folder), output.name)
+        os.replace(source, directory / source.name)
+        os.replace(target, directory / target.name)
+    return f"{directory / source.name} and {directory / target.name}"
+
+
+@main.command("qa")
+@click.argument("alignment_id", type=int)
+@click.option(
+    "--glossary",
+    help="A glossary CSV (source,target), or the name of one saved by 'glossary import'.",
+)
+@click.pass_obj
+@user_errors
+def qa_command(obj: Context, alignment_id: int, glossary: str | None) -> None:
+    """Run the QA checks on ALIGNMENT and store the flags on its pairs."""
+    from app import services
+    from app.qa import read_glossary
+    from app.services.qa import run_qa
+
+    terms = read_glossary(_glossary_path(obj, glossary)) if glossary else None
+    with store_db.transaction(obj.sessions()) as session:
+        report = run_qa(session, services.get_alignment(session, alignment_id), terms)
+    click.echo(report.describe(), err=True)
+    click.echo(report.flagged)
+
+
+def _glossary_path(obj: Context, reference: str) -> Path:
+    """Return the glossary file ``reference`` names: a path, or a saved glossary's name."""
+    path = Path(reference)
+    if path.exists():
+        return path
+    saved = obj.settings.instance_path / "glossaries" / f"{reference}.csv"
+    if not saved.exists():
+        raise NotFound(f"{reference}: no such glossary file or saved glossary")
+    return saved
+
+
+@main.group("glossary")
+def glossary_group() -> None:
+    """Manage glossaries (term pairs checked by 'qa --glossary')."""
+
+
+@glossary_group.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--name", default="default", show_default=True, help="The name to save it under.")
+@click.pass_obj
+@user_errors
+def glossary_import(obj: Context, file: Path, name: str) -> None:
+    """Check a glossary CSV FILE (source,target) and save it under NAME for 'qa'."""
+    from app.qa import read_glossary
+
+    if not name.replace("-", "").replace("_", "").isalnum():
+        raise InvalidRequest(f"'{name}': a glossary name has only letters, digits, - and _")
+    glossary = read_glossary(file)
+    folder = obj.settings.instance_path / "glossaries"
+    folder.mkdir(parents=True, exist_ok=True)
+    _write_atomically(folder / f"{name}.csv", lambda handle: handle.write(_csv_text(file)))
+    click.echo(f"glossary {name!r}: {len(glossary)} terms", err=True)
+
+
+def _csv_text(file: Path) -> str:
+    from app.ingest import decode_text
+
+    return decode_text(file.read_bytes(), file.name)
 
 
 class _Counter:
@@ -316,3 +572,12 @@ def _demo_alignment(obj: Context) -> int:
         if existing is not None:
             return existing.id
     return align_pair(obj, str(CORPUS / "es.txt"), str(CORPUS / "en.txt"), "es", "en")
+
+
+def _register_eval() -> None:
+    from app.evaluation.cli import eval_command
+
+    main.add_command(eval_command)
+
+
+_register_eval()

@@ -113,17 +113,17 @@ def _trace(back, n, m):
         spans.append(((i - a, i), (j - b, j)))
         i, j = i - a, j - b
     spans.reverse()
-    return _order_one_sided(spans)
+    return canonical_order(spans)
 
 
-def _order_one_sided(spans):
+def canonical_order(spans):
     """Within a run of one-sided beads, put omissions (source only) before insertions.
 
     Any order of adjacent one-sided beads covers the same segments; one canonical
     order makes alignments comparable with each other and with gold standards.
     """
     ordered, run = [], []
-    for span in spans + [None]:
+    for span in [*spans, None]:
         if span is not None and (span[0][0] == span[0][1] or span[1][0] == span[1][1]):
             run.append(span)
             continue

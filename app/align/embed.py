@@ -1,0 +1,95 @@
+"""Embedding sentences and runs of sentences, with an optional cache keyed by text.
+
+Runs of up to ``concat_runs`` sentences are embedded as one concatenated text: on the
+Text+Berg dev set that beat summing the sentences' vectors (see docs/benchmarks.md).
+Longer runs use the normalised sum. A cache (the store's ``embeddings`` table, or a
+dict) means re-aligning the same texts costs no model call at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+import numpy as np
+
+Encoder = Callable[[Sequence[str]], np.ndarray]
+BATCH = 256
+
+
+class EmbeddingCache(Protocol):
+    def get_many(self, model: str, hashes: list[str]) -> dict[str, np.ndarray]: ...
+
+    def put_many(self, model: str, vectors: dict[str, np.ndarray]) -> None: ...
+
+
+class MemoryCache:
+    """A cache in a dict, for one process."""
+
+    def __init__(self) -> None:
+        self._store: dict[tuple[str, str], np.ndarray] = {}
+
+    def get_many(self, model: str, hashes: list[str]) -> dict[str, np.ndarray]:
+        return {h: self._store[(model, h)] for h in hashes if (model, h) in self._store}
+
+    def put_many(self, model: str, vectors: dict[str, np.ndarray]) -> None:
+        for h, v in vectors.items():
+            self._store[(model, h)] = v
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def embed_texts(
+    texts: Sequence[str],
+    encoder: Encoder,
+    model: str,
+    cache: EmbeddingCache | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> np.ndarray:
+    """L2-normalised embeddings of ``texts``, computing only those not in the cache."""
+    hashes = [text_hash(t) for t in texts]
+    known = cache.get_many(model, sorted(set(hashes))) if cache else {}
+    missing = sorted({h: t for h, t in zip(hashes, texts, strict=True) if h not in known}.items())
+    fresh: dict[str, np.ndarray] = {}
+    for first in range(0, len(missing), BATCH):
+        chunk = missing[first : first + BATCH]
+        vectors = np.asarray(encoder([t for _, t in chunk]), dtype=np.float32)
+        vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        fresh.update({h: v for (h, _), v in zip(chunk, vectors, strict=True)})
+        if progress:
+            progress(len(chunk))
+    if cache and fresh:
+        cache.put_many(model, fresh)
+    known.update(fresh)
+    if not texts:
+        return np.zeros((0, 512), dtype=np.float32)
+    return np.stack([known[h] for h in hashes])
+
+
+def run_texts(sentences: Sequence[str], size: int) -> list[str]:
+    """The concatenated texts of every run of ``size`` consecutive sentences."""
+    return [" ".join(sentences[k : k + size]) for k in range(len(sentences) - size + 1)]
+
+
+def count_texts(n: int, concat_runs: int) -> int:
+    """How many texts ``embed_side`` embeds for ``n`` sentences."""
+    return sum(max(0, n - size + 1) for size in range(1, concat_runs + 1))
+
+
+def embed_side(
+    sentences: Sequence[str],
+    encoder: Encoder,
+    model: str,
+    concat_runs: int,
+    cache: EmbeddingCache | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> dict[int, np.ndarray]:
+    """Embeddings of single sentences (key 1) and of concatenated runs (keys 2..)."""
+    out = {1: embed_texts(sentences, encoder, model, cache, progress)}
+    for size in range(2, concat_runs + 1):
+        if len(sentences) >= size:
+            out[size] = embed_texts(run_texts(sentences, size), encoder, model, cache, progress)
+    return out

@@ -1,0 +1,102 @@
+"""``alinea eval``: align the public gold sets and print how well it went."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from app.evaluation import datasets
+from app.evaluation.run import Report, confidence, evaluate, verse_merged
+
+
+@click.command("eval")
+@click.argument("dataset", type=click.Choice(["textberg", "bible", "ntrex"]))
+@click.option(
+    "--split",
+    type=click.Choice(["dev", "test"]),
+    default="test",
+    show_default=True,
+    help="Text+Berg part to align (tuning used dev only).",
+)
+@click.option("--fast", is_flag=True, help="No neural model: character trigrams and length.")
+@click.option(
+    "--data",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder holding the gold sets (default: ../shared/eval-data or $ALINEA_EVAL_DATA).",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write the links scored, one [i,j]:[k] file per document.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def eval_command(dataset, split, fast, data, out, as_json) -> None:
+    """Align a gold set's documents and print strict and lax precision, recall and F1
+    (counts pooled over documents), time and peak memory."""
+    log = (lambda _line: None) if as_json else (lambda line: click.echo(line, err=True))
+    try:
+        documents = _documents(dataset, split, data)
+    except datasets.EvalDataMissing as error:
+        raise click.ClickException(f"skipped: {error}") from error
+    name = f"{dataset} {split}" if dataset == "textberg" else dataset
+    report, judged = evaluate(name, documents, fast, out, log)
+    if dataset == "textberg":
+        report.extra["confidence"] = confidence(judged)
+    if dataset == "bible":
+        report.extra["verse_merged"] = _scores(verse_merged(report.links[0], data))
+    _print(report, fast, as_json)
+
+
+def _documents(dataset: str, split: str, data: Path | None) -> list[datasets.EvalDocument]:
+    if dataset == "textberg":
+        return datasets.text_berg(split, data)
+    if dataset == "bible":
+        return [datasets.bible(data)]
+    return datasets.ntrex_documents(data)
+
+
+def _scores(scores) -> dict[str, float]:
+    return {k: round(v, 4) for k, v in vars(scores).items()}
+
+
+def _print(report: Report, fast: bool, as_json: bool) -> None:
+    data = {
+        "dataset": report.name,
+        "mode": "fast" if fast else "semantic",
+        "documents": report.documents,
+        "sentences": [report.src_sentences, report.tgt_sentences],
+        "scores": _scores(report.scores),
+        "seconds": round(report.seconds, 2),
+        "peak_rss_mb": round(report.peak_rss_mb, 1),
+        **report.extra,
+    }
+    if as_json:
+        click.echo(json.dumps(data, indent=2))
+        return
+    s = report.scores
+    click.echo(
+        f"{report.name} ({data['mode']}): {report.documents} documents, "
+        f"{report.src_sentences}/{report.tgt_sentences} sentences"
+    )
+    click.echo(
+        f"  strict  P {s.strict_precision:.3f}  R {s.strict_recall:.3f}  F1 {s.strict_f1:.3f}"
+    )
+    click.echo(f"  lax     P {s.lax_precision:.3f}  R {s.lax_recall:.3f}  F1 {s.lax_f1:.3f}")
+    if "verse_merged" in data:
+        v = data["verse_merged"]
+        click.echo(f"  verse-merged strict F1 {v['strict_f1']:.3f}  lax F1 {v['lax_f1']:.3f}")
+    if "confidence" in data:
+        c = data["confidence"]
+        click.echo(
+            f"  confidence: {c['wrong_in_lowest_10_percent']} of {c['wrong']} wrong beads "
+            f"are among the 10% with the lowest similarity "
+            f"({c['share_of_wrong_in_lowest_10_percent']})"
+        )
+        for row in c["reliability"]:
+            click.echo(
+                f"    similarity {row['range']}: {row['beads']} beads, predicted "
+                f"{row['predicted']:.2f}, observed {row['observed']:.2f}"
+            )
+    click.echo(f"  time {report.seconds:.1f} s, peak memory {report.peak_rss_mb:.0f} MB")

@@ -1,0 +1,135 @@
+"""Sentence-level alignment: pre-segmented texts, and sentences inside paragraph beads."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from app.align.aligner import AlignmentResult
+from app.align.embed import EmbeddingCache, count_texts, embed_side
+from app.align.scorers.embedding import USE_LANGUAGES, use_encoder
+from app.align.sentences import SentenceModel, align_sentences, load_model
+from app.segments import BeadSpan
+
+EMBEDDING_MODEL = "use-multilingual-v3"
+
+
+def choose_model(src_lang: str, tgt_lang: str, fast: bool = False) -> SentenceModel:
+    """The semantic model when the embedding model knows both languages, else the fast one."""
+    if fast or src_lang not in USE_LANGUAGES or tgt_lang not in USE_LANGUAGES:
+        return load_model("fast")
+    return load_model("semantic")
+
+
+def embeddings_for(
+    src: Sequence[str],
+    tgt: Sequence[str],
+    concat_runs: int,
+    cache: EmbeddingCache | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[dict[int, np.ndarray], dict[int, np.ndarray]]:
+    encoder = use_encoder()
+    return (
+        embed_side(src, encoder, EMBEDDING_MODEL, concat_runs, cache, progress),
+        embed_side(tgt, encoder, EMBEDDING_MODEL, concat_runs, cache, progress),
+    )
+
+
+def align_presegmented(
+    src: Sequence[str],
+    tgt: Sequence[str],
+    src_lang: str,
+    tgt_lang: str,
+    *,
+    fast: bool = False,
+    cache: EmbeddingCache | None = None,
+    planned: Callable[[int], None] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> AlignmentResult:
+    """Align two lists of sentences (one per line in the user's files)."""
+    model = choose_model(src_lang, tgt_lang, fast)
+    embeddings: tuple = (None, None)
+    if model.uses_embeddings:
+        if planned:
+            planned(
+                count_texts(len(src), model.concat_runs) + count_texts(len(tgt), model.concat_runs)
+            )
+        embeddings = embeddings_for(src, tgt, model.concat_runs, cache, progress)
+    return align_sentences(src, tgt, model, *embeddings)
+
+
+def align_within_beads(
+    paragraph_beads: Sequence[BeadSpan],
+    src_sentences: Sequence[tuple[int, str]],
+    tgt_sentences: Sequence[tuple[int, str]],
+    src_lang: str,
+    tgt_lang: str,
+    *,
+    fast: bool = False,
+    cache: EmbeddingCache | None = None,
+) -> AlignmentResult:
+    """Sentence beads inside every paragraph bead; none crosses a paragraph bead.
+
+    ``*_sentences`` are (paragraph position, sentence text) in document order. Sentences
+    of a one-sided paragraph bead become one-sided sentence beads.
+    """
+    model = choose_model(src_lang, tgt_lang, fast)
+    src_groups = _group(src_sentences)
+    tgt_groups = _group(tgt_sentences)
+    src_offsets, tgt_offsets = _offsets(src_groups), _offsets(tgt_groups)
+    all_src = [text for _, text in src_sentences]
+    all_tgt = [text for _, text in tgt_sentences]
+    embeddings: tuple = (None, None)
+    if model.uses_embeddings:
+        embeddings = embeddings_for(all_src, all_tgt, 1, cache)
+    beads: list[BeadSpan] = []
+    for bead in paragraph_beads:
+        s0, s1 = src_offsets[bead.src_start], src_offsets[bead.src_end]
+        t0, t1 = tgt_offsets[bead.tgt_start], tgt_offsets[bead.tgt_end]
+        if s0 == s1 or t0 == t1:
+            beads += [BeadSpan(k, k + 1, t0, t0) for k in range(s0, s1)]
+            beads += [BeadSpan(s1, s1, k, k + 1) for k in range(t0, t1)]
+            continue
+        inner = _inner_embeddings(embeddings, s0, s1, t0, t1, all_src, all_tgt, model, cache)
+        result = align_sentences(all_src[s0:s1], all_tgt[t0:t1], model, *inner)
+        beads += [_shift(b, s0, t0) for b in result.beads]
+    return AlignmentResult(
+        beads,
+        "alinea-sentences-in-paragraphs/1",
+        {"level": "sentence", "model": model.name, "scorers": sorted(model.weights)},
+    )
+
+
+def _inner_embeddings(embeddings, s0, s1, t0, t1, all_src, all_tgt, model, cache):
+    if embeddings[0] is None:
+        return None, None
+    return embeddings_for(all_src[s0:s1], all_tgt[t0:t1], model.concat_runs, cache)
+
+
+def _group(sentences: Sequence[tuple[int, str]]) -> dict[int, int]:
+    counts: dict[int, int] = {}
+    for paragraph, _ in sentences:
+        counts[paragraph] = counts.get(paragraph, 0) + 1
+    return counts
+
+
+def _offsets(counts: dict[int, int]) -> dict[int, int]:
+    """Sentence index at which each paragraph position starts (and one past the end)."""
+    offsets, total = {}, 0
+    last = max(counts, default=-1)
+    for paragraph in range(last + 2):
+        offsets[paragraph] = total
+        total += counts.get(paragraph, 0)
+    return offsets
+
+
+def _shift(bead: BeadSpan, ds: int, dt: int) -> BeadSpan:
+    return BeadSpan(
+        bead.src_start + ds,
+        bead.src_end + ds,
+        bead.tgt_start + dt,
+        bead.tgt_end + dt,
+        bead.similarity,
+        bead.scores,
+    )
