@@ -266,7 +266,10 @@ def load_lines(path: Path, lang: str | None, settings: Settings) -> LoadedDocume
 def align_pair(
     obj: Context, source: str, target: str, src_lang: str | None, tgt_lang: str | None
 ) -> int:
+    """Align two documents at paragraph level, then sentence level inside each bead."""
     from app import services
+    from app.services import sentences
+    from app.store.embeddings import StoreEmbeddingCache
 
     sessions = obj.sessions()
     src = _resolve(sessions, source, src_lang, obj.settings)
@@ -277,11 +280,24 @@ def align_pair(
         )
     with _progress_bar() as progress:
         result = services.align_plain(src, tgt, progress)
-    # Documents and alignment are written together, so a failure leaves nothing behind.
+    src_sentences = sentences.document_sentences(src.segments, src.language)
+    tgt_sentences = sentences.document_sentences(tgt.segments, tgt.language)
+    sentence_result = sentences.align_within_beads(
+        result.beads,
+        src_sentences,
+        tgt_sentences,
+        src.language,
+        tgt.language,
+        cache=StoreEmbeddingCache(sessions),
+    )
+    # Documents and both levels are written together, so a failure leaves nothing behind.
     with store_db.transaction(sessions) as session:
         source_doc = services.add_document(session, src)
         target_doc = services.add_document(session, tgt)
         alignment = services.store_alignment(session, source_doc, target_doc, result)
+        sentences.store_sentences(session, source_doc, src_sentences)
+        sentences.store_sentences(session, target_doc, tgt_sentences)
+        sentences.store_sentence_alignment(session, alignment, sentence_result)
         one_sided = sum(1 for bead in result.beads if bead.similarity is None)
         click.echo(
             f"aligned {source_doc.title!r} ({source_doc.language}, {len(src.segments)} segments)"

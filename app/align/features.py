@@ -102,7 +102,7 @@ def length(
     log_p = np.where(
         delta < 8,
         np.log(np.maximum(_erfc(delta / math.sqrt(2)), 1e-300)),
-        -(delta**2) / 2 - np.log(delta * math.sqrt(math.pi / 2)),
+        -(delta**2) / 2 - np.log(np.maximum(delta, 8.0) * math.sqrt(math.pi / 2)),
     )
     return 1.0 + np.maximum(log_p, -LOG_FLOOR) / LOG_FLOOR
 

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from app.align.aligner import AlignmentResult
-from app.align.embed import EmbeddingCache, count_texts, embed_side
+from app.align.embed import EmbeddingCache, MemoryCache, count_texts, embed_side
 from app.align.scorers.embedding import USE_LANGUAGES, use_encoder
 from app.align.sentences import SentenceModel, align_sentences, load_model
 from app.segments import BeadSpan
@@ -75,6 +75,7 @@ def align_within_beads(
     of a one-sided paragraph bead become one-sided sentence beads.
     """
     model = choose_model(src_lang, tgt_lang, fast)
+    cache = cache if cache is not None else MemoryCache()
     src_groups = _group(src_sentences)
     tgt_groups = _group(tgt_sentences)
     src_offsets, tgt_offsets = _offsets(src_groups), _offsets(tgt_groups)
@@ -133,3 +134,71 @@ def _shift(bead: BeadSpan, ds: int, dt: int) -> BeadSpan:
         bead.similarity,
         bead.scores,
     )
+
+
+def document_sentences(segments: Sequence, language: str) -> list[tuple[int, str]]:
+    """(paragraph position, sentence) for every sentence of a document's paragraphs."""
+    from app.ingest import split_sentences
+
+    out: list[tuple[int, str]] = []
+    for position, segment in enumerate(segments):
+        sentences = split_sentences(segment.text, language) or [segment.text]
+        out += [(position, sentence) for sentence in sentences]
+    return out
+
+
+def store_sentences(session, document, sentences: Sequence[tuple[int, str]]) -> None:
+    """Add a document's sentence segments, unless it already has them."""
+    from sqlalchemy import func, select
+
+    from app.store import models
+
+    existing = session.scalar(
+        select(func.count())
+        .select_from(models.Segment)
+        .where(models.Segment.document_id == document.id, models.Segment.level == "sentence")
+    )
+    if existing:
+        return
+    session.add_all(
+        models.Segment(
+            document_id=document.id,
+            level="sentence",
+            position=k,
+            paragraph=paragraph,
+            kind="paragraph",
+            text=text,
+        )
+        for k, (paragraph, text) in enumerate(sentences)
+    )
+
+
+def store_sentence_alignment(session, parent, result: AlignmentResult):
+    """Store ``result`` as the sentence-level child of the paragraph alignment ``parent``."""
+    from app.segments import BeadStatus
+    from app.store import models
+
+    child = models.Alignment(
+        source_id=parent.source_id,
+        target_id=parent.target_id,
+        level="sentence",
+        parent_id=parent.id,
+        method=result.method,
+        parameters=result.parameters,
+    )
+    child.beads = [
+        models.Bead(
+            position=k,
+            src_start=b.src_start,
+            src_end=b.src_end,
+            tgt_start=b.tgt_start,
+            tgt_end=b.tgt_end,
+            similarity=b.similarity,
+            scores=dict(b.scores),
+            status=BeadStatus.AUTOMATIC.value,
+        )
+        for k, b in enumerate(result.beads)
+    ]
+    session.add(child)
+    session.flush()
+    return child
