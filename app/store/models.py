@@ -173,3 +173,32 @@ class Embedding(Base):
     model: Mapped[str] = mapped_column(String(100))
     text_hash: Mapped[str] = mapped_column(String(64))
     vector: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class ReviewEvent(Base):
+    """One review operation on an alignment: who, when, what, and the beads before and after.
+
+    ``before`` and ``after`` hold the beads at positions ``[position, position + len(before))``
+    as JSON, so undoing an event is writing ``before`` back. ``state`` is "applied", "undone"
+    or "dropped" (undone, then superseded by a new operation) for operations, and "record" for
+    the undo and redo entries, which name the event they revert in ``reverts_id``.
+    """
+
+    __tablename__ = "review_events"
+
+    id: Mapped[intpk]
+    alignment_id: Mapped[int] = mapped_column(
+        ForeignKey("alignments.id", ondelete="CASCADE"), index=True
+    )
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(32))
+    summary: Mapped[str] = mapped_column(String(300))
+    position: Mapped[int]
+    before: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    after: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    state: Mapped[str] = mapped_column(String(16))
+    reverts_id: Mapped[int | None] = mapped_column(
+        ForeignKey("review_events.id", ondelete="CASCADE")
+    )
+    alignment_version: Mapped[int]
+    created_at: Mapped[created]

@@ -11,10 +11,11 @@ csrf = CSRFProtect()
 
 
 def register(app: Flask) -> None:
-    from app.web import errors, exports, review
+    from app.web import edits, errors, exports, review
 
     csrf.init_app(app)
     app.teardown_appcontext(close_db)
     app.register_blueprint(review.bp)
+    app.register_blueprint(edits.bp)
     app.register_blueprint(exports.bp)
     errors.register(app)

@@ -7,7 +7,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Flask, current_app, g, render_template, request
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    g,
+    has_request_context,
+    jsonify,
+    render_template,
+    request,
+)
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -25,6 +34,7 @@ class ErrorPage:
 # What the reviewer reads for each HTTP error Werkzeug raises with its stock description.
 PAGES: dict[int, ErrorPage] = {
     400: ErrorPage("Bad request", "The request could not be understood."),
+    403: ErrorPage("Not allowed for your role", "Your role does not allow this change."),
     404: ErrorPage("Page not found", "There is nothing at this address."),
     405: ErrorPage(
         "Not allowed",
@@ -61,7 +71,10 @@ def register(app: Flask) -> None:
     security.register(app)
 
 
-def render_error(code: int, title: str, message: str) -> tuple[str, int]:
+def render_error(code: int, title: str, message: str) -> tuple[str | Response, int]:
+    """The error page, or for the page's script (which asks for JSON) the message alone."""
+    if wants_json():
+        return jsonify(error=_sentence(message), title=title), code
     way_out = _way_out(code)
     page = render_template(
         "error.html",
@@ -74,7 +87,7 @@ def render_error(code: int, title: str, message: str) -> tuple[str, int]:
     return page, code
 
 
-def http_error(error: HTTPException) -> tuple[str, int, dict[str, str]]:
+def http_error(error: HTTPException) -> tuple[str | Response, int, dict[str, str]]:
     code = error.code or 500
     page = PAGES.get(code, ErrorPage(error.name, error.description or ""))
     # A description given when the error was raised says more than the stock one.
@@ -89,13 +102,13 @@ def http_error(error: HTTPException) -> tuple[str, int, dict[str, str]]:
     return body, code, headers
 
 
-def internal_error(_error: InternalServerError) -> tuple[str, int]:
+def internal_error(_error: InternalServerError) -> tuple[str | Response, int]:
     # Flask has already logged the original exception; its text stays out of the page.
     page = PAGES[500]
     return render_error(500, page.title, page.message)
 
 
-def csrf_error(_error: CSRFError) -> tuple[str, int]:
+def csrf_error(_error: CSRFError) -> tuple[str | Response, int]:
     return render_error(
         400,
         "The form has expired",
@@ -104,10 +117,17 @@ def csrf_error(_error: CSRFError) -> tuple[str, int]:
     )
 
 
-def domain_error(error: alinea_errors.AlineaError) -> tuple[str, int]:
+def domain_error(error: alinea_errors.AlineaError) -> tuple[str | Response, int]:
     code = next((code for cls, code in DOMAIN_ERRORS.items() if isinstance(error, cls)), 400)
     # The use cases' messages are written for the user (and the 409 one says to reload).
     return render_error(code, PAGES[code].title, str(error) or PAGES[code].message)
+
+
+def wants_json() -> bool:
+    if not has_request_context():
+        return False
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json"
 
 
 def _way_out(code: int) -> tuple[str, str] | None:

@@ -21,15 +21,18 @@ import app as alinea
 from app import services
 from app.errors import InvalidRequest
 from app.formats import Exporter, ExportMeta, get_exporter
+from app.segments import BeadStatus
+from app.services.exchange import ExportFilter, iter_export_pairs
 from app.store import models
 from app.web.database import db
 from app.web.queries import parse_threshold
 
 bp = Blueprint("exports", __name__)
 
-SELECTIONS: dict[str, services.Selection] = {
-    "all": services.Selection(),
-    "confirmed": services.Selection(confirmed_only=True),
+# The export form's choices; rejected pairs are never exported.
+SELECTIONS: dict[str, ExportFilter] = {
+    "all": ExportFilter(),
+    "confirmed": ExportFilter(statuses=frozenset({BeadStatus.CONFIRMED})),
 }
 
 
@@ -40,8 +43,10 @@ def export(alignment_id: int) -> Response:
     alignment = services.get_alignment(session, alignment_id)
     g.way_out = (url_for("review.alignment", alignment_id=alignment.id), "Back to the alignment")
     exporter = _exporter(request.args.get("format", "tmx"))
-    selection = _selection(
-        request.args.get("selection", "all"), request.args.get("min_similarity", "")
+    selection = replace(
+        _selection(request.args.get("selection", "all"), request.args.get("min_similarity", "")),
+        # The alignment's own level: a sentence view exports sentence pairs.
+        level=alignment.level,
     )
     chunks = stream_export(_sessions(), alignment.id, selection, exporter, export_meta(alignment))
     response = Response(
@@ -55,7 +60,7 @@ def export(alignment_id: int) -> Response:
 def stream_export(
     sessions: sessionmaker[Session],
     alignment_id: int,
-    selection: services.Selection,
+    selection: ExportFilter,
     exporter: Exporter,
     meta: ExportMeta,
 ) -> Iterator[str]:
@@ -67,7 +72,9 @@ def stream_export(
     """
     with sessions() as session:
         alignment = services.get_alignment(session, alignment_id)
-        yield from exporter.iter_chunks(services.iter_pairs(session, alignment, selection), meta)
+        # The level-aware reader: segment texts are taken at the alignment's own level.
+        pairs = iter_export_pairs(session, alignment, selection)
+        yield from exporter.iter_chunks(pairs, meta)
 
 
 def export_meta(alignment: models.Alignment) -> ExportMeta:
@@ -93,7 +100,7 @@ def _exporter(name: str) -> Exporter:
         raise InvalidRequest(str(error)) from None
 
 
-def _selection(name: str, min_similarity: str) -> services.Selection:
+def _selection(name: str, min_similarity: str) -> ExportFilter:
     try:
         selection = SELECTIONS[name.strip()]
     except KeyError:

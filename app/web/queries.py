@@ -7,11 +7,12 @@ handful.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass
+from bisect import bisect_right
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 
-from sqlalchemy import ColumnElement, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy.orm import Session, joinedload
 
 from app.errors import InvalidRequest, NotFound
 from app.segments import BeadStatus, SegmentKind
@@ -20,13 +21,23 @@ from app.store import models
 STATUS_CHOICES = tuple(status.value for status in BeadStatus)
 
 
+SORTS = ("position", "similarity")
+PAGE_SIZE = 200
+
+
 @dataclass(frozen=True)
 class BeadFilter:
-    """Which beads the alignment page shows; the default shows them all."""
+    """Which beads the alignment page shows, and in which order; the default shows them all."""
 
     max_similarity: float | None = None
+    min_similarity: float | None = None
     status: BeadStatus | None = None
     one_sided: bool = False
+    flagged: bool = False
+    text: str = ""
+    sort: str = "position"
+    # The positions of the beads whose text matches, once looked up (see ``resolve_text``).
+    matches: frozenset[int] | None = field(default=None, compare=False)
 
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> BeadFilter:
@@ -34,32 +45,62 @@ class BeadFilter:
 
         Empty values count as absent, because a GET form sends its empty fields.
         """
+        sort = args.get("sort", "").strip() or "position"
+        if sort not in SORTS:
+            raise InvalidRequest(f"sort must be one of {', '.join(SORTS)}, not '{sort}'")
         return cls(
             max_similarity=parse_threshold(args.get("max_similarity", ""), "max_similarity"),
+            min_similarity=parse_threshold(args.get("min_similarity", ""), "min_similarity"),
             status=parse_status(args.get("status", "")),
             one_sided=_parse_flag(args.get("one_sided", ""), "one_sided"),
+            flagged=_parse_flag(args.get("flagged", ""), "flagged"),
+            text=args.get("q", "").strip()[:200],
+            sort=sort,
         )
 
     @property
     def active(self) -> bool:
-        return self != BeadFilter()
+        """Whether the filter hides some beads (the order alone hides none)."""
+        return self.narrowing != BeadFilter()
+
+    @property
+    def narrowing(self) -> BeadFilter:
+        return BeadFilter(
+            self.max_similarity,
+            self.min_similarity,
+            self.status,
+            self.one_sided,
+            self.flagged,
+            self.text,
+        )
 
     def as_args(self) -> dict[str, str]:
         """The query parameters that select this filter again."""
         args: dict[str, str] = {}
         if self.max_similarity is not None:
             args["max_similarity"] = f"{self.max_similarity:g}"
+        if self.min_similarity is not None:
+            args["min_similarity"] = f"{self.min_similarity:g}"
         if self.status is not None:
             args["status"] = self.status.value
         if self.one_sided:
             args["one_sided"] = "1"
+        if self.flagged:
+            args["flagged"] = "1"
+        if self.text:
+            args["q"] = self.text
+        if self.sort != "position":
+            args["sort"] = self.sort
         return args
 
-    def conditions(self) -> list[ColumnElement[bool]]:
+    def conditions(self, alignment: models.Alignment | None = None) -> list[ColumnElement[bool]]:
+        """SQL conditions on beads; the text search needs the ``alignment`` it searches."""
         conditions: list[ColumnElement[bool]] = []
         if self.max_similarity is not None:
             # One-sided beads have no similarity (NULL), so they never match a threshold.
             conditions.append(models.Bead.similarity < self.max_similarity)
+        if self.min_similarity is not None:
+            conditions.append(models.Bead.similarity >= self.min_similarity)
         if self.status is not None:
             conditions.append(models.Bead.status == self.status.value)
         if self.one_sided:
@@ -69,7 +110,95 @@ class BeadFilter:
                     models.Bead.tgt_end == models.Bead.tgt_start,
                 )
             )
+        if self.flagged:
+            conditions.append(func.json_array_length(models.Bead.flags) > 0)
+        if self.text and self.matches is not None:
+            conditions.append(models.Bead.position.in_(sorted(self.matches)))
+        elif self.text and alignment is not None:
+            conditions.append(_text_condition(alignment, self.text))
         return conditions
+
+
+def _text_condition(alignment: models.Alignment, text: str) -> ColumnElement[bool]:
+    """Beads with a segment containing ``text`` (any case) on either side."""
+    pattern = "%" + _escape_like(text) + "%"
+
+    def side(document_id: int, start, end) -> ColumnElement[bool]:
+        segment = models.Segment
+        return exists().where(
+            segment.document_id == document_id,
+            segment.level == alignment.level,
+            segment.position >= start,
+            segment.position < end,
+            segment.text.ilike(pattern, escape="\\"),
+        )
+
+    return or_(
+        side(alignment.source_id, models.Bead.src_start, models.Bead.src_end),
+        side(alignment.target_id, models.Bead.tgt_start, models.Bead.tgt_end),
+    )
+
+
+def resolve_text(
+    session: Session, alignment: models.Alignment, bead_filter: BeadFilter
+) -> BeadFilter:
+    """The filter with its text search looked up once: the beads whose segments match.
+
+    Matching the segments first and placing them in beads by bisection reads each document
+    once, where a per-bead subquery would probe the segments 10,000 times.
+    """
+    if not bead_filter.text:
+        return bead_filter
+    pattern = "%" + _escape_like(bead_filter.text) + "%"
+    segment = models.Segment
+    found: dict[str, list[int]] = {}
+    for side, document_id in (("src", alignment.source_id), ("tgt", alignment.target_id)):
+        found[side] = list(
+            session.scalars(
+                select(segment.position).where(
+                    segment.document_id == document_id,
+                    segment.level == alignment.level,
+                    segment.text.ilike(pattern, escape="\\"),
+                )
+            )
+        )
+    matches: set[int] = set()
+    if found["src"] or found["tgt"]:
+        bead = models.Bead
+        rows = session.execute(
+            select(bead.position, bead.src_end, bead.tgt_end)
+            .where(bead.alignment_id == alignment.id)
+            .order_by(bead.position)
+        ).all()
+        positions = [row[0] for row in rows]
+        for side, column in (("src", 1), ("tgt", 2)):
+            # Ends are non-decreasing: the bead holding segment k is the first ending after k.
+            ends = [row[column] for row in rows]
+            matches.update(positions[bisect_right(ends, k)] for k in found[side] if k < ends[-1])
+    return replace(bead_filter, matches=frozenset(matches))
+
+
+def alignment_for_page(session: Session, alignment_id: int) -> models.Alignment:
+    """The alignment with its two documents' titles and languages, but not their full text.
+
+    A 10,000-paragraph document's text is megabytes the page never shows.
+    """
+    alignment = session.get(
+        models.Alignment,
+        alignment_id,
+        options=[
+            joinedload(models.Alignment.source).defer(models.Document.text),
+            joinedload(models.Alignment.target).defer(models.Document.text),
+        ],
+    )
+    if alignment is None:
+        raise NotFound(f"there is no alignment {alignment_id}")
+    return alignment
+
+
+def _escape_like(text: str) -> str:
+    """``text`` with LIKE's wildcards taken literally."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def parse_threshold(value: str, name: str) -> float | None:
@@ -108,16 +237,78 @@ def _parse_flag(value: str, name: str) -> bool:
     raise InvalidRequest(f"{name} must be 1 or 0, not '{value}'")
 
 
-def filtered_beads(
-    session: Session, alignment_id: int, bead_filter: BeadFilter
-) -> list[models.Bead]:
-    """The alignment's beads that pass ``bead_filter``, in document order."""
-    query = (
-        select(models.Bead)
-        .where(models.Bead.alignment_id == alignment_id, *bead_filter.conditions())
-        .order_by(models.Bead.position)
+def _filtered(alignment: models.Alignment, bead_filter: BeadFilter):
+    return select(models.Bead).where(
+        models.Bead.alignment_id == alignment.id, *bead_filter.conditions(alignment)
     )
+
+
+def _order(bead_filter: BeadFilter) -> list[ColumnElement]:
+    if bead_filter.sort == "similarity":
+        # One-sided beads (no similarity) last on every backend, then document order.
+        return [
+            models.Bead.similarity.is_(None),
+            models.Bead.similarity,
+            models.Bead.position,
+        ]
+    return [models.Bead.position]
+
+
+def filtered_beads(
+    session: Session,
+    alignment: models.Alignment,
+    bead_filter: BeadFilter,
+    page: int = 1,
+    size: int | None = PAGE_SIZE,
+) -> list[models.Bead]:
+    """One page (from 1) of the alignment's beads that pass ``bead_filter``, in its order."""
+    query = _filtered(alignment, bead_filter).order_by(*_order(bead_filter))
+    if size is not None:
+        query = query.offset((page - 1) * size).limit(size)
     return list(session.scalars(query))
+
+
+def count_beads(session: Session, alignment: models.Alignment, bead_filter: BeadFilter) -> int:
+    """How many of the alignment's beads pass ``bead_filter``."""
+    inner = _filtered(alignment, bead_filter).with_only_columns(models.Bead.id).subquery()
+    return session.scalar(select(func.count()).select_from(inner)) or 0
+
+
+def page_of_position(
+    session: Session, alignment: models.Alignment, bead_filter: BeadFilter, position: int
+) -> int:
+    """The page (from 1) on which the bead at ``position`` appears, or would in order."""
+    bead = models.Bead
+    before: ColumnElement[bool] = bead.position < position
+    if bead_filter.sort == "similarity":
+        similarity = session.scalar(
+            select(bead.similarity).where(
+                bead.alignment_id == alignment.id, bead.position == position
+            )
+        )
+        if similarity is None:
+            before = or_(bead.similarity.is_not(None), before)
+        else:
+            before = or_(
+                bead.similarity < similarity,
+                and_(bead.similarity == similarity, bead.position < position),
+            )
+    inner = _filtered(alignment, bead_filter).where(before).with_only_columns(bead.id).subquery()
+    rank = session.scalar(select(func.count()).select_from(inner)) or 0
+    return rank // PAGE_SIZE + 1
+
+
+def next_unreviewed(session: Session, alignment_id: int, after: int) -> int | None:
+    """The position of the first bead not yet confirmed or rejected after ``after``,
+    wrapping round to the start; None when every bead is reviewed."""
+    bead = models.Bead
+    query = select(bead.position).where(
+        bead.alignment_id == alignment_id, bead.status == BeadStatus.AUTOMATIC.value
+    )
+    found = session.scalar(query.where(bead.position > after).order_by(bead.position).limit(1))
+    if found is None:
+        found = session.scalar(query.order_by(bead.position).limit(1))
+    return found
 
 
 @dataclass(frozen=True)
@@ -153,14 +344,29 @@ class SegmentText:
         return self.kind is SegmentKind.HEADING
 
 
-def segment_texts(session: Session, document_id: int) -> list[SegmentText]:
-    """The document's segments in order, without loading the ORM objects."""
-    rows = session.execute(
-        select(models.Segment.kind, models.Segment.text)
-        .where(models.Segment.document_id == document_id)
-        .order_by(models.Segment.position)
+def segment_texts(
+    session: Session, document_id: int, level: str, positions: Iterable[int] | None = None
+) -> dict[int, SegmentText]:
+    """The document's segments at ``level`` by position, without loading the ORM objects.
+
+    With ``positions``, only those: a page of a long document reads only what it shows.
+    """
+    segment = models.Segment
+    query = select(segment.position, segment.kind, segment.text).where(
+        segment.document_id == document_id, segment.level == level
     )
-    return [SegmentText(SegmentKind(kind), text) for kind, text in rows]
+    if positions is not None:
+        wanted = sorted(set(positions))
+        if not wanted:
+            return {}
+        low, high = wanted[0], wanted[-1]
+        if high - low < 4 * len(wanted):
+            # A contiguous page: a range reads the index once.
+            query = query.where(segment.position >= low, segment.position <= high)
+        else:
+            query = query.where(segment.position.in_(wanted))
+    rows = session.execute(query.order_by(segment.position))
+    return {position: SegmentText(SegmentKind(kind), text) for position, kind, text in rows}
 
 
 @dataclass(frozen=True)

@@ -1,28 +1,39 @@
-"""Reviewing alignments: the index, an alignment's pairs side by side, confirm/reject/note."""
+"""Reviewing alignments: the index, an alignment's pairs page by page, its map and history."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
-from sqlalchemy.orm import Session, sessionmaker
+from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from app import services
 from app.errors import InvalidRequest
-from app.segments import BeadStatus
-from app.store.db import transaction
+from app.services import review as review_service
+from app.store import models
+from app.web.alignment_map import alignment_map
 from app.web.database import db
+from app.web.edits import may_edit_text
 from app.web.queries import (
+    PAGE_SIZE,
     STATUS_CHOICES,
     BeadFilter,
-    BeadPlace,
+    alignment_for_page,
+    count_beads,
     filtered_beads,
-    locate_bead,
-    parse_status,
+    next_unreviewed,
+    page_of_position,
+    resolve_text,
     review_progress,
     segment_texts,
 )
-from app.web.rows import bead_rows, format_score, format_utc, iso_utc
-from app.web.urls import safe_next
+from app.web.rows import (
+    bead_rows,
+    covered_positions,
+    format_score,
+    format_utc,
+    iso_utc,
+    url_pattern,
+)
+from app.web.shortcuts import SHORTCUTS
 
 bp = Blueprint("review", __name__)
 bp.add_app_template_filter(format_score, "score")
@@ -32,34 +43,63 @@ bp.add_app_template_filter(iso_utc, "iso_utc")
 # The quick filters offered above the pairs: label and query parameters.
 QUICK_FILTERS: tuple[tuple[str, dict[str, str]], ...] = (
     ("All", {}),
+    ("Doubtful first", {"sort": "similarity"}),
     ("< 0.5", {"max_similarity": "0.5"}),
     ("< 0.8", {"max_similarity": "0.8"}),
     ("Not reviewed", {"status": "automatic"}),
     ("One-sided", {"one_sided": "1"}),
+    ("QA flags", {"flagged": "1"}),
 )
+
+NOTICES = {
+    "conflict": "Someone else changed this alignment after your page was loaded, so your "
+    "change was not saved. The page now shows the current state; make your change again "
+    "if it is still needed.",
+    "reviewed": "Every pair has been confirmed or rejected.",
+}
 
 
 @bp.get("/")
 def index() -> str:
     session = db()
+    summaries = services.list_alignments(session)
+    # Sentence alignments are reached from their paragraph alignment, not listed apart.
+    sentence_views = {
+        s.alignment.parent_id: s.alignment.id for s in summaries if s.alignment.parent_id
+    }
     return render_template(
         "index.html",
-        alignments=services.list_alignments(session),
+        alignments=[s for s in summaries if s.alignment.parent_id is None],
+        sentence_views=sentence_views,
         documents=services.list_documents(session),
     )
 
 
 @bp.get("/alignments/<int:alignment_id>", endpoint="alignment")
-def alignment_page(alignment_id: int) -> str:
+def alignment_page(alignment_id: int) -> str | Response:
     session = db()
-    alignment = services.get_alignment(session, alignment_id)
+    alignment = alignment_for_page(session, alignment_id)
     g.way_out = (url_for("review.alignment", alignment_id=alignment.id), "Show all pairs")
-    bead_filter = BeadFilter.from_args(request.args)
+    bead_filter = resolve_text(session, alignment, BeadFilter.from_args(request.args))
+    at = _optional_int(request.args.get("at", ""), "at")
+    if at is not None:
+        page = page_of_position(session, alignment, bead_filter, at)
+        target = url_for(
+            "review.alignment", alignment_id=alignment.id, page=page, **bead_filter.as_args()
+        )
+        return redirect(f"{target}#bead-{at}", code=302)
+    total = count_beads(session, alignment, bead_filter)
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(_optional_int(request.args.get("page", ""), "page") or 1, pages)
+    beads = filtered_beads(session, alignment, bead_filter, page=max(page, 1))
+    source_positions, target_positions = covered_positions(beads)
     rows = bead_rows(
-        filtered_beads(session, alignment.id, bead_filter),
-        segment_texts(session, alignment.source_id),
-        segment_texts(session, alignment.target_id),
+        beads,
+        segment_texts(session, alignment.source_id, alignment.level, source_positions),
+        segment_texts(session, alignment.target_id, alignment.level, target_positions),
     )
+    can_undo, can_redo = review_service.undo_redo_available(session, alignment.id)
+    page_args = dict(bead_filter.as_args(), **({"page": str(page)} if page > 1 else {}))
     return render_template(
         "alignment.html",
         alignment=alignment,
@@ -71,61 +111,112 @@ def alignment_page(alignment_id: int) -> str:
         bead_filter=bead_filter,
         quick_filters=QUICK_FILTERS,
         statuses=STATUS_CHOICES,
-        # The bead forms send the reviewer back to this very view, filter included.
-        next_url=url_for("review.alignment", alignment_id=alignment.id, **bead_filter.as_args()),
+        pager=Pager(page, pages, total, len(rows)),
+        views=_views(session, alignment),
+        can_undo=can_undo,
+        can_redo=can_redo,
+        notice=NOTICES.get(request.args.get("notice", "")),
+        shortcuts=SHORTCUTS,
+        urls=_bead_urls(alignment.id),
+        can_edit_text=may_edit_text(),
+        # The bead forms send the reviewer back to this very view, filter and page included.
+        next_url=url_for("review.alignment", alignment_id=alignment.id, **page_args),
     )
 
 
-@bp.post("/beads/<int:bead_id>/status")
-def bead_status(bead_id: int) -> Response:
-    status = _required_status(request.form.get("status", ""))
-    version = _required_version(request.form.get("version", ""))
-    with transaction(_sessions()) as session:
-        back = _way_back(locate_bead(session, bead_id))
-        services.set_bead_status(session, bead_id, status, version)
-    return redirect(back, code=303)
+def _bead_urls(alignment_id: int) -> dict[str, str]:
+    """The per-bead addresses of the page as patterns (see ``url_pattern``)."""
+    return {
+        "status": url_pattern("edits.bead_status", "bead_id"),
+        "note": url_pattern("edits.bead_note", "bead_id"),
+        "history": url_pattern("review.history", "position", alignment_id=alignment_id),
+        "operation": url_for("edits.operation", alignment_id=alignment_id),
+        "source_text": url_pattern(
+            "edits.segment_text", "segment", alignment_id=alignment_id, side="source"
+        ),
+        "target_text": url_pattern(
+            "edits.segment_text", "segment", alignment_id=alignment_id, side="target"
+        ),
+    }
 
 
-@bp.post("/beads/<int:bead_id>/note")
-def bead_note(bead_id: int) -> Response:
-    note = request.form.get("note")
-    if note is None:
-        raise InvalidRequest("the form did not send a note")
-    version = _required_version(request.form.get("version", ""))
-    with transaction(_sessions()) as session:
-        back = _way_back(locate_bead(session, bead_id))
-        services.set_bead_note(session, bead_id, note, version)
-    return redirect(back, code=303)
+class Pager:
+    """Where the page sits among the filtered beads."""
+
+    def __init__(self, page: int, pages: int, total: int, shown: int) -> None:
+        self.page, self.pages, self.total, self.shown = page, pages, total, shown
+
+    @property
+    def first(self) -> int:
+        return (self.page - 1) * PAGE_SIZE + 1 if self.shown else 0
+
+    @property
+    def last(self) -> int:
+        return (self.page - 1) * PAGE_SIZE + self.shown
 
 
-def _sessions() -> sessionmaker[Session]:
-    return current_app.extensions["alinea.sessions"]
+@bp.get("/alignments/<int:alignment_id>/next")
+def next_unconfirmed(alignment_id: int) -> Response:
+    """Jump to the first pair after ``after`` that nobody has confirmed or rejected."""
+    session = db()
+    alignment = alignment_for_page(session, alignment_id)
+    after = _optional_int(request.args.get("after", ""), "after")
+    found = next_unreviewed(session, alignment.id, -1 if after is None else after)
+    if found is None:
+        return redirect(url_for("review.alignment", alignment_id=alignment.id, notice="reviewed"))
+    return redirect(url_for("review.alignment", alignment_id=alignment.id, at=found))
 
 
-def _way_back(place: BeadPlace) -> str:
-    """Return the page the form came from, landing on the bead.
-
-    Also kept as the error pages' way out, before the write, so that a 409 page offers
-    the same page to reload.
-    """
-    page = safe_next(request.form.get("next")) or url_for(
-        "review.alignment", alignment_id=place.alignment_id
+@bp.get("/alignments/<int:alignment_id>/history")
+def history(alignment_id: int) -> str:
+    session = db()
+    alignment = alignment_for_page(session, alignment_id)
+    position = _optional_int(request.args.get("position", ""), "position")
+    return render_template(
+        "history.html",
+        alignment=alignment,
+        position=position,
+        events=review_service.history(session, alignment.id, position),
     )
-    back = f"{page}#bead-{place.position}"
-    g.way_out = (back, "Reload the page")
-    return back
 
 
-def _required_status(value: str) -> BeadStatus:
-    status = parse_status(value)
-    if status is None:
-        raise InvalidRequest("the form did not say which status to give the pair")
-    return status
+@bp.get("/alignments/<int:alignment_id>/map")
+def map_page(alignment_id: int) -> str:
+    session = db()
+    alignment = alignment_for_page(session, alignment_id)
+    return render_template(
+        "map.html",
+        alignment=alignment,
+        source=alignment.source,
+        target=alignment.target,
+        amap=alignment_map(session, alignment.id),
+    )
 
 
-def _required_version(value: str) -> int:
-    """The bead version the page showed; without it a stale edit could not be detected."""
+def _views(session, alignment: models.Alignment) -> dict[str, int]:
+    """The paragraph and sentence views of the same pair of documents, by level."""
+    from sqlalchemy import select
+
+    if alignment.parent_id is not None:
+        return {"paragraph": alignment.parent_id, "sentence": alignment.id}
+    child = session.scalar(
+        select(models.Alignment.id)
+        .where(models.Alignment.parent_id == alignment.id)
+        .order_by(models.Alignment.id.desc())
+        .limit(1)
+    )
+    views = {"paragraph": alignment.id}
+    if child is not None:
+        views["sentence"] = child
+    return views
+
+
+def _optional_int(value: str, name: str) -> int | None:
     value = value.strip()
+    if not value:
+        return None
     if not value.isascii() or not value.isdigit():
-        raise InvalidRequest(f"version must be a whole number, not '{value}'")
+        raise InvalidRequest(f"{name} must be a whole number, not '{value}'")
+    if len(value) > 9:
+        abort(404)
     return int(value)

@@ -6,7 +6,7 @@ whatever component scores a bead carries, by name.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -73,15 +73,56 @@ class BeadRow:
     def band(self) -> str:
         return similarity_band(self.bead.similarity)
 
+    @property
+    def flags(self) -> list[tuple[str, str]]:
+        return flag_messages(self.bead)
+
 
 def bead_rows(
-    beads: Iterable[models.Bead], source: list[SegmentText], target: list[SegmentText]
+    beads: Iterable[models.Bead],
+    source: Mapping[int, SegmentText],
+    target: Mapping[int, SegmentText],
 ) -> list[BeadRow]:
+    """Join beads with their segments, given by position on each side."""
     return [
         BeadRow(
             bead=bead,
-            source=source[bead.src_start : bead.src_end],
-            target=target[bead.tgt_start : bead.tgt_end],
+            source=[source[k] for k in range(bead.src_start, bead.src_end) if k in source],
+            target=[target[k] for k in range(bead.tgt_start, bead.tgt_end) if k in target],
         )
         for bead in beads
     ]
+
+
+def covered_positions(beads: Iterable[models.Bead]) -> tuple[list[int], list[int]]:
+    """The source and target segment positions the beads cover."""
+    source: list[int] = []
+    target: list[int] = []
+    for bead in beads:
+        source.extend(range(bead.src_start, bead.src_end))
+        target.extend(range(bead.tgt_start, bead.tgt_end))
+    return source, target
+
+
+def flag_messages(bead: models.Bead) -> list[tuple[str, str]]:
+    """The QA flags of a bead as (check, message); tolerant of flags without either."""
+    flags = bead.flags if isinstance(bead.flags, list) else []
+    return [
+        (str(flag.get("check", "")), str(flag.get("message", "")))
+        for flag in flags
+        if isinstance(flag, dict)
+    ]
+
+
+# A value no real id takes, replaced by "{}" to make a pattern for str.format.
+_SENTINEL = 987654321
+
+
+def url_pattern(endpoint: str, name: str, **values: Any) -> str:
+    """The URL of ``endpoint`` with ``name`` left as "{}", built once for a page of beads.
+
+    Building one URL per bead and form with url_for costs more than the rest of the page.
+    """
+    from flask import url_for
+
+    return url_for(endpoint, **{name: _SENTINEL}, **values).replace(str(_SENTINEL), "{}")

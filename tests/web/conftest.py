@@ -85,3 +85,79 @@ def hostile_alignment(sessions) -> int:
         stored_source = add_document(session, source)
         stored_target = add_document(session, target)
         return store_alignment(session, stored_source, stored_target, result).id
+
+
+def insert_synthetic_alignment(sessions, beads: int, flagged: tuple[int, ...] = ()) -> int:
+    """Two documents of ``beads`` paragraphs each, aligned one to one; returns the alignment id.
+
+    Similarities cycle through 0.30..0.99 so that every filter and order has work to do.
+    """
+    with transaction(sessions) as session:
+        ids = []
+        for language in ("es", "en"):
+            segments = [Segment(f"{language} paragraph {k} text") for k in range(beads)]
+            ids.append(
+                add_document(session, loaded_document(f"Long {language}", language, segments))
+            )
+        result = AlignmentResult(
+            beads=[
+                BeadSpan(k, k + 1, k, k + 1, round(0.3 + (k * 7 % 70) / 100, 2), {})
+                for k in range(beads)
+            ],
+            method="synthetic/1",
+            parameters={"scorers": []},
+        )
+        alignment = store_alignment(session, ids[0], ids[1], result)
+        for bead in alignment.beads:
+            if bead.position in flagged:
+                bead.flags = [
+                    {"check": "numbers", "message": f"number mismatch in {bead.position}"}
+                ]
+        return alignment.id
+
+
+@pytest.fixture
+def long_alignment(sessions) -> int:
+    """An alignment of 450 beads: three pages; beads 5 and 300 carry QA flags."""
+    return insert_synthetic_alignment(sessions, 450, flagged=(5, 300))
+
+
+@pytest.fixture
+def sentence_alignment(sessions, hostile_alignment) -> tuple[int, int]:
+    """A sentence-level alignment under the hostile paragraph alignment: (parent, child).
+
+    Its sentences reuse the paragraph positions 0..n, so a query that forgets the level
+    would show paragraph text in the sentence view.
+    """
+    with transaction(sessions) as session:
+        parent = session.get(models.Alignment, hostile_alignment)
+        for document, texts in (
+            (parent.source, ["Frase uno.", "Frase dos."]),
+            (parent.target, ["Sentence one.", "Sentence two."]),
+        ):
+            for k, text in enumerate(texts):
+                session.add(
+                    models.Segment(
+                        document_id=document.id,
+                        level="sentence",
+                        position=k,
+                        paragraph=0,
+                        kind="paragraph",
+                        text=text,
+                    )
+                )
+        child = models.Alignment(
+            source_id=parent.source_id,
+            target_id=parent.target_id,
+            level="sentence",
+            parent_id=parent.id,
+            method="by-hand/1",
+            parameters={},
+        )
+        child.beads = [
+            models.Bead(position=k, src_start=k, src_end=k + 1, tgt_start=k, tgt_end=k + 1)
+            for k in range(2)
+        ]
+        session.add(child)
+        session.flush()
+        return parent.id, child.id

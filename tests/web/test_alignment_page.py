@@ -113,7 +113,9 @@ def test_similarities_are_shown_with_two_decimals_and_a_colour_band(
         assert row.status == "automatic"
 
 
-def test_one_sided_beads_are_marked_and_cannot_be_confirmed(client, sessions, demo_alignment):
+def test_one_sided_beads_are_marked_and_can_be_confirmed_as_omissions(
+    client, sessions, demo_alignment
+):
     html = client.get(f"/alignments/{demo_alignment}").get_data(as_text=True)
 
     rows = {row.position: row for row in bead_rows(html)}
@@ -122,7 +124,8 @@ def test_one_sided_beads_are_marked_and_cannot_be_confirmed(client, sessions, de
     for bead in one_sided:
         row = rows[bead.position]
         assert "one-sided" in row.classes
-        assert not row.has_status_form
+        # A confirmed omission or addition is kept as it is by re-alignment.
+        assert row.has_status_form
         if bead.src_start == bead.src_end:
             assert row.only_in == "only in the translation"
             assert row.source == [] and row.missing == {"source": "Not in the original"}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from app.web.security import CONTENT_SECURITY_POLICY
@@ -33,12 +35,18 @@ def test_responses_carry_the_security_headers(client, demo_alignment, path):
 
 
 def test_pages_use_no_inline_script_or_style(client, demo_alignment):
-    # The Content-Security-Policy would block them.
-    for path in ("/", f"/alignments/{demo_alignment}", "/nowhere"):
+    # The Content-Security-Policy would block them; scripts are files on this site.
+    pages = ("/", f"/alignments/{demo_alignment}", f"/alignments/{demo_alignment}/map", "/nowhere")
+    for path in (*pages, f"/alignments/{demo_alignment}/history"):
         html = client.get(path).get_data(as_text=True)
-        assert "<script" not in html
+        scripts = re.findall(r"<script[^>]*>(.*?)</script>", html, flags=re.DOTALL)
+        assert all(body.strip() == "" for body in scripts)
+        assert re.findall(r"<script[^>]*>", html) == [
+            tag for tag in re.findall(r"<script[^>]*>", html) if 'src="/static/' in tag
+        ]
         assert "<style" not in html
         assert "style=" not in html
+        assert re.search(r"<[^>]+\son[a-z]+=", html) is None  # no event handler attributes
 
 
 def test_a_missing_page_is_a_friendly_404(client):

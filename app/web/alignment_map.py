@@ -1,0 +1,83 @@
+"""The alignment map: the chosen path through the two documents, coloured by similarity.
+
+A 10,000-bead alignment is drawn with at most ``MAX_CELLS`` cells: consecutive beads are
+grouped, and a group takes its weakest similarity, so that doubtful stretches stay visible.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.store import models
+from app.web.rows import similarity_band
+
+MAX_CELLS = 600
+
+
+@dataclass(frozen=True)
+class MapCell:
+    """A group of consecutive beads: the first one's position and the rectangle they cover."""
+
+    position: int
+    last: int
+    x: int
+    y: int
+    width: int
+    height: int
+    band: str
+    similarity: float | None
+
+
+@dataclass(frozen=True)
+class AlignmentMap:
+    width: int
+    height: int
+    cells: list[MapCell]
+    path: str
+    beads_per_cell: int
+
+
+def alignment_map(
+    session: Session, alignment_id: int, max_cells: int | None = None
+) -> AlignmentMap:
+    """Read the beads' ranges and similarities and group them into at most ``max_cells``."""
+    bead = models.Bead
+    rows = session.execute(
+        select(
+            bead.position,
+            bead.src_start,
+            bead.src_end,
+            bead.tgt_start,
+            bead.tgt_end,
+            bead.similarity,
+        )
+        .where(bead.alignment_id == alignment_id)
+        .order_by(bead.position)
+    ).all()
+    per_cell = max(1, math.ceil(len(rows) / (max_cells or MAX_CELLS)))
+    cells = [_cell(rows[k : k + per_cell]) for k in range(0, len(rows), per_cell)]
+    width = rows[-1][2] if rows else 0
+    height = rows[-1][4] if rows else 0
+    points = ["0,0"] + [f"{cell.x + cell.width},{cell.y + cell.height}" for cell in cells]
+    return AlignmentMap(max(width, 1), max(height, 1), cells, " ".join(points), per_cell)
+
+
+def _cell(group: list) -> MapCell:
+    similarities = [row[5] for row in group if row[5] is not None]
+    weakest = min(similarities) if similarities else None
+    first, last = group[0], group[-1]
+    return MapCell(
+        position=first[0],
+        last=last[0],
+        x=first[1],
+        y=first[3],
+        # One-sided beads have no extent on one axis; give them a hairline to click.
+        width=max(last[2] - first[1], 1),
+        height=max(last[4] - first[3], 1),
+        band=similarity_band(weakest),
+        similarity=weakest,
+    )

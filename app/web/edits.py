@@ -1,0 +1,200 @@
+"""Changing an alignment: bead operations, status and notes, undo, redo and re-alignment.
+
+Each request is one transaction and one history event. The page's script asks for JSON
+(``Accept: application/json``) and reloads at the returned location; plain forms get a 303
+redirect to the same place, so the page also works without JavaScript.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlsplit
+
+from flask import Blueprint, abort, current_app, g, jsonify, redirect, request, url_for
+from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.wrappers import Response
+
+from app.errors import InvalidRequest
+from app.services import review as review_service
+from app.services.review import Operation, Outcome
+from app.store import models
+from app.store.db import transaction
+from app.web.database import db
+from app.web.errors import wants_json
+from app.web.queries import (
+    BeadFilter,
+    locate_bead,
+    page_of_position,
+    parse_status,
+    resolve_text,
+)
+from app.web.urls import safe_next
+
+bp = Blueprint("edits", __name__)
+
+OPERATIONS = (
+    "status",
+    "note",
+    "merge_next",
+    "merge_previous",
+    "split",
+    "shift_up",
+    "shift_down",
+    "detach",
+)
+
+
+@bp.post("/alignments/<int:alignment_id>/operations")
+def operation(alignment_id: int) -> Response:
+    form = request.form
+    # A button can send only one value: "shift_up target", "detach source first".
+    name, *words = form.get("op", "").split() or [""]
+    side = words[0] if words else form.get("side", "target").strip()
+    end = words[1] if len(words) > 1 else form.get("end", "last").strip()
+    if name not in OPERATIONS:
+        raise InvalidRequest(f"there is no operation '{name}'")
+    position = _required_int(form.get("position", ""), "position")
+    version = _required_int(form.get("version", ""), "version")
+    _keep_way_out(alignment_id)
+    op = Operation(
+        name=name,
+        position=position,
+        side=side,
+        end=end,
+        status=form.get("status", "").strip(),
+        note=form.get("note", ""),
+        src_cut=_optional_int(form.get("src_cut", ""), "src_cut"),
+        tgt_cut=_optional_int(form.get("tgt_cut", ""), "tgt_cut"),
+    )
+    with transaction(_sessions()) as session:
+        outcome = review_service.apply_operation(session, alignment_id, version, op)
+    return _answer(alignment_id, outcome)
+
+
+# Roles whose members may change a document's text; accounts come later, so the role is the
+# one configured for the local user (ALINEA_ROLE, "reviewer" unless set).
+TEXT_EDITING_ROLES = frozenset({"editor"})
+
+
+def may_edit_text() -> bool:
+    return current_app.config.get("ALINEA_ROLE", "reviewer") in TEXT_EDITING_ROLES
+
+
+@bp.post("/alignments/<int:alignment_id>/segments/<side>/<int:segment>")
+def segment_text(alignment_id: int, side: str, segment: int) -> Response:
+    """Correct a segment's text: only for roles that may edit text."""
+    _keep_way_out(alignment_id)
+    if not may_edit_text():
+        abort(403, description="Your role may review pairs but not change the documents' text.")
+    text = request.form.get("text")
+    if text is None:
+        raise InvalidRequest("the form did not send a text")
+    version = _required_int(request.form.get("version", ""), "version")
+    with transaction(_sessions()) as session:
+        outcome = review_service.edit_segment_text(
+            session, alignment_id, version, side, segment, text
+        )
+    return _answer(alignment_id, outcome)
+
+
+@bp.post("/alignments/<int:alignment_id>/undo")
+def undo(alignment_id: int) -> Response:
+    return _whole_alignment(alignment_id, review_service.undo)
+
+
+@bp.post("/alignments/<int:alignment_id>/redo")
+def redo(alignment_id: int) -> Response:
+    return _whole_alignment(alignment_id, review_service.redo)
+
+
+@bp.post("/alignments/<int:alignment_id>/realign")
+def realign(alignment_id: int) -> Response:
+    return _whole_alignment(alignment_id, review_service.realign)
+
+
+@bp.post("/beads/<int:bead_id>/status")
+def bead_status(bead_id: int) -> Response:
+    status = parse_status(request.form.get("status", ""))
+    if status is None:
+        raise InvalidRequest("the form did not say which status to give the pair")
+    return _bead_change(bead_id, "status", status=status.value)
+
+
+@bp.post("/beads/<int:bead_id>/note")
+def bead_note(bead_id: int) -> Response:
+    note = request.form.get("note")
+    if note is None:
+        raise InvalidRequest("the form did not send a note")
+    return _bead_change(bead_id, "note", note=note)
+
+
+def _bead_change(bead_id: int, name: str, **arguments: str) -> Response:
+    version = _required_int(request.form.get("version", ""), "version")
+    with transaction(_sessions()) as session:
+        place = locate_bead(session, bead_id)
+        _keep_way_out(place.alignment_id, place.position)
+        outcome = review_service.apply_to_bead(session, bead_id, version, name, **arguments)
+    return _answer(place.alignment_id, outcome)
+
+
+def _whole_alignment(alignment_id: int, use_case) -> Response:
+    version = _required_int(request.form.get("version", ""), "version")
+    _keep_way_out(alignment_id)
+    with transaction(_sessions()) as session:
+        outcome = use_case(session, alignment_id, version)
+    return _answer(alignment_id, outcome)
+
+
+def _answer(alignment_id: int, outcome: Outcome) -> Response:
+    location = _location(alignment_id, outcome.position)
+    if wants_json():
+        return jsonify(location=location, version=outcome.version, summary=outcome.summary)
+    return redirect(location, code=303)
+
+
+def _location(alignment_id: int, position: int) -> str:
+    """The page the form came from (filter and order kept), at the page showing ``position``."""
+    back = safe_next(request.form.get("next")) or url_for(
+        "review.alignment", alignment_id=alignment_id
+    )
+    args = {k: v for k, v in parse_qsl(urlsplit(back).query) if k not in ("page", "notice")}
+    try:
+        bead_filter = BeadFilter.from_args(args)
+    except InvalidRequest:
+        bead_filter = BeadFilter()
+    session = db()
+    alignment = session.get(models.Alignment, alignment_id)
+    if alignment is None:
+        return url_for("review.index")
+    bead_filter = resolve_text(session, alignment, bead_filter)
+    page = page_of_position(session, alignment, bead_filter, position)
+    extra = {"page": page} if page > 1 else {}
+    url = url_for("review.alignment", alignment_id=alignment_id, **bead_filter.as_args(), **extra)
+    return f"{url}#bead-{position}"
+
+
+def _keep_way_out(alignment_id: int, position: int | None = None) -> None:
+    """The error pages' way out: the page the form came from, before anything can fail."""
+    page = safe_next(request.form.get("next")) or url_for(
+        "review.alignment", alignment_id=alignment_id
+    )
+    g.way_out = (page if position is None else f"{page}#bead-{position}", "Reload the page")
+
+
+def _sessions() -> sessionmaker[Session]:
+    return current_app.extensions["alinea.sessions"]
+
+
+def _required_int(value: str, name: str) -> int:
+    number = _optional_int(value, name)
+    if number is None:
+        raise InvalidRequest(f"{name} must be a whole number, not ''")
+    return number
+
+
+def _optional_int(value: str, name: str) -> int | None:
+    value = value.strip()
+    if not value:
+        return None
+    if not value.isascii() or not value.isdigit() or len(value) > 9:
+        raise InvalidRequest(f"{name} must be a whole number, not '{value}'")
+    return int(value)

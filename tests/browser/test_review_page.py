@@ -1,0 +1,245 @@
+"""The review page in a real browser: the acceptance list of issue 4, with screenshots."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from sqlalchemy import select
+
+from app.services import review
+from app.store import models
+from app.web.shortcuts import SHORTCUTS
+
+from .conftest import screenshot
+
+DOCS_SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "review-page.png"
+
+
+def states(live):
+    with live.sessions() as session:
+        return review.bead_states(session, live.alignment_id)
+
+
+def two_sided_at_or_after(live, position: int) -> int:
+    return next(k for k, b in enumerate(states(live)) if k >= position and b.src_len and b.tgt_len)
+
+
+def open_at(page, live, position: int | None = None, query: str = "") -> None:
+    fragment = "" if position is None else f"#bead-{position}"
+    page.goto(f"{live.url}/alignments/{live.alignment_id}{query}{fragment}")
+    page.wait_for_selector("article.bead.current")
+
+
+def key(page, keys: str) -> None:
+    """Type a shortcut that changes the alignment, and wait for the page to reload."""
+    with page.expect_navigation():
+        page.keyboard.type(keys)
+    page.wait_for_selector("article.bead.current")
+
+
+def test_open_the_demo_and_confirm_a_pair_by_keyboard(page, live_server):
+    live = live_server
+    position = two_sided_at_or_after(live, 3)
+    open_at(page, live)
+    assert page.locator("article.bead").count() == len(states(live))
+
+    for _ in range(position):
+        page.keyboard.press("j")
+    assert page.locator("article.bead.current").get_attribute("id") == f"bead-{position}"
+    key(page, "c")
+
+    assert states(live)[position].status == "confirmed"
+    assert "status-confirmed" in page.locator(f"#bead-{position}").get_attribute("class")
+    assert page.locator(".progress-count").inner_text().startswith(f"1/{len(states(live))}")
+    screenshot(page, "01-confirmed-by-keyboard")
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(DOCS_SCREENSHOT))
+
+
+def test_merge_and_split(page, live_server):
+    live = live_server
+    position = two_sided_at_or_after(live, 3)
+    count = len(states(live))
+    open_at(page, live, position)
+
+    key(page, "m")
+    assert len(states(live)) == count - 1
+    merged = states(live)[position]
+    assert page.locator(f"#bead-{position} .shape").inner_text() == (
+        f"{merged.src_len}-{merged.tgt_len}"
+    )
+
+    page.keyboard.type("s")
+    dialog = page.locator("#split-dialog")
+    dialog.wait_for(state="visible")
+    dialog.locator("input[name=src_cut]").fill("1")
+    dialog.locator("input[name=tgt_cut]").fill("1")
+    screenshot(page, "02-split-dialog")
+    with page.expect_navigation():
+        dialog.locator("button[type=submit]").click()
+
+    after = states(live)
+    assert len(after) == count
+    assert (after[position].src_len, after[position].tgt_len) == (1, 1)
+    screenshot(page, "03-after-split")
+
+
+def test_shift_a_boundary_then_undo_and_redo(page, live_server):
+    live = live_server
+    position = two_sided_at_or_after(live, 3)
+    before = states(live)
+    open_at(page, live, position)
+
+    key(page, "]")  # the last translated segment down into the next pair
+    shifted = states(live)
+    assert shifted[position].tgt_end == before[position].tgt_end - 1 or len(shifted) < len(before)
+    assert shifted[position + 1].tgt_start == before[position].tgt_end - 1
+
+    key(page, "u")
+    assert states(live) == before
+    assert page.locator("#redo-button").is_enabled()
+    screenshot(page, "04-after-undo")
+
+    key(page, "U")
+    assert states(live) == shifted
+
+
+def test_filter_to_low_similarity(page, live_server):
+    live = live_server
+    open_at(page, live)
+
+    with page.expect_navigation():
+        page.get_by_role("link", name="< 0.5").click()
+
+    shown = [
+        int(p)
+        for p in page.locator("article.bead").evaluate_all(
+            "nodes => nodes.map(n => n.dataset.position)"
+        )
+    ]
+    expected = [
+        k for k, b in enumerate(states(live)) if b.similarity is not None and b.similarity < 0.5
+    ]
+    assert shown == expected
+    assert re.search(rf"Showing {len(expected)} of \d+ pairs", page.content())
+    screenshot(page, "05-low-similarity")
+
+
+def test_re_align_between_confirmed_pairs(page, live_server):
+    live = live_server
+    first = two_sided_at_or_after(live, 2)
+    open_at(page, live, first)
+    key(page, "c")
+    second = two_sided_at_or_after(live, first + 6)
+    open_at(page, live, second)
+    key(page, "c")
+    open_at(page, live, first + 2)
+    key(page, "m")  # a manual change the re-alignment may redo
+    confirmed = [b for b in states(live) if b.status == "confirmed"]
+
+    key(page, "R")
+
+    assert [b for b in states(live) if b.status == "confirmed"] == confirmed
+    with live.sessions() as session:
+        review.check_alignment(session, live.alignment_id)
+        assert review.history(session, live.alignment_id)[0].action == "realign"
+    screenshot(page, "06-after-realign")
+
+
+def test_a_second_reviewer_s_earlier_edit_gives_the_first_a_conflict_message(
+    page, browser, live_server
+):
+    live = live_server
+    position = two_sided_at_or_after(live, 3)
+    open_at(page, live, position)
+    other = browser.new_context(viewport={"width": 1280, "height": 800})
+    try:
+        second = other.new_page()
+        open_at(second, live, position)
+        key(second, "x")  # the second reviewer rejects the pair first
+    finally:
+        other.close()
+
+    key(page, "c")  # the first reviewer's page is stale
+
+    notice = page.locator("#notice")
+    assert notice.is_visible()
+    assert "Someone else changed this alignment" in notice.inner_text()
+    assert states(live)[position].status == "rejected"  # nothing lost, nothing overwritten
+    assert "status-rejected" in page.locator(f"#bead-{position}").get_attribute("class")
+    screenshot(page, "07-conflict")
+
+
+def test_export_after_review(page, live_server, tmp_path):
+    live = live_server
+    position = two_sided_at_or_after(live, 3)
+    open_at(page, live, position)
+    key(page, "c")
+
+    page.select_option("select[name=format]", "tsv")
+    page.select_option("select[name=selection]", "confirmed")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download").click()
+    path = tmp_path / "export.tsv"
+    download.value.save_as(path)
+
+    bead = states(live)[position]
+    with live.sessions() as session:
+        source_text = session.scalar(
+            select(models.Segment.text).where(
+                models.Segment.level == "paragraph",
+                models.Segment.position == bead.src_start,
+                models.Segment.document_id.in_(
+                    select(models.Alignment.source_id).where(
+                        models.Alignment.id == live.alignment_id
+                    )
+                ),
+            )
+        )
+    exported = path.read_text(encoding="utf-8")
+    assert source_text[:40] in exported
+    # Only the confirmed pair: one row besides a header.
+    assert len([line for line in exported.splitlines() if line.strip()]) <= 2
+
+
+def test_the_help_overlay_lists_every_shortcut_and_the_page_fits_a_wide_screen(page, live_server):
+    live = live_server
+    open_at(page, live)
+
+    page.keyboard.type("?")
+    help_dialog = page.locator("#help-dialog")
+    help_dialog.wait_for(state="visible")
+    assert help_dialog.locator("tr").count() == len(SHORTCUTS)
+    screenshot(page, "08-help-overlay")
+    page.keyboard.type("?")
+    help_dialog.wait_for(state="hidden")
+
+    for width, height in ((1280, 800), (1920, 1080)):
+        page.set_viewport_size({"width": width, "height": height})
+        overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+        assert not overflow, f"the page scrolls sideways at {width}×{height}"
+    screenshot(page, "09-wide-screen")
+
+
+def test_the_map_jumps_to_the_pair_clicked(page, live_server):
+    live = live_server
+    page.goto(f"{live.url}/alignments/{live.alignment_id}/map")
+    screenshot(page, "10-map")
+
+    with page.expect_navigation():
+        page.locator("svg a").nth(5).click()
+
+    page.wait_for_selector("article.bead.current")
+    assert page.url.endswith("#bead-5")
+    assert page.locator("article.bead.current").get_attribute("id") == "bead-5"
+
+
+def test_no_script_errors_on_the_page(page, live_server):
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    open_at(page, live_server)
+    page.keyboard.press("j")
+    page.keyboard.press("k")
+    assert errors == []
