@@ -2,8 +2,10 @@
 
     python bench/fit_sentence_model.py            # writes app/align/models/sentence-*.json
 
-Two models: "semantic" (multilingual sentence embeddings, character trigrams, length)
-and "fast" (trigrams and length only, no neural model). Weights are learnt by an
+Three models: "semantic" (multilingual sentence embeddings of sentences and of runs of
+up to four sentences, character trigrams, length), "semantic-sums" (the same, but runs
+are the sums of their sentences' embeddings: one model call per sentence, for long
+texts) and "fast" (trigrams and length only, no neural model). Weights are learnt by an
 averaged structured perceptron: decode the dev document with the current weights, then
 move the weights towards the features of the gold path and away from those of the
 decoded one. Calibration is a logistic fit of "is this chosen bead right?" on the
@@ -35,6 +37,14 @@ START = {
         shape_bias={},
         anchor_feature="semantic",
         anchor_threshold=0.35,
+    ),
+    "semantic-sums": SentenceModel(
+        name="semantic-sums",
+        weights={"semantic": 1.0, "lexical": 1.0, "length": 1.0},
+        shape_bias={},
+        anchor_feature="semantic",
+        anchor_threshold=0.35,
+        concat_runs=1,
     ),
     "fast": SentenceModel(
         name="fast",

@@ -15,11 +15,19 @@ from app.segments import BeadSpan
 EMBEDDING_MODEL = "use-multilingual-v3"
 
 
-def choose_model(src_lang: str, tgt_lang: str, fast: bool = False) -> SentenceModel:
+# Above this many sentences (both sides together), runs of sentences are not embedded as
+# texts of their own: that multiplies the model's work by about ten, for 1.6 points of
+# F1 on Text+Berg test (docs/benchmarks.md).
+LONG_TEXT = 4000
+
+
+def choose_model(
+    src_lang: str, tgt_lang: str, fast: bool = False, sentences: int = 0
+) -> SentenceModel:
     """The semantic model when the embedding model knows both languages, else the fast one."""
     if fast or src_lang not in USE_LANGUAGES or tgt_lang not in USE_LANGUAGES:
         return load_model("fast")
-    return load_model("semantic")
+    return load_model("semantic-sums" if sentences > LONG_TEXT else "semantic")
 
 
 def embeddings_for(
@@ -48,7 +56,7 @@ def align_presegmented(
     progress: Callable[[int], None] | None = None,
 ) -> AlignmentResult:
     """Align two lists of sentences (one per line in the user's files)."""
-    model = choose_model(src_lang, tgt_lang, fast)
+    model = choose_model(src_lang, tgt_lang, fast, len(src) + len(tgt))
     embeddings: tuple = (None, None)
     if model.uses_embeddings:
         if planned:
