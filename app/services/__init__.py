@@ -93,12 +93,16 @@ def align_plain(
 def find_alignment(
     session: Session, source_checksum: str, target_checksum: str
 ) -> models.Alignment | None:
-    """The newest alignment of the documents with these checksums, if any."""
+    """The newest paragraph alignment of the documents with these checksums, if any."""
     source = select(models.Document.id).where(models.Document.checksum == source_checksum)
     target = select(models.Document.id).where(models.Document.checksum == target_checksum)
     return session.scalars(
         select(models.Alignment)
-        .where(models.Alignment.source_id.in_(source), models.Alignment.target_id.in_(target))
+        .where(
+            models.Alignment.source_id.in_(source),
+            models.Alignment.target_id.in_(target),
+            models.Alignment.parent_id.is_(None),
+        )
         .order_by(models.Alignment.id.desc())
     ).first()
 
@@ -267,10 +271,13 @@ def list_alignments(session: Session) -> list[AlignmentSummary]:
 
 
 def list_documents(session: Session) -> list[tuple[models.Document, int]]:
-    """Every document with its number of segments, newest first."""
+    """Every document with its number of paragraph-level segments, newest first."""
     count = (
         select(func.count(models.Segment.id))
-        .where(models.Segment.document_id == models.Document.id)
+        .where(
+            models.Segment.document_id == models.Document.id,
+            models.Segment.level == "paragraph",
+        )
         .scalar_subquery()
     )
     return [
