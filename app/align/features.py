@@ -77,6 +77,12 @@ class SideArrays:
 
 def cosine(left: RunSpace, right: RunSpace, a: int, b: int, rows, cols) -> np.ndarray:
     """Cosine of the left run ending at each row with the right run ending at each col."""
+    if rows.size and rows[0] == rows[-1] and cols[-1] - cols[0] == cols.size - 1:
+        # The search asks for one row and a contiguous stretch of columns: a slice and a
+        # matrix-vector product, without copying the vectors row by row.
+        x = left.runs(a)[rows[0] - a]
+        y = right.runs(b)[cols[0] - b : cols[-1] - b + 1]
+        return np.clip(y @ x, 0.0, 1.0)
     x = left.runs(a)[rows - a]
     y = right.runs(b)[cols - b]
     return np.clip(np.einsum("ij,ij->i", x, y), 0.0, 1.0)

@@ -176,8 +176,12 @@ def anchor_path(
     ratio = length_ratio(src, tgt)
 
     def gain(a: int, b: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-        values = bead_features(src, tgt, a, b, rows, cols, ratio)
-        return values[model.anchor_feature] - model.anchor_threshold
+        if model.anchor_feature == "length":
+            value = features.length(src, tgt, a, b, rows, cols, ratio)
+        else:
+            space = "semantic" if model.anchor_feature == "semantic" else "lexical"
+            value = features.cosine(getattr(src, space), getattr(tgt, space), a, b, rows, cols)
+        return value - model.anchor_threshold
 
     centre = np.zeros(n + 1)
     for (s0, s1), (_t0, t1) in banded.search(n, m, [(1, 0), (0, 1), (1, 1)], gain, band):

@@ -120,11 +120,18 @@ def export_meta(alignment: models.Alignment, tool_version: str, now: datetime) -
 
 
 def store_alignment(
-    session: Session, source: models.Document, target: models.Document, result: AlignmentResult
+    session: Session,
+    source: models.Document,
+    target: models.Document,
+    result: AlignmentResult,
+    parent: models.Alignment | None = None,
 ) -> models.Alignment:
+    """Store an aligner's result; with ``parent``, as that alignment's sentence level."""
     alignment = models.Alignment(
         source_id=source.id,
         target_id=target.id,
+        level="sentence" if parent is not None else "paragraph",
+        parent_id=parent.id if parent is not None else None,
         method=result.method,
         parameters=result.parameters,
     )

@@ -54,9 +54,13 @@ def align_presegmented(
     cache: EmbeddingCache | None = None,
     planned: Callable[[int], None] | None = None,
     progress: Callable[[int], None] | None = None,
+    model: SentenceModel | None = None,
 ) -> AlignmentResult:
-    """Align two lists of sentences (one per line in the user's files)."""
-    model = choose_model(src_lang, tgt_lang, fast, len(src) + len(tgt))
+    """Align two lists of sentences (one per line in the user's files).
+
+    ``model`` defaults to the one ``choose_model`` picks for the languages and length.
+    """
+    model = model or choose_model(src_lang, tgt_lang, fast, len(src) + len(tgt))
     embeddings: tuple = (None, None)
     if model.uses_embeddings:
         if planned:
@@ -183,30 +187,6 @@ def store_sentences(session, document, sentences: Sequence[tuple[int, str]]) -> 
 
 def store_sentence_alignment(session, parent, result: AlignmentResult):
     """Store ``result`` as the sentence-level child of the paragraph alignment ``parent``."""
-    from app.segments import BeadStatus
-    from app.store import models
+    from app.services import store_alignment
 
-    child = models.Alignment(
-        source_id=parent.source_id,
-        target_id=parent.target_id,
-        level="sentence",
-        parent_id=parent.id,
-        method=result.method,
-        parameters=result.parameters,
-    )
-    child.beads = [
-        models.Bead(
-            position=k,
-            src_start=b.src_start,
-            src_end=b.src_end,
-            tgt_start=b.tgt_start,
-            tgt_end=b.tgt_end,
-            similarity=b.similarity,
-            scores=dict(b.scores),
-            status=BeadStatus.AUTOMATIC.value,
-        )
-        for k, b in enumerate(result.beads)
-    ]
-    session.add(child)
-    session.flush()
-    return child
+    return store_alignment(session, parent.source, parent.target, result, parent=parent)
