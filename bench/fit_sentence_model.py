@@ -59,7 +59,12 @@ START = {
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--models", default="semantic,fast")
+    parser.add_argument("--models", default="semantic,semantic-sums,fast")
+    parser.add_argument(
+        "--confidence-only",
+        action="store_true",
+        help="Keep the shipped weights; refit only the confidence model.",
+    )
     args = parser.parse_args()
     try:
         documents = datasets.text_berg("dev")
@@ -67,8 +72,13 @@ def main() -> int:
         print(f"skipped: {error}", file=sys.stderr)
         return 0
     for name in args.models.split(","):
-        model = fit(START[name], documents)
         path = MODELS / f"sentence-{name}.json"
+        if args.confidence_only:
+            model = SentenceModel.from_json(path.read_text())
+        else:
+            model = fit(START[name], documents)
+        sides = [_sides(d, model) for d in documents]
+        model = replace(model, confidence=fit_confidence(documents, sides, model))
         path.write_text(model.to_json())
         print(f"{name}: wrote {path}")
     return 0
@@ -153,6 +163,51 @@ def _f1(documents, sides, model) -> float:
         c = metric.score_document(_links(best_path(src, tgt, model)), document.gold)
         counts = c if counts is None else counts + c
     return counts.scores().strict_f1
+
+
+CONFIDENCE_FEATURES = (
+    "score",
+    "semantic",
+    "length",
+    "lexical",
+    "one_to_one",
+    "prev_one_sided",
+    "next_one_sided",
+    "merged_beside_gap",
+)
+
+
+def fit_confidence(documents, sides, model) -> dict[str, float]:
+    """Logistic regression of "the chosen bead is right" on its context, on dev."""
+    from app.align.sentences import confidence_features
+
+    names = [n for n in CONFIDENCE_FEATURES if n in model.weights or n not in FEATURE_NAMES]
+    rows, labels = [], []
+    for document, (src, tgt) in zip(documents, sides, strict=True):
+        gold = {(link.src, link.tgt) for link in document.gold}
+        spans = best_path(src, tgt, model)
+        for k, ((s0, s1), (t0, t1)) in enumerate(spans):
+            if s0 == s1 or t0 == t1:
+                continue
+            context = confidence_features(src, tgt, spans, k, model)
+            rows.append([1.0] + [context[n] for n in names])
+            labels.append((tuple(range(s0, s1)), tuple(range(t0, t1))) in gold)
+    w = _logistic(np.array(rows), np.array(labels, dtype=float), ridge=0.1)
+    return {"bias": float(w[0])} | {n: float(v) for n, v in zip(names, w[1:], strict=True)}
+
+
+FEATURE_NAMES = ("semantic", "length", "lexical")
+
+
+def _logistic(x: np.ndarray, y: np.ndarray, ridge: float) -> np.ndarray:
+    """Ridge-regularised logistic regression by Newton's method."""
+    w = np.zeros(x.shape[1])
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-x @ w))
+        gradient = x.T @ (p - y) + ridge * w
+        hessian = (x * (p * (1 - p))[:, None]).T @ x + ridge * np.eye(x.shape[1])
+        w -= np.linalg.solve(hessian, gradient)
+    return w
 
 
 def _calibrate(documents, sides, model) -> tuple[float, float]:

@@ -59,6 +59,9 @@ class SentenceModel:
     band: int = 8
     moves: tuple[tuple[int, int], ...] = SENTENCE_MOVES
     trained_on: str = ""
+    # Weights of the logistic model that turns a chosen bead's context into the
+    # probability that it is right (see ``confidence_features``); empty: ``calibration``.
+    confidence: dict[str, float] = field(default_factory=dict)
     extra: dict[str, object] = field(default_factory=dict)
 
     @property
@@ -136,18 +139,47 @@ def best_path(src: features.SideArrays, tgt: features.SideArrays, model: Sentenc
 
 
 def describe_beads(src, tgt, spans, model: SentenceModel) -> list[BeadSpan]:
-    ratio = length_ratio(src, tgt)
+    """The chosen beads with their features and the probability that each is right."""
     beads = []
-    for (s0, s1), (t0, t1) in spans:
+    for k, ((s0, s1), (t0, t1)) in enumerate(spans):
         if s0 == s1 or t0 == t1:
             beads.append(BeadSpan(s0, s1, t0, t1))
             continue
-        a, b = s1 - s0, t1 - t0
-        values = bead_features(src, tgt, a, b, np.array([s1]), np.array([t1]), ratio)
-        score = float(model.score(values, a, b)[0])
-        scores = {name: round(float(v[0]), 4) for name, v in values.items()}
-        beads.append(BeadSpan(s0, s1, t0, t1, round(model.probability(score), 4), scores))
+        context = confidence_features(src, tgt, spans, k, model)
+        scores = {name: round(context[name], 4) for name in sorted(model.weights)}
+        beads.append(BeadSpan(s0, s1, t0, t1, round(confidence(context, model), 4), scores))
     return beads
+
+
+def confidence_features(src, tgt, spans, k: int, model: SentenceModel) -> dict[str, float]:
+    """What says whether the chosen bead ``k`` is right: its own features and score, and
+    its neighbours. Most wrong beads are near-misses next to a one-sided bead (a 1-2
+    where the truth is a 1-1 and a 0-1), so the neighbours carry much of the signal."""
+    (s0, s1), (t0, t1) = spans[k]
+    a, b = s1 - s0, t1 - t0
+    values = bead_features(src, tgt, a, b, np.array([s1]), np.array([t1]), length_ratio(src, tgt))
+    out = {name: float(v[0]) for name, v in values.items()}
+    out["score"] = float(model.score(values, a, b)[0])
+    out["one_to_one"] = float(a == b == 1)
+    previous = k > 0 and _one_sided(spans[k - 1])
+    following = k + 1 < len(spans) and _one_sided(spans[k + 1])
+    out["prev_one_sided"] = float(previous)
+    out["next_one_sided"] = float(following)
+    out["merged_beside_gap"] = float((previous or following) and a + b > 2)
+    return out
+
+
+def confidence(context: dict[str, float], model: SentenceModel) -> float:
+    if not model.confidence:
+        return model.probability(context["score"])
+    z = model.confidence.get("bias", 0.0)
+    z += sum(w * context[name] for name, w in model.confidence.items() if name != "bias")
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def _one_sided(span) -> bool:
+    (s0, s1), (t0, t1) = span
+    return s0 == s1 or t0 == t1
 
 
 def length_ratio(src: features.SideArrays, tgt: features.SideArrays) -> float:
