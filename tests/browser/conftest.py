@@ -103,5 +103,23 @@ def screenshot(page, name: str) -> Path:
     """Save a screenshot of the page under test-artifacts/browser/."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path))
+    capture(page, path)
     return path
+
+
+def capture(page, path: Path, attempts: int = 3) -> None:
+    """Take a screenshot, trying again when headless Chromium is mid-frame.
+
+    Chromium now and then answers "Unable to capture screenshot" while it is still
+    painting (seen after opening a dialog); a short wait and a second try succeed.
+    """
+    from playwright.sync_api import Error
+
+    for attempt in range(attempts):
+        try:
+            page.screenshot(path=str(path))
+            return
+        except Error:
+            if attempt == attempts - 1:
+                raise
+            page.wait_for_timeout(250)

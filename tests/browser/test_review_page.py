@@ -11,7 +11,7 @@ from app.services import review
 from app.store import models
 from app.web.shortcuts import SHORTCUTS
 
-from .conftest import screenshot
+from .conftest import capture, screenshot
 
 DOCS_SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "review-page.png"
 
@@ -54,7 +54,7 @@ def test_open_the_demo_and_confirm_a_pair_by_keyboard(page, live_server):
     assert page.locator(".progress-count").inner_text().startswith(f"1/{len(states(live))}")
     screenshot(page, "01-confirmed-by-keyboard")
     page.evaluate("window.scrollTo(0, 0)")
-    page.screenshot(path=str(DOCS_SCREENSHOT))
+    capture(page, DOCS_SCREENSHOT)
 
 
 def test_merge_and_split(page, live_server):
