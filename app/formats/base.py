@@ -118,6 +118,31 @@ EXPORTERS: dict[str, type[Exporter]] = {}
 ExporterType = TypeVar("ExporterType", bound=type[Exporter])
 
 
+class DocumentExporter(Exporter):
+    """A format written as a head, one chunk per exportable pair, and a tail."""
+
+    supports_one_sided = True
+    tail: ClassVar[str]
+
+    def __init__(self, one_sided: bool = False) -> None:
+        """Keep one-sided pairs as units with an empty side when ``one_sided``."""
+        self.one_sided = one_sided
+
+    def iter_chunks(self, pairs: Iterable[PairRecord], meta: ExportMeta) -> Iterator[str]:
+        yield self.format_head(meta)
+        for pair in exportable(pairs, self.one_sided):
+            yield self.format_unit(pair)
+        yield self.tail
+
+    @abstractmethod
+    def format_head(self, meta: ExportMeta) -> str:
+        """Everything before the first unit."""
+
+    @abstractmethod
+    def format_unit(self, pair: PairRecord) -> str:
+        """One pair as a unit."""
+
+
 def register(exporter_class: ExporterType) -> ExporterType:
     """Add ``exporter_class`` to ``EXPORTERS`` under its name; returns the class unchanged."""
     EXPORTERS[exporter_class.name] = exporter_class

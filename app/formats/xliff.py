@@ -9,12 +9,9 @@ text, like TMX, so that any number of pairs streams in constant memory.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-
 from app.formats.base import (
-    Exporter,
+    DocumentExporter,
     ExportMeta,
-    exportable,
     flags_of,
     register,
     scores_of,
@@ -83,24 +80,14 @@ def format_unit(pair: PairRecord) -> str:
 
 
 @register
-class XliffExporter(Exporter):
+class XliffExporter(DocumentExporter):
     """Exports pairs as an XLIFF 2.1 document with one file."""
 
     name = "xliff"
     extension = ".xliff"
     media_type = "application/xliff+xml"
-    supports_one_sided = True
-
-    def __init__(self, one_sided: bool = False) -> None:
-        """Keep one-sided pairs as units with an empty side when ``one_sided``."""
-        self.one_sided = one_sided
-
-    def iter_chunks(self, pairs: Iterable[PairRecord], meta: ExportMeta) -> Iterator[str]:
-        """Yield the document head, one ``<unit>`` per pair, then the tail."""
-        yield self.format_head(meta)
-        for pair in exportable(pairs, self.one_sided):
-            yield format_unit(pair)
-        yield _TAIL
+    tail = _TAIL
+    format_unit = staticmethod(format_unit)
 
     def format_head(self, meta: ExportMeta) -> str:
         """Return everything before the first ``<unit>``."""

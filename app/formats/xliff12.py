@@ -8,9 +8,7 @@ own status and similarity travel as attributes in its namespace, QA flags as not
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-
-from app.formats.base import Exporter, ExportMeta, exportable, flags_of, register
+from app.formats.base import DocumentExporter, ExportMeta, flags_of, register
 from app.formats.tmx import escape_text, format_attributes
 from app.formats.xliff_reader import ALINEA_NS
 from app.segments import BeadStatus, PairRecord
@@ -56,24 +54,14 @@ def format_unit(pair: PairRecord) -> str:
 
 
 @register
-class Xliff12Exporter(Exporter):
+class Xliff12Exporter(DocumentExporter):
     """Exports pairs as an XLIFF 1.2 document with one file."""
 
     name = "xliff12"
     extension = ".xlf"
     media_type = "application/x-xliff+xml"
-    supports_one_sided = True
-
-    def __init__(self, one_sided: bool = False) -> None:
-        """Keep one-sided pairs as units with an empty side when ``one_sided``."""
-        self.one_sided = one_sided
-
-    def iter_chunks(self, pairs: Iterable[PairRecord], meta: ExportMeta) -> Iterator[str]:
-        """Yield the document head, one ``<trans-unit>`` per pair, then the tail."""
-        yield self.format_head(meta)
-        for pair in exportable(pairs, self.one_sided):
-            yield format_unit(pair)
-        yield _TAIL
+    tail = _TAIL
+    format_unit = staticmethod(format_unit)
 
     def format_head(self, meta: ExportMeta) -> str:
         """Return everything before the first ``<trans-unit>``."""

@@ -6,7 +6,6 @@ Each function takes an open session; callers decide the transaction (see
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -17,7 +16,7 @@ from app.align.aligner import AlignmentResult, Progress, align
 from app.errors import Conflict, InvalidRequest, NotFound
 from app.formats import ExportMeta
 from app.ingest import LoadedDocument
-from app.segments import BeadStatus, PairRecord, Segment, SegmentKind
+from app.segments import BeadStatus, Segment, SegmentKind
 from app.store import models
 
 
@@ -163,15 +162,6 @@ def set_bead_status(
     return bead
 
 
-def set_bead_note(
-    session: Session, bead_id: int, note: str, version: int | None = None
-) -> models.Bead:
-    bead = _bead_for_update(session, bead_id, version)
-    bead.note = note.strip()[:5000] or None
-    _touch(bead)
-    return bead
-
-
 def _bead_for_update(session: Session, bead_id: int, version: int | None) -> models.Bead:
     bead = session.get(models.Bead, bead_id, with_for_update=True)
     if bead is None:
@@ -187,64 +177,6 @@ def _bead_for_update(session: Session, bead_id: int, version: int | None) -> mod
 def _touch(bead: models.Bead) -> None:
     bead.version += 1
     bead.updated_at = datetime.now(UTC)
-
-
-@dataclass(frozen=True)
-class Selection:
-    """Which beads an export or a listing takes."""
-
-    confirmed_only: bool = False
-    min_similarity: float | None = None
-    include_rejected: bool = False
-
-    def describe(self) -> str:
-        parts = ["confirmed pairs" if self.confirmed_only else "all pairs"]
-        if self.min_similarity is not None:
-            parts.append(f"similarity ≥ {self.min_similarity:g}")
-        return ", ".join(parts)
-
-
-def iter_pairs(
-    session: Session, alignment: models.Alignment, selection: Selection
-) -> Iterator[PairRecord]:
-    """The alignment's two-sided beads as pairs, in document order, read in batches."""
-    query = (
-        select(models.Bead)
-        .where(
-            models.Bead.alignment_id == alignment.id,
-            models.Bead.src_end > models.Bead.src_start,
-            models.Bead.tgt_end > models.Bead.tgt_start,
-        )
-        .order_by(models.Bead.position)
-    )
-    if selection.confirmed_only:
-        query = query.where(models.Bead.status == BeadStatus.CONFIRMED.value)
-    elif not selection.include_rejected:
-        query = query.where(models.Bead.status != BeadStatus.REJECTED.value)
-    if selection.min_similarity is not None:
-        query = query.where(models.Bead.similarity >= selection.min_similarity)
-    source = _texts(session, alignment.source_id)
-    target = _texts(session, alignment.target_id)
-    for bead in session.scalars(query.execution_options(yield_per=1000)):
-        yield PairRecord(
-            position=bead.position,
-            source=" ".join(source[bead.src_start : bead.src_end]),
-            target=" ".join(target[bead.tgt_start : bead.tgt_end]),
-            similarity=bead.similarity,
-            status=BeadStatus(bead.status),
-            note=bead.note,
-            changed_at=bead.updated_at,
-        )
-
-
-def _texts(session: Session, document_id: int) -> list[str]:
-    return list(
-        session.scalars(
-            select(models.Segment.text)
-            .where(models.Segment.document_id == document_id)
-            .order_by(models.Segment.position)
-        )
-    )
 
 
 @dataclass(frozen=True)

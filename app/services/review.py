@@ -135,23 +135,7 @@ def undo(session: Session, alignment_id: int, version: int, actor: str = LOCAL_A
     if event is None:
         raise InvalidRequest("there is nothing to undo")
     event.state = "undone"
-    summary = f"undid: {event.summary}"
-    if event.action == "text":
-        _swap_text(session, alignment, event.after[0], event.before[0])
-        return _record_text(
-            session,
-            alignment,
-            summary,
-            event.position,
-            *event.after,
-            *event.before,
-            actor,
-            reverts_id=event.id,
-            action="undo",
-        )
-    edit = _event_edit(event).inverse()
-    _write(session, alignment.id, edit)
-    return _record(session, alignment, "undo", summary, edit, actor, event.id)
+    return _replay(session, alignment, event, "undo", actor)
 
 
 def redo(session: Session, alignment_id: int, version: int, actor: str = LOCAL_ACTOR) -> Outcome:
@@ -170,23 +154,36 @@ def redo(session: Session, alignment_id: int, version: int, actor: str = LOCAL_A
     if event is None:
         raise InvalidRequest("there is nothing to redo")
     event.state = "applied"
-    summary = f"redid: {event.summary}"
+    return _replay(session, alignment, event, "redo", actor)
+
+
+def _replay(
+    session: Session,
+    alignment: models.Alignment,
+    event: models.ReviewEvent,
+    action: str,
+    actor: str,
+) -> Outcome:
+    """Revert ``event`` (action "undo") or apply it again ("redo"), and record that."""
+    summary = f"{'undid' if action == 'undo' else 'redid'}: {event.summary}"
+    old, new = (event.after, event.before) if action == "undo" else (event.before, event.after)
     if event.action == "text":
-        _swap_text(session, alignment, event.before[0], event.after[0])
+        _swap_text(session, alignment, old[0], new[0])
         return _record_text(
             session,
             alignment,
             summary,
             event.position,
-            *event.before,
-            *event.after,
+            *old,
+            *new,
             actor,
             reverts_id=event.id,
-            action="redo",
+            action=action,
         )
     edit = _event_edit(event)
+    edit = edit.inverse() if action == "undo" else edit
     _write(session, alignment.id, edit)
-    return _record(session, alignment, "redo", summary, edit, actor, event.id)
+    return _record(session, alignment, action, summary, edit, actor, event.id)
 
 
 def undo_redo_available(session: Session, alignment_id: int) -> tuple[bool, bool]:

@@ -104,7 +104,11 @@ def align_within_beads(
             beads += [BeadSpan(k, k + 1, t0, t0) for k in range(s0, s1)]
             beads += [BeadSpan(s1, s1, k, k + 1) for k in range(t0, t1)]
             continue
-        inner = _inner_embeddings(embeddings, s0, s1, t0, t1, all_src, all_tgt, model, cache)
+        inner = (
+            embeddings_for(all_src[s0:s1], all_tgt[t0:t1], model.concat_runs, cache)
+            if embeddings[0] is not None
+            else (None, None)
+        )
         result = align_sentences(all_src[s0:s1], all_tgt[t0:t1], model, *inner)
         beads += [_shift(b, s0, t0) for b in result.beads]
     return AlignmentResult(
@@ -112,12 +116,6 @@ def align_within_beads(
         "alinea-sentences-in-paragraphs/1",
         {"level": "sentence", "model": model.name, "scorers": sorted(model.weights)},
     )
-
-
-def _inner_embeddings(embeddings, s0, s1, t0, t1, all_src, all_tgt, model, cache):
-    if embeddings[0] is None:
-        return None, None
-    return embeddings_for(all_src[s0:s1], all_tgt[t0:t1], model.concat_runs, cache)
 
 
 def _group(sentences: Sequence[tuple[int, str]]) -> dict[int, int]:

@@ -23,7 +23,6 @@ from app.errors import InvalidRequest
 from app.formats import Exporter, ExportMeta, get_exporter
 from app.segments import BeadStatus
 from app.services.exchange import ExportFilter, iter_export_pairs
-from app.store import models
 from app.web.database import db
 from app.web.queries import parse_threshold
 
@@ -48,7 +47,13 @@ def export(alignment_id: int) -> Response:
         # The alignment's own level: a sentence view exports sentence pairs.
         level=alignment.level,
     )
-    chunks = stream_export(_sessions(), alignment.id, selection, exporter, export_meta(alignment))
+    chunks = stream_export(
+        _sessions(),
+        alignment.id,
+        selection,
+        exporter,
+        services.export_meta(alignment, alinea.__version__, datetime.now(UTC)),
+    )
     response = Response(
         stream_with_context(chunks), content_type=f"{exporter.media_type}; charset=utf-8"
     )
@@ -75,18 +80,6 @@ def stream_export(
         # The level-aware reader: segment texts are taken at the alignment's own level.
         pairs = iter_export_pairs(session, alignment, selection)
         yield from exporter.iter_chunks(pairs, meta)
-
-
-def export_meta(alignment: models.Alignment) -> ExportMeta:
-    return ExportMeta(
-        source_lang=alignment.source.language,
-        target_lang=alignment.target.language,
-        created_at=datetime.now(UTC),
-        tool_version=alinea.__version__,
-        source_name=alignment.source.title,
-        target_name=alignment.target.title,
-        alignment_id=alignment.id,
-    )
 
 
 def _sessions() -> sessionmaker[Session]:
