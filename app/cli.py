@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app import __version__
 from app.align.aligner import Progress
-from app.config import Settings
+from app.config import Settings, SettingsError
 from app.errors import AlineaError, InvalidRequest, NotFound
 from app.ingest import IngestError, LoadedDocument, load_document
 from app.store import db as store_db
@@ -81,9 +81,11 @@ def user_errors(command):
 @click.pass_context
 def main(ctx: click.Context, database_url: str | None) -> None:
     """Align an original text with its translation, review the pairs, export them."""
-    settings = Settings.from_env()
-    if database_url:
-        settings = Settings.from_env({**os.environ, "DATABASE_URL": database_url})
+    environ = {**os.environ, "DATABASE_URL": database_url} if database_url else None
+    try:
+        settings = Settings.from_env(environ)
+    except SettingsError as error:
+        raise click.ClickException(str(error)) from error
     settings.instance_path.mkdir(parents=True, exist_ok=True)
     ctx.obj = Context(settings)
     ctx.call_on_close(ctx.obj.close)
@@ -103,12 +105,19 @@ def db_upgrade(obj: Context) -> None:
     click.echo(f"database at revision {store_db.head_revision()}", err=True)
 
 
+PROJECT_OPTION = click.option(
+    "--project",
+    help="The project the documents and alignments go into (default: the default project).",
+)
+
+
 @main.command("import")
 @click.argument("file")
 @click.option("--lang", help="ISO 639-1 code of the text's language (detected when omitted).")
+@PROJECT_OPTION
 @click.pass_obj
 @user_errors
-def import_command(obj: Context, file: str, lang: str | None) -> None:
+def import_command(obj: Context, file: str, lang: str | None, project: str | None) -> None:
     """Import FILE as a document; prints its id on the last line.
 
     FILE is a text, Markdown, HTML or DOCX file, or an http(s) URL of a web page. A TMX
@@ -119,15 +128,16 @@ def import_command(obj: Context, file: str, lang: str | None) -> None:
     from app.ingest.url import is_url
     from app.services import add_document
 
+    project_id = _project_id(obj, project)
     if not is_url(file) and reader_for(file) is not None:
-        click.echo(_import_bilingual(obj, Path(file)))
+        click.echo(_import_bilingual(obj, Path(file), project_id))
         return
     if is_url(file):
         loaded = load_url(file, lang=lang, languages=obj.settings.languages)
     else:
         loaded = load_document(Path(file), lang=lang, languages=obj.settings.languages)
     with store_db.transaction(obj.sessions()) as session:
-        document = add_document(session, loaded)
+        document = add_document(session, loaded, project_id)
         click.echo(
             f"{loaded.origin}: {len(loaded.segments)} segments, language {loaded.language}",
             err=True,
@@ -135,13 +145,24 @@ def import_command(obj: Context, file: str, lang: str | None) -> None:
         click.echo(document.id)
 
 
-def _import_bilingual(obj: Context, file: Path) -> int:
+def _project_id(obj: Context, name: str | None) -> int | None:
+    """The id of the project named ``name`` (None for the default project); NotFound if none."""
+    from app.store import accounts
+
+    if name is None:
+        return None
+    with obj.sessions()() as session:
+        project = accounts.get_project(session, name)
+        return None if project.is_default else project.id
+
+
+def _import_bilingual(obj: Context, file: Path, project_id: int | None = None) -> int:
     """Import a TMX or XLIFF file as an alignment; returns its id."""
     from app.services import exchange
 
     bilingual = exchange.read_bilingual(file)
     with store_db.transaction(obj.sessions()) as session:
-        alignment = exchange.import_bilingual(session, bilingual)
+        alignment = exchange.import_bilingual(session, bilingual, project_id)
         click.echo(
             f"{file}: {len(alignment.beads)} pairs, {bilingual.source_lang} → "
             f"{bilingual.target_lang}, imported as alignment {alignment.id}",
@@ -166,6 +187,7 @@ def _import_bilingual(obj: Context, file: Path) -> int:
     help="With --presegmented: also write the links as [i,j]:[k] lines (0-based line numbers).",
 )
 @click.option("--fast", is_flag=True, help="With --presegmented: no neural model.")
+@PROJECT_OPTION
 @click.pass_obj
 @user_errors
 def align_command(
@@ -177,6 +199,7 @@ def align_command(
     presegmented: bool,
     links: Path | None,
     fast: bool,
+    project: str | None,
 ) -> None:
     """Align SOURCE (the original) with TARGET (its translation).
 
@@ -185,10 +208,11 @@ def align_command(
     """
     if (links or fast) and not presegmented:
         raise InvalidRequest("--links and --fast go with --presegmented")
+    project_id = _project_id(obj, project)
     if presegmented:
-        alignment_id = align_lines(obj, source, target, src_lang, tgt_lang, links, fast)
+        alignment_id = align_lines(obj, source, target, src_lang, tgt_lang, links, fast, project_id)
     else:
-        alignment_id = align_pair(obj, source, target, src_lang, tgt_lang)
+        alignment_id = align_pair(obj, source, target, src_lang, tgt_lang, project_id)
     click.echo(alignment_id)
 
 
@@ -200,6 +224,7 @@ def align_lines(
     tgt_lang: str | None,
     links_path: Path | None,
     fast: bool,
+    project_id: int | None = None,
 ) -> int:
     """Align two one-sentence-per-line files; store them and optionally write the links."""
     from app import services
@@ -230,8 +255,8 @@ def align_lines(
         text = format_links(links_of(result.beads))
         _write_atomically(links_path, lambda handle: handle.write(text))
     with store_db.transaction(sessions) as session:
-        source_doc = services.add_document(session, src)
-        target_doc = services.add_document(session, tgt)
+        source_doc = services.add_document(session, src, project_id)
+        target_doc = services.add_document(session, tgt, project_id)
         alignment = services.store_alignment(session, source_doc, target_doc, result)
         click.echo(
             f"aligned {len(src.segments)} with {len(tgt.segments)} lines: "
@@ -264,7 +289,12 @@ def load_lines(path: Path, lang: str | None, settings: Settings) -> LoadedDocume
 
 
 def align_pair(
-    obj: Context, source: str, target: str, src_lang: str | None, tgt_lang: str | None
+    obj: Context,
+    source: str,
+    target: str,
+    src_lang: str | None,
+    tgt_lang: str | None,
+    project_id: int | None = None,
 ) -> int:
     """Align two documents at paragraph level, then sentence level inside each bead."""
     from app import services
@@ -292,8 +322,8 @@ def align_pair(
     )
     # Documents and both levels are written together, so a failure leaves nothing behind.
     with store_db.transaction(sessions) as session:
-        source_doc = services.add_document(session, src)
-        target_doc = services.add_document(session, tgt)
+        source_doc = services.add_document(session, src, project_id)
+        target_doc = services.add_document(session, tgt, project_id)
         alignment = services.store_alignment(session, source_doc, target_doc, result)
         sentences.store_sentences(session, source_doc, src_sentences)
         sentences.store_sentences(session, target_doc, tgt_sentences)
@@ -555,7 +585,9 @@ def serve(obj: Context, host: str, port: int) -> None:
     import waitress
 
     from app import create_app
+    from app.web.logs import configure_logging
 
+    configure_logging(obj.settings.log_level)
     app = create_app(obj.settings)
     click.echo(f"Alinea is serving on http://{host}:{port}/ (Ctrl+C to stop)", err=True)
     waitress.serve(app, host=host, port=port, threads=8)
@@ -594,6 +626,16 @@ def _register_eval() -> None:
     from app.evaluation.cli import eval_command
 
     main.add_command(eval_command)
+
+
+def _register_accounts() -> None:
+    from app.cli_accounts import project_group, user_group
+
+    main.add_command(user_group)
+    main.add_command(project_group)
+
+
+_register_accounts()
 
 
 _register_eval()

@@ -1,4 +1,7 @@
-"""Settings, read from the environment with defaults for a single user on a laptop."""
+"""Settings, read from the environment with defaults for a single user on a laptop.
+
+Every variable is listed in docs/deployment.md.
+"""
 
 from __future__ import annotations
 
@@ -9,12 +12,30 @@ from pathlib import Path
 
 from app.ingest.language import DEFAULT_LANGUAGES
 
+# ALINEA_AUTH: "auto" (the default) asks for a login as soon as one account exists, and
+# serves the single local user without one until then; "login" always asks for one.
+AUTH_MODES = ("auto", "login")
+LOCAL_ROLES = ("viewer", "reviewer", "editor")
+
+
+class SettingsError(ValueError):
+    """An environment variable holds a value Alinea cannot use."""
+
 
 @dataclass(frozen=True)
 class Settings:
     database_url: str
     instance_path: Path
     languages: tuple[str, ...]
+    auth: str = "auto"
+    # The role of the single local user when nobody logs in (ALINEA_LOCAL_ROLE).
+    local_role: str = "reviewer"
+    # Served over HTTPS (directly or behind a proxy): cookies are sent only over HTTPS.
+    https: bool = False
+    # How many reverse proxies in front of the app set X-Forwarded-For/-Proto/-Host.
+    trusted_proxies: int = 0
+    session_hours: int = 12
+    log_level: str = "INFO"
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -26,7 +47,45 @@ class Settings:
             for code in env.get("ALINEA_LANGUAGES", ",".join(DEFAULT_LANGUAGES)).split(",")
             if code.strip()
         )
-        return cls(database_url=normalise_url(url), instance_path=instance, languages=languages)
+        return cls(
+            database_url=normalise_url(url),
+            instance_path=instance,
+            languages=languages,
+            auth=_choice(env, "ALINEA_AUTH", "auto", AUTH_MODES),
+            local_role=_choice(env, "ALINEA_LOCAL_ROLE", "reviewer", LOCAL_ROLES),
+            https=_flag(env, "ALINEA_HTTPS"),
+            trusted_proxies=_number(env, "ALINEA_TRUSTED_PROXIES", 0),
+            session_hours=_number(env, "ALINEA_SESSION_HOURS", 12, minimum=1),
+            log_level=_choice(
+                env, "ALINEA_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"), upper=True
+            ),
+        )
+
+
+def _choice(env, name: str, default: str, choices: tuple[str, ...], upper: bool = False) -> str:
+    value = env.get(name, "").strip() or default
+    value = value.upper() if upper else value.lower()
+    if value not in choices:
+        raise SettingsError(f"{name} must be one of {', '.join(choices)}, not '{value}'")
+    return value
+
+
+def _flag(env, name: str) -> bool:
+    value = env.get(name, "").strip().lower()
+    if value in ("", "0", "false", "no", "off"):
+        return False
+    if value in ("1", "true", "yes", "on"):
+        return True
+    raise SettingsError(f"{name} must be 1 or 0, not '{value}'")
+
+
+def _number(env, name: str, default: int, minimum: int = 0) -> int:
+    value = env.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or int(value) < minimum:
+        raise SettingsError(f"{name} must be a whole number of at least {minimum}, not '{value}'")
+    return int(value)
 
 
 def normalise_url(url: str) -> str:

@@ -25,7 +25,7 @@ CORPUS = ROOT / "corpora" / "dw-2025-02-17-mexico-border"
 POSTGRES_SERVER = os.environ.get(
     "ALINEA_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test"
 )
-TABLES = ("beads", "alignments", "segments", "documents", "embeddings")
+TABLES = ("beads", "alignments", "segments", "documents", "embeddings", "memberships", "users")
 
 
 def _postgres_database() -> tuple[str, str]:
@@ -73,8 +73,18 @@ def database_url(migrated_database_url):
     with engine.begin() as connection:
         for table in TABLES:
             connection.execute(text(f"DELETE FROM {table}"))
+        # The default project comes with the schema; the others are the tests' own.
+        connection.execute(text("DELETE FROM projects WHERE name <> 'default'"))
     engine.dispose()
     return migrated_database_url
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashes(monkeypatch):
+    """Accounts made by tests hash with a fast method; one test checks the real default."""
+    from app.store import accounts
+
+    monkeypatch.setattr(accounts, "PASSWORD_METHOD", "pbkdf2:sha256:1000")
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select, true
 from sqlalchemy.orm import Session
 
 from app.align.aligner import AlignmentResult, Progress, align
@@ -20,12 +20,24 @@ from app.segments import BeadStatus, Segment, SegmentKind
 from app.store import models
 
 
-def add_document(session: Session, loaded: LoadedDocument) -> models.Document:
-    """Store an imported document and its segments; the same text imported twice is kept once."""
+def add_document(
+    session: Session, loaded: LoadedDocument, project_id: int | None = None
+) -> models.Document:
+    """Store an imported document and its segments; the same text imported twice is kept once.
+
+    The document belongs to the project ``project_id`` (None: the default project); the same
+    text imported into another project is that project's own copy.
+    """
+    same_project = (
+        models.Document.project_id.is_(None)
+        if project_id is None
+        else models.Document.project_id == project_id
+    )
     existing = session.scalars(
         select(models.Document).where(
             models.Document.checksum == loaded.checksum,
             models.Document.language == loaded.language,
+            same_project,
         )
     ).first()
     if existing is not None:
@@ -36,6 +48,7 @@ def add_document(session: Session, loaded: LoadedDocument) -> models.Document:
         origin=loaded.origin[:1000],
         text=loaded.text,
         checksum=loaded.checksum,
+        project_id=project_id,
     )
     document.segments = [
         models.Segment(position=k, kind=segment.kind.value, text=segment.text)
@@ -125,10 +138,14 @@ def store_alignment(
     result: AlignmentResult,
     parent: models.Alignment | None = None,
 ) -> models.Alignment:
-    """Store an aligner's result; with ``parent``, as that alignment's sentence level."""
+    """Store an aligner's result; with ``parent``, as that alignment's sentence level.
+
+    The alignment belongs to its parent's project, or else to its source document's.
+    """
     alignment = models.Alignment(
         source_id=source.id,
         target_id=target.id,
+        project_id=parent.project_id if parent is not None else source.project_id,
         level="sentence" if parent is not None else "paragraph",
         parent_id=parent.id if parent is not None else None,
         method=result.method,
@@ -188,8 +205,10 @@ class AlignmentSummary:
     mean_similarity: float | None
 
 
-def list_alignments(session: Session) -> list[AlignmentSummary]:
-    """Every alignment with its progress counts, newest first."""
+def list_alignments(
+    session: Session, where: ColumnElement[bool] | None = None
+) -> list[AlignmentSummary]:
+    """Every alignment (or those ``where`` selects) with its progress counts, newest first."""
     counts = (
         select(
             models.Bead.alignment_id,
@@ -204,13 +223,17 @@ def list_alignments(session: Session) -> list[AlignmentSummary]:
     rows = session.execute(
         select(models.Alignment, counts)
         .join(counts, counts.c.alignment_id == models.Alignment.id, isouter=True)
+        .where(true() if where is None else where)
         .order_by(models.Alignment.id.desc())
     ).all()
     return [AlignmentSummary(row[0], row[2] or 0, row[3] or 0, row[4] or 0, row[5]) for row in rows]
 
 
-def list_documents(session: Session) -> list[tuple[models.Document, int]]:
-    """Every document with its number of paragraph-level segments, newest first."""
+def list_documents(
+    session: Session, where: ColumnElement[bool] | None = None
+) -> list[tuple[models.Document, int]]:
+    """Every document (or those ``where`` selects) with its number of paragraph-level
+    segments, newest first."""
     count = (
         select(func.count(models.Segment.id))
         .where(
@@ -222,6 +245,8 @@ def list_documents(session: Session) -> list[tuple[models.Document, int]]:
     return [
         (row[0], row[1])
         for row in session.execute(
-            select(models.Document, count).order_by(models.Document.id.desc())
+            select(models.Document, count)
+            .where(true() if where is None else where)
+            .order_by(models.Document.id.desc())
         ).all()
     ]

@@ -55,8 +55,12 @@ def side_document(bilingual: BilingualDocument, texts: list[str], language: str)
     )
 
 
-def import_bilingual(session: Session, bilingual: BilingualDocument) -> models.Alignment:
+def import_bilingual(
+    session: Session, bilingual: BilingualDocument, project_id: int | None = None
+) -> models.Alignment:
     """Store a bilingual file's two sides as documents and its units as an alignment.
+
+    They belong to the project ``project_id`` (None: the default project).
 
     Each unit becomes one bead with the unit's status (confirmed unless the file says
     otherwise); a unit with one empty side becomes a one-sided bead.
@@ -66,11 +70,16 @@ def import_bilingual(session: Session, bilingual: BilingualDocument) -> models.A
     targets = [unit.target for unit in units if unit.target.strip()]
     if not sources or not targets:
         raise IngestError(f"{bilingual.name}: one side of the file has no text at all")
-    source = add_document(session, side_document(bilingual, sources, bilingual.source_lang))
-    target = add_document(session, side_document(bilingual, targets, bilingual.target_lang))
+    source = add_document(
+        session, side_document(bilingual, sources, bilingual.source_lang), project_id
+    )
+    target = add_document(
+        session, side_document(bilingual, targets, bilingual.target_lang), project_id
+    )
     alignment = models.Alignment(
         source_id=source.id,
         target_id=target.id,
+        project_id=project_id,
         level="paragraph",
         method=f"import:{bilingual.format}",
         parameters={"file": bilingual.name[:500], "units": len(units)},

@@ -402,9 +402,18 @@ def _status_verb(status: str) -> str:
 
 
 def _locked_alignment(session: Session, alignment_id: int, version: int | None) -> models.Alignment:
-    # The row lock (PostgreSQL; SQLite locks the whole database on the first write) makes
-    # the version check and the write one step: a second reviewer waits, then sees the
-    # new version and gets a conflict.
+    # The row lock makes the version check and the write one step: a second reviewer waits,
+    # then sees the new version and gets a conflict. SQLite has no row locks and ignores
+    # FOR UPDATE; there a write that changes nothing takes the database's write lock first,
+    # so that what is read next is the latest state and stays so until the commit (without
+    # it, two reviewers could both pass the check and both write).
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(
+            update(models.Alignment)
+            .where(models.Alignment.id == alignment_id)
+            .values(version=models.Alignment.version)
+            .execution_options(synchronize_session=False)
+        )
     alignment = session.get(models.Alignment, alignment_id, with_for_update=True)
     if alignment is None:
         raise NotFound(f"there is no alignment {alignment_id}")

@@ -175,13 +175,18 @@
       go(document.querySelector(".beads").dataset.nextUrl + "?after=" + after);
     }
     else if (key === "n" && bead) {
+      // A read-only page (a viewer's) has no note editor.
       var editor = bead.querySelector(".note-editor");
-      editor.open = true;
-      editor.querySelector("textarea").focus();
+      if (editor) {
+        editor.open = true;
+        editor.querySelector("textarea").focus();
+      }
     }
     else if (PAGE_KEYS[key]) { press(document.getElementById(PAGE_KEYS[key])); }
     else if (BEAD_KEYS[key] && bead) {
-      if (BEAD_KEYS[key] === "split") { openSplit(bead); }
+      if (BEAD_KEYS[key] === "split") {
+        if (document.getElementById("split-dialog")) { openSplit(bead); }
+      }
       else { press(bead.querySelector('[data-action="' + BEAD_KEYS[key] + '"]')); }
     }
     else { handled = false; }

@@ -62,6 +62,8 @@ class Document(Base):
     text: Mapped[str] = mapped_column(Text)
     checksum: Mapped[str] = mapped_column(String(64), index=True)
     created_at: Mapped[created]
+    # The project it belongs to (app.store.accounts); NULL is the default project.
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"), index=True)
 
     segments: Mapped[list[Segment]] = relationship(
         back_populates="document",
@@ -115,6 +117,8 @@ class Alignment(Base):
     # Incremented by every review operation that changes beads.
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[created]
+    # The project it belongs to (app.store.accounts); NULL is the default project.
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"), index=True)
 
     source: Mapped[Document] = relationship(foreign_keys=[source_id])
     target: Mapped[Document] = relationship(foreign_keys=[target_id])
@@ -202,3 +206,8 @@ class ReviewEvent(Base):
     )
     alignment_version: Mapped[int]
     created_at: Mapped[created]
+
+
+# The account tables (users, projects, memberships) live on the same Base; importing them
+# here puts them in Base.metadata wherever the models are used.
+from app.store import accounts as _accounts  # noqa: E402, F401

@@ -1,4 +1,4 @@
-"""The review UI: Flask blueprints, templates, CSRF protection and error pages."""
+"""The review UI: Flask blueprints, templates, accounts, CSRF protection and error pages."""
 
 from __future__ import annotations
 
@@ -11,11 +11,16 @@ csrf = CSRFProtect()
 
 
 def register(app: Flask) -> None:
-    from app.web import edits, errors, exports, review
+    from app.web import admin, auth, edits, errors, exports, health, logs, review
 
+    logs.register(app)
+    # Every POST, PUT, PATCH and DELETE needs the form's token, the login form included.
     csrf.init_app(app)
+    auth.register(app)
     app.teardown_appcontext(close_db)
     app.register_blueprint(review.bp)
     app.register_blueprint(edits.bp)
     app.register_blueprint(exports.bp)
+    app.register_blueprint(admin.bp)
+    app.register_blueprint(health.bp)
     errors.register(app)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlsplit
 
-from flask import Blueprint, abort, current_app, g, jsonify, redirect, request, url_for
+from flask import Blueprint, current_app, g, jsonify, redirect, request, url_for
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.wrappers import Response
 
@@ -18,10 +18,13 @@ from app.services import review as review_service
 from app.services.review import Operation, Outcome
 from app.store import models
 from app.store.db import transaction
+from app.web.access import authorise_alignment, may
+from app.web.auth import actor_name
 from app.web.database import db
 from app.web.errors import wants_json
 from app.web.queries import (
     BeadFilter,
+    BeadPlace,
     locate_bead,
     page_of_position,
     parse_status,
@@ -45,6 +48,8 @@ OPERATIONS = (
 
 @bp.post("/alignments/<int:alignment_id>/operations")
 def operation(alignment_id: int) -> Response:
+    _keep_way_out(alignment_id)
+    authorise_alignment(alignment_id, "reviewer")
     form = request.form
     # A button can send only one value: "shift_up target", "detach source first".
     name, *words = form.get("op", "").split() or [""]
@@ -54,7 +59,6 @@ def operation(alignment_id: int) -> Response:
         raise InvalidRequest(f"there is no operation '{name}'")
     position = _required_int(form.get("position", ""), "position")
     version = _required_int(form.get("version", ""), "version")
-    _keep_way_out(alignment_id)
     op = Operation(
         name=name,
         position=position,
@@ -66,32 +70,30 @@ def operation(alignment_id: int) -> Response:
         tgt_cut=_optional_int(form.get("tgt_cut", ""), "tgt_cut"),
     )
     with transaction(_sessions()) as session:
-        outcome = review_service.apply_operation(session, alignment_id, version, op)
+        outcome = review_service.apply_operation(
+            session, alignment_id, version, op, actor=actor_name()
+        )
     return _answer(alignment_id, outcome)
 
 
-# Roles whose members may change a document's text; accounts come later, so the role is the
-# one configured for the local user (ALINEA_ROLE, "reviewer" unless set).
-TEXT_EDITING_ROLES = frozenset({"editor"})
-
-
-def may_edit_text() -> bool:
-    return current_app.config.get("ALINEA_ROLE", "reviewer") in TEXT_EDITING_ROLES
+def may_edit_text(project_id: int | None) -> bool:
+    """Whether the asker's role in the project lets them change the documents' text: editors
+    (and administrators; in single-user mode, when ALINEA_LOCAL_ROLE is editor)."""
+    return may(project_id, "editor")
 
 
 @bp.post("/alignments/<int:alignment_id>/segments/<side>/<int:segment>")
 def segment_text(alignment_id: int, side: str, segment: int) -> Response:
     """Correct a segment's text: only for roles that may edit text."""
     _keep_way_out(alignment_id)
-    if not may_edit_text():
-        abort(403, description="Your role may review pairs but not change the documents' text.")
+    authorise_alignment(alignment_id, "editor")
     text = request.form.get("text")
     if text is None:
         raise InvalidRequest("the form did not send a text")
     version = _required_int(request.form.get("version", ""), "version")
     with transaction(_sessions()) as session:
         outcome = review_service.edit_segment_text(
-            session, alignment_id, version, side, segment, text
+            session, alignment_id, version, side, segment, text, actor=actor_name()
         )
     return _answer(alignment_id, outcome)
 
@@ -113,34 +115,45 @@ def realign(alignment_id: int) -> Response:
 
 @bp.post("/beads/<int:bead_id>/status")
 def bead_status(bead_id: int) -> Response:
+    place = _reviewable_bead(bead_id)
     status = parse_status(request.form.get("status", ""))
     if status is None:
         raise InvalidRequest("the form did not say which status to give the pair")
-    return _bead_change(bead_id, "status", status=status.value)
+    return _bead_change(bead_id, place, "status", status=status.value)
 
 
 @bp.post("/beads/<int:bead_id>/note")
 def bead_note(bead_id: int) -> Response:
+    place = _reviewable_bead(bead_id)
     note = request.form.get("note")
     if note is None:
         raise InvalidRequest("the form did not send a note")
-    return _bead_change(bead_id, "note", note=note)
+    return _bead_change(bead_id, place, "note", note=note)
 
 
-def _bead_change(bead_id: int, name: str, **arguments: str) -> Response:
+def _reviewable_bead(bead_id: int) -> BeadPlace:
+    """Where the bead is, once the asker is known to be allowed to review it."""
+    place = locate_bead(db(), bead_id)
+    _keep_way_out(place.alignment_id, place.position)
+    authorise_alignment(place.alignment_id, "reviewer", missing=f"there is no pair {bead_id}")
+    return place
+
+
+def _bead_change(bead_id: int, place: BeadPlace, name: str, **arguments: str) -> Response:
     version = _required_int(request.form.get("version", ""), "version")
     with transaction(_sessions()) as session:
-        place = locate_bead(session, bead_id)
-        _keep_way_out(place.alignment_id, place.position)
-        outcome = review_service.apply_to_bead(session, bead_id, version, name, **arguments)
+        outcome = review_service.apply_to_bead(
+            session, bead_id, version, name, actor=actor_name(), **arguments
+        )
     return _answer(place.alignment_id, outcome)
 
 
 def _whole_alignment(alignment_id: int, use_case) -> Response:
-    version = _required_int(request.form.get("version", ""), "version")
     _keep_way_out(alignment_id)
+    authorise_alignment(alignment_id, "reviewer")
+    version = _required_int(request.form.get("version", ""), "version")
     with transaction(_sessions()) as session:
-        outcome = use_case(session, alignment_id, version)
+        outcome = use_case(session, alignment_id, version, actor=actor_name())
     return _answer(alignment_id, outcome)
 
 

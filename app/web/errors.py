@@ -34,6 +34,10 @@ class ErrorPage:
 # What the reviewer reads for each HTTP error Werkzeug raises with its stock description.
 PAGES: dict[int, ErrorPage] = {
     400: ErrorPage("Bad request", "The request could not be understood."),
+    401: ErrorPage(
+        "Please log in",
+        "You are not logged in, or your session has ended. Log in, then try again.",
+    ),
     403: ErrorPage("Not allowed for your role", "Your role does not allow this change."),
     404: ErrorPage("Page not found", "There is nothing at this address."),
     405: ErrorPage(
@@ -74,13 +78,13 @@ def register(app: Flask) -> None:
 def render_error(code: int, title: str, message: str) -> tuple[str | Response, int]:
     """The error page, or for the page's script (which asks for JSON) the message alone."""
     if wants_json():
-        return jsonify(error=_sentence(message), title=title), code
+        return jsonify(error=sentence(message), title=title), code
     way_out = _way_out(code)
     page = render_template(
         "error.html",
         code=code,
         title=title,
-        message=_sentence(message),
+        message=sentence(message),
         way_out_url=way_out[0] if way_out else None,
         way_out_label=way_out[1] if way_out else None,
     )
@@ -161,7 +165,7 @@ def _too_large_message() -> str:
     )
 
 
-def _sentence(message: str) -> str:
+def sentence(message: str) -> str:
     """Return ``message`` as a sentence of its own.
 
     The use cases' messages start in lower case and end without a full stop, so that they

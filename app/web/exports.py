@@ -23,6 +23,7 @@ from app.errors import InvalidRequest
 from app.formats import Exporter, ExportMeta, get_exporter
 from app.segments import BeadStatus
 from app.services.exchange import ExportFilter, iter_export_pairs
+from app.web.access import authorise_project
 from app.web.database import db
 from app.web.queries import parse_threshold
 
@@ -40,6 +41,7 @@ def export(alignment_id: int) -> Response:
     session = db()
     # Looked up before streaming starts, so a missing alignment is still a 404 page.
     alignment = services.get_alignment(session, alignment_id)
+    authorise_project(alignment.project_id, "viewer", f"there is no alignment {alignment_id}")
     g.way_out = (url_for("review.alignment", alignment_id=alignment.id), "Back to the alignment")
     exporter = _exporter(request.args.get("format", "tmx"))
     selection = replace(

@@ -6,17 +6,18 @@ from flask import Blueprint, abort, g, redirect, render_template, request, url_f
 from werkzeug.wrappers import Response
 
 from app import services
-from app.errors import InvalidRequest
+from app.errors import InvalidRequest, NotFound
 from app.services import review as review_service
-from app.store import models
+from app.store import accounts, models
+from app.web.access import may, readable_alignment, visible, visible_projects
 from app.web.alignment_map import alignment_map
+from app.web.auth import principal
 from app.web.database import db
 from app.web.edits import may_edit_text
 from app.web.queries import (
     PAGE_SIZE,
     STATUS_CHOICES,
     BeadFilter,
-    alignment_for_page,
     count_beads,
     filtered_beads,
     next_unreviewed,
@@ -61,24 +62,61 @@ NOTICES = {
 
 @bp.get("/")
 def index() -> str:
+    """The alignments and documents of every project the asker sees."""
     session = db()
-    summaries = services.list_alignments(session)
+    return _listing(
+        session,
+        visible(models.Alignment.project_id, session),
+        visible(models.Document.project_id, session),
+    )
+
+
+@bp.get("/projects/<name>")
+def project(name: str) -> str:
+    """One project's alignments and documents; a project the asker cannot see is a 404."""
+    session = db()
+    missing = f"there is no project '{name}'"
+    chosen = next((p for p, _role in visible_projects(session) if p.name == name), None)
+    if chosen is None:
+        raise NotFound(missing)
+    if chosen.is_default:
+        alignments = models.Alignment.project_id.is_(None) | (
+            models.Alignment.project_id == chosen.id
+        )
+        documents = models.Document.project_id.is_(None) | (models.Document.project_id == chosen.id)
+    else:
+        alignments = models.Alignment.project_id == chosen.id
+        documents = models.Document.project_id == chosen.id
+    return _listing(session, alignments, documents, chosen)
+
+
+def _listing(session, alignments, documents, chosen: accounts.Project | None = None) -> str:
+    summaries = services.list_alignments(session, alignments)
     # Sentence alignments are reached from their paragraph alignment, not listed apart.
     sentence_views = {
         s.alignment.parent_id: s.alignment.id for s in summaries if s.alignment.parent_id
     }
+    asker = principal()
+    projects = [] if asker.single_user else visible_projects(session)
+    by_id = {p.id: p for p, _role in projects}
+    default = next((p for p, _role in projects if p.is_default), None)
     return render_template(
         "index.html",
         alignments=[s for s in summaries if s.alignment.parent_id is None],
         sentence_views=sentence_views,
-        documents=services.list_documents(session),
+        documents=services.list_documents(session, documents),
+        # With accounts: the projects, and each alignment's project when there are several.
+        projects=projects,
+        project=chosen,
+        project_of=lambda project_id: by_id.get(project_id) if project_id else default,
+        show_projects=len(projects) > 1 and chosen is None,
     )
 
 
 @bp.get("/alignments/<int:alignment_id>", endpoint="alignment")
 def alignment_page(alignment_id: int) -> str | Response:
     session = db()
-    alignment = alignment_for_page(session, alignment_id)
+    alignment = readable_alignment(session, alignment_id)
     g.way_out = (url_for("review.alignment", alignment_id=alignment.id), "Show all pairs")
     bead_filter = resolve_text(session, alignment, BeadFilter.from_args(request.args))
     at = _optional_int(request.args.get("at", ""), "at")
@@ -118,7 +156,8 @@ def alignment_page(alignment_id: int) -> str | Response:
         notice=NOTICES.get(request.args.get("notice", "")),
         shortcuts=SHORTCUTS,
         urls=_bead_urls(alignment.id),
-        can_edit_text=may_edit_text(),
+        can_edit_text=may_edit_text(alignment.project_id),
+        can_review=may(alignment.project_id, "reviewer"),
         # The bead forms send the reviewer back to this very view, filter and page included.
         next_url=url_for("review.alignment", alignment_id=alignment.id, **page_args),
     )
@@ -159,7 +198,7 @@ class Pager:
 def next_unconfirmed(alignment_id: int) -> Response:
     """Jump to the first pair after ``after`` that nobody has confirmed or rejected."""
     session = db()
-    alignment = alignment_for_page(session, alignment_id)
+    alignment = readable_alignment(session, alignment_id)
     after = _optional_int(request.args.get("after", ""), "after")
     found = next_unreviewed(session, alignment.id, -1 if after is None else after)
     if found is None:
@@ -170,7 +209,7 @@ def next_unconfirmed(alignment_id: int) -> Response:
 @bp.get("/alignments/<int:alignment_id>/history")
 def history(alignment_id: int) -> str:
     session = db()
-    alignment = alignment_for_page(session, alignment_id)
+    alignment = readable_alignment(session, alignment_id)
     position = _optional_int(request.args.get("position", ""), "position")
     return render_template(
         "history.html",
@@ -183,7 +222,7 @@ def history(alignment_id: int) -> str:
 @bp.get("/alignments/<int:alignment_id>/map")
 def map_page(alignment_id: int) -> str:
     session = db()
-    alignment = alignment_for_page(session, alignment_id)
+    alignment = readable_alignment(session, alignment_id)
     return render_template(
         "map.html",
         alignment=alignment,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import re
+from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import select
@@ -11,7 +13,7 @@ from app.align.aligner import AlignmentResult
 from app.ingest import LoadedDocument
 from app.segments import BeadSpan, Segment, SegmentKind
 from app.services import add_document, store_alignment
-from app.store import models
+from app.store import accounts, models
 from app.store.db import transaction
 
 HOSTILE = "<script>alert(1)</script>"
@@ -161,3 +163,79 @@ def sentence_alignment(sessions, hostile_alignment) -> tuple[int, int]:
         session.add(child)
         session.flush()
         return parent.id, child.id
+
+
+# Accounts ---------------------------------------------------------------------------------
+
+PASSWORD = "correct horse battery"
+
+
+@dataclass(frozen=True)
+class Team:
+    """Accounts and projects for the role tests: every role of project "news", an outsider
+    who belongs only to project "archive", and an administrator."""
+
+    news_alignment: int
+    archive_alignment: int
+
+
+def add_account(sessions, name: str, role: str, project: str = "news") -> None:
+    with transaction(sessions) as session:
+        user = accounts.create_user(session, name, PASSWORD, is_admin=role == "admin")
+        if role != "admin":
+            accounts.set_membership(session, accounts.get_project(session, project), user, role)
+
+
+def move_to_project(sessions, alignment_id: int, project: str) -> None:
+    """Put an alignment, its sentence level and its documents into ``project``."""
+    with transaction(sessions) as session:
+        project_id = accounts.get_project(session, project).id
+        alignment = session.get(models.Alignment, alignment_id)
+        alignment.project_id = project_id
+        alignment.source.project_id = project_id
+        alignment.target.project_id = project_id
+        for child in session.scalars(
+            select(models.Alignment).where(models.Alignment.parent_id == alignment_id)
+        ):
+            child.project_id = project_id
+
+
+@pytest.fixture
+def team(sessions, hostile_alignment) -> Team:
+    with transaction(sessions) as session:
+        accounts.create_project(session, "news", "Newsroom")
+        accounts.create_project(session, "archive", "Archive")
+    for name, role in (("vera", "viewer"), ("rita", "reviewer"), ("rudi", "reviewer")):
+        add_account(sessions, name, role)
+    add_account(sessions, "eddie", "editor")
+    add_account(sessions, "nora", "reviewer", project="archive")
+    add_account(sessions, "ada", "admin")
+    move_to_project(sessions, hostile_alignment, "news")
+    archive = insert_synthetic_alignment(sessions, 5)
+    move_to_project(sessions, archive, "archive")
+    return Team(news_alignment=hostile_alignment, archive_alignment=archive)
+
+
+def login(client, name: str, password: str = PASSWORD, next_page: str | None = None):
+    """Log ``client`` in through the login form (with its CSRF token); returns the answer."""
+    page = client.get("/login").get_data(as_text=True)
+    data = {"name": name, "password": password}
+    match = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    if match:
+        data["csrf_token"] = match.group(1)
+    if next_page:
+        data["next"] = next_page
+    return client.post("/login", data=data)
+
+
+@pytest.fixture
+def as_user(app):
+    """A function giving a new client logged in as the named user."""
+
+    def client_for(name: str):
+        client = app.test_client()
+        response = login(client, name)
+        assert response.status_code == 303, response.get_data(as_text=True)
+        return client
+
+    return client_for

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -274,7 +275,8 @@ def test_a_reviewer_may_not_edit_text(client, sessions, demo_alignment):
 
 
 def test_an_editor_corrects_a_segment_and_the_page_shows_it(app, client, sessions, demo_alignment):
-    app.config["ALINEA_ROLE"] = "editor"
+    # In single-user mode the local user's role is ALINEA_LOCAL_ROLE (reviewer unless set).
+    app.config["ALINEA_SETTINGS"] = replace(app.config["ALINEA_SETTINGS"], local_role="editor")
     version = alignment_version(sessions, demo_alignment)
 
     response = client.post(
