@@ -134,8 +134,9 @@ def bead_note(bead_id: int) -> Response:
 def _reviewable_bead(bead_id: int) -> BeadPlace:
     """Where the bead is, once the asker is known to be allowed to review it."""
     place = locate_bead(db(), bead_id)
-    _keep_way_out(place.alignment_id, place.position)
+    # Checked before anything names the bead's alignment: a non-member learns nothing.
     authorise_alignment(place.alignment_id, "reviewer", missing=f"there is no pair {bead_id}")
+    _keep_way_out(place.alignment_id, place.position)
     return place
 
 

@@ -232,6 +232,10 @@ def test_a_non_member_cannot_tell_a_project_s_alignment_from_a_missing_one(sessi
     ]
     for path, data in posts:
         assert client.post(path, data=data).status_code == 404, path
+    # A pair of the project is answered as a pair that does not exist, with no way to it.
+    hidden = client.post(posts[0][0], data=posts[0][1]).get_data(as_text=True)
+    missing = client.post("/beads/987654/status", data=posts[0][1]).get_data(as_text=True)
+    assert hidden == missing.replace("987654", str(bead.id))
     assert client.get("/projects/news").status_code == 404
     index = client.get("/").get_data(as_text=True)
     assert "Título" not in index and "Newsroom" not in index
