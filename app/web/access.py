@@ -68,7 +68,7 @@ def visible_projects(session: Session) -> list[tuple[accounts.Project, str]]:
     return [(project, role) for project, role in seen if role is not None]
 
 
-def visible(column, session: Session) -> ColumnElement[bool]:
+def visible(column) -> ColumnElement[bool]:
     """SQL: rows (documents, alignments) of projects the asker sees, by their project column."""
     asker = principal()
     if asker.sees_everything:

@@ -54,13 +54,11 @@ def home() -> Response:
 @bp.get("/users")
 def users(error: str | None = None, status: int = 200) -> tuple[str, int]:
     session = db()
-    memberships = {
-        user.id: [(m.project.name, m.role) for m in user.memberships]
-        for user in accounts.list_users(session)
-    }
+    listed = accounts.list_users(session)
+    memberships = {user.id: [(m.project.name, m.role) for m in user.memberships] for user in listed}
     page = render_template(
         "admin_users.html",
-        users=accounts.list_users(session),
+        users=listed,
         memberships=memberships,
         projects=accounts.list_projects(session),
         roles=ROLE_CHOICES,

@@ -66,8 +66,8 @@ def index() -> str:
     session = db()
     return _listing(
         session,
-        visible(models.Alignment.project_id, session),
-        visible(models.Document.project_id, session),
+        visible(models.Alignment.project_id),
+        visible(models.Document.project_id),
     )
 
 
