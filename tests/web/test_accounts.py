@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from flask import url_for
 from sqlalchemy import select
 
 from app import create_app
@@ -460,3 +461,20 @@ def test_login_logout_and_administration_forms_need_the_token(protected_app, tea
     assert "The form has expired" in response.get_data(as_text=True)
     assert client.get("/admin/users").status_code == 200  # still logged in
     assert "x1" not in client.get("/admin/users").get_data(as_text=True)
+
+
+def test_every_route_that_accepts_a_post_refuses_one_without_the_token(protected_app, team):
+    client = protected_app.test_client()
+    assert login(client, "ada").status_code == 303
+    rules = [rule for rule in protected_app.url_map.iter_rules() if "POST" in rule.methods]
+
+    assert len(rules) >= 14  # the review edits, login, logout, the administration forms
+    for rule in rules:
+        # Ids and positions are numbers; the other parts name a side or a project.
+        texts = {"side": "target", "name": "news"}
+        values = {name: texts.get(name, 1) for name in rule.arguments}
+        with protected_app.test_request_context():
+            path = url_for(rule.endpoint, **values)
+        response = client.post(path, data={"version": "1", "status": "confirmed"})
+        assert response.status_code == 400, rule.rule
+        assert "The form has expired" in response.get_data(as_text=True), rule.rule
