@@ -83,8 +83,7 @@ def may_edit_text() -> bool:
 def segment_text(alignment_id: int, side: str, segment: int) -> Response:
     """Correct a segment's text: only for roles that may edit text."""
     _keep_way_out(alignment_id)
-    if not may_edit_text():
-        abort(403, description="Your role may review pairs but not change the documents' text.")
+    _require_text_role()
     text = request.form.get("text")
     if text is None:
         raise InvalidRequest("the form did not send a text")
@@ -94,6 +93,36 @@ def segment_text(alignment_id: int, side: str, segment: int) -> Response:
             session, alignment_id, version, side, segment, text
         )
     return _answer(alignment_id, outcome)
+
+
+@bp.post("/alignments/<int:alignment_id>/segments/<side>/<int:segment>/split")
+def segment_split(alignment_id: int, side: str, segment: int) -> Response:
+    """Split a segment's text in two at a character offset: only for roles that may edit text."""
+    _keep_way_out(alignment_id)
+    _require_text_role()
+    offset = _required_int(request.form.get("offset", ""), "offset")
+    version = _required_int(request.form.get("version", ""), "version")
+    with transaction(_sessions()) as session:
+        outcome = review_service.split_segment_text(
+            session, alignment_id, version, side, segment, offset
+        )
+    return _answer(alignment_id, outcome)
+
+
+@bp.post("/alignments/<int:alignment_id>/segments/<side>/<int:segment>/join")
+def segment_join(alignment_id: int, side: str, segment: int) -> Response:
+    """Join a segment with the next one of its document: only for roles that may edit text."""
+    _keep_way_out(alignment_id)
+    _require_text_role()
+    version = _required_int(request.form.get("version", ""), "version")
+    with transaction(_sessions()) as session:
+        outcome = review_service.join_segment_text(session, alignment_id, version, side, segment)
+    return _answer(alignment_id, outcome)
+
+
+def _require_text_role() -> None:
+    if not may_edit_text():
+        abort(403, description="Your role may review pairs but not change the documents' text.")
 
 
 @bp.post("/alignments/<int:alignment_id>/undo")
