@@ -50,17 +50,11 @@ class SentenceCut:
 def sentence_cut(paragraph: str, sentences: Sequence[str], offset: int) -> SentenceCut:
     """Where cutting ``paragraph`` before ``offset`` falls among ``sentences``.
 
-    Each sentence is looked for in the paragraph after the previous one; one that cannot
-    be found (its text was corrected alone) is taken to follow the previous one after one
-    space.
+    Sentences are placed in the paragraph by ``locate``.
     """
-    cursor = 0
-    for index, sentence in enumerate(sentences):
-        start = paragraph.find(sentence, cursor)
-        if start < 0:
-            start = min(cursor + (1 if index else 0), len(paragraph))
+    starts = locate(paragraph, sentences)
+    for index, (sentence, start) in enumerate(zip(sentences, starts, strict=True)):
         end = start + len(sentence)
-        cursor = end
         if end <= offset:
             continue
         if start >= offset:
@@ -70,3 +64,47 @@ def sentence_cut(paragraph: str, sentences: Sequence[str], offset: int) -> Sente
             return SentenceCut(index + 1, (index, first, second))
         return SentenceCut(index + 1 if first else index)
     return SentenceCut(len(sentences))
+
+
+def locate(paragraph: str, sentences: Sequence[str]) -> list[int]:
+    """Where each sentence starts in ``paragraph``: each is looked for after the previous
+    one; one that cannot be found is taken to follow the previous one after one space."""
+    starts, cursor = [], 0
+    for index, sentence in enumerate(sentences):
+        start = paragraph.find(sentence, cursor)
+        if start < 0:
+            start = min(cursor + (1 if index else 0), len(paragraph))
+        starts.append(start)
+        cursor = start + len(sentence)
+    return starts
+
+
+def carry_sentences(old: str, new: str, sentences: Sequence[str]) -> list[str] | None:
+    """The paragraph's sentences after its text changed from ``old`` to ``new``.
+
+    A correction keeps the number of sentences (the sentence level's beads rest on it): each
+    sentence's start is carried over to the new text through the differences between the
+    two, and each sentence runs to the next one's start. None when a sentence would be left
+    with no text (the correction removed it whole).
+    """
+    from difflib import SequenceMatcher
+
+    blocks = SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+
+    def carried(offset: int) -> int:
+        # Text inserted right where a sentence started opens that sentence.
+        for tag, i1, _, j1, _ in blocks:
+            if tag == "insert" and i1 == offset:
+                return j1
+        for tag, i1, i2, j1, j2 in blocks:
+            if i1 <= offset < i2 or (offset == i2 == len(old)):
+                if tag == "equal":
+                    return j1 + (offset - i1)
+                return j1 if offset == i1 else j1 + (offset - i1) * (j2 - j1) // (i2 - i1)
+        return len(new)
+
+    starts = [carried(start) for start in locate(old, sentences)]
+    starts[0] = 0
+    ends = [*starts[1:], len(new)]
+    texts = [new[start:end].strip() for start, end in zip(starts, ends, strict=True)]
+    return texts if all(texts) else None

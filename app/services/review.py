@@ -31,6 +31,11 @@ STALE_MESSAGE = (
     "the page now shows the current state, make your change again if it is still needed"
 )
 
+STALE_SENTENCES = (
+    "these sentence pairs have changed since, by someone else or by a change of the "
+    "paragraph pairs around them; the page now shows the current state"
+)
+
 
 @dataclass(frozen=True)
 class Operation:
@@ -198,10 +203,27 @@ def _replay(
             reverts_id=event.id,
             action=action,
         )
+    from app.services import levels
+
     edit = _event_edit(event)
     edit = edit.inverse() if action == "undo" else edit
-    _write(session, alignment.id, edit)
-    return _record(session, alignment, action, summary, edit, actor, event.id)
+    if action == "undo" and event.cascade:
+        # The sentence level first, back to what it was under the old paragraph beads.
+        levels.replay(session, event.cascade, undo=True, actor=actor)
+    try:
+        write_beads(session, alignment.id, edit)
+    except Conflict:
+        if alignment.parent_id is None:
+            raise
+        raise Conflict(STALE_SENTENCES) from None
+    if event.cascade is None:
+        # Recorded without a sentence level below (or before this was kept): derive it.
+        cascade = levels.cascade(session, alignment, edit, summary, actor)
+    else:
+        cascade = event.cascade
+        if action == "redo":
+            levels.replay(session, event.cascade, undo=False, actor=actor)
+    return _record(session, alignment, action, summary, edit, actor, event.id, cascade=cascade)
 
 
 def undo_redo_available(session: Session, alignment_id: int) -> tuple[bool, bool]:
@@ -245,11 +267,14 @@ def realign(
     # Applied last first (as listed), so each edit's positions are still those it was made
     # on, and the rows read above still stand at those positions.
     for edit in edits:
-        _write(session, alignment.id, edit, (0, rows))
+        write_beads(session, alignment.id, edit, (0, rows))
     combined = _combined(beads, edits)
     _check_full_cover(session, alignment)
     summary = f"re-aligned {len(edits)} unconfirmed stretch{'es' if len(edits) > 1 else ''}"
-    return _record(session, alignment, "realign", summary, combined, actor)
+    from app.services import levels
+
+    cascade = levels.cascade(session, alignment, combined, summary, actor)
+    return _record(session, alignment, "realign", summary, combined, actor, cascade=cascade)
 
 
 def edit_segment_text(
@@ -264,17 +289,27 @@ def edit_segment_text(
     """Correct one segment's text (an OCR or typing error); the old text stays in history.
 
     Only the text changes, never the number of segments, so every alignment of the document
-    keeps its beads. The caller checks that the reviewer's role may edit text.
+    keeps its beads. A paragraph's sentences (the sentence level) follow the correction and
+    keep their number (``text_edits.corrected_sentences``). The caller checks that the
+    reviewer's role may edit text.
     """
+    from app.services.text_edits import corrected_sentences
+
     alignment = _locked_alignment(session, alignment_id, version)
     text = text.strip()
     if not text:
         raise InvalidRequest("a segment cannot be emptied; make it one-sided instead")
     row = _segment_row(session, alignment, side, segment)
-    change = {"side": side, "segment": segment, "text": text}
-    before = {"side": side, "segment": segment, "text": row.text}
+    change: dict = {"side": side, "segment": segment, "text": text}
+    before: dict = {"side": side, "segment": segment, "text": row.text}
     if row.text == text:
         raise InvalidRequest("the text is unchanged")
+    if alignment.level == "paragraph":
+        document = alignment.source if side == "source" else alignment.target
+        sentences = corrected_sentences(session, document, segment, row.text, text)
+        if sentences is not None:
+            before["sentences"], change["sentences"] = sentences
+            _set_sentences(session, row.document_id, change["sentences"])
     row.text = text
     position = _bead_holding(session, alignment.id, side, segment)
     side_name = "original" if side == "source" else "translated"
@@ -427,7 +462,7 @@ def _record_text(
     action: str = "text",
 ) -> Outcome:
     if reverts_id is None:
-        _drop_redo(session, alignment.id)
+        drop_redo(session, alignment.id)
     alignment.version += 1
     session.add(
         models.ReviewEvent(
@@ -452,7 +487,48 @@ def _swap_text(session: Session, alignment: models.Alignment, current: dict, wan
     row = _segment_row(session, alignment, current["side"], current["segment"])
     if row.text != current["text"]:
         raise Conflict(STALE_MESSAGE)
+    if "sentences" in current:
+        if (
+            _sentence_texts(session, row.document_id, current["sentences"])
+            != current["sentences"]["texts"]
+        ):
+            raise Conflict(STALE_SENTENCES)
+        _set_sentences(session, row.document_id, wanted["sentences"])
     row.text = wanted["text"]
+
+
+def _sentence_texts(session: Session, document_id: int, sentences: dict) -> list[str]:
+    segment = models.Segment
+    first = sentences["first"]
+    return list(
+        session.scalars(
+            select(segment.text)
+            .where(
+                segment.document_id == document_id,
+                segment.level == "sentence",
+                segment.position >= first,
+                segment.position < first + len(sentences["texts"]),
+            )
+            .order_by(segment.position)
+        )
+    )
+
+
+def _set_sentences(session: Session, document_id: int, sentences: dict) -> None:
+    """Give the sentences from ``sentences["first"]`` on the texts ``sentences["texts"]``."""
+    segment = models.Segment
+    rows = session.scalars(
+        select(segment)
+        .where(
+            segment.document_id == document_id,
+            segment.level == "sentence",
+            segment.position >= sentences["first"],
+            segment.position < sentences["first"] + len(sentences["texts"]),
+        )
+        .order_by(segment.position)
+    )
+    for row, text in zip(rows, sentences["texts"], strict=True):
+        row.text = text
 
 
 def _apply(
@@ -468,8 +544,13 @@ def _apply(
         edit, summary = _plan(window, operation)
     except ops.OperationRefused as error:
         raise InvalidRequest(str(error)) from None
-    _write(session, alignment.id, edit, (start, rows))
-    return _record(session, alignment, operation.name, summary, edit, actor, focus=position)
+    write_beads(session, alignment.id, edit, (start, rows))
+    from app.services import levels
+
+    cascade = levels.cascade(session, alignment, edit, summary, actor)
+    return _record(
+        session, alignment, operation.name, summary, edit, actor, focus=position, cascade=cascade
+    )
 
 
 def _plan(window: ops.Window, op: Operation) -> tuple[Edit, str]:
@@ -569,7 +650,9 @@ def _rows_from(session: Session, alignment_id: int, position: int, count: int) -
 Loaded = tuple[int, list[models.Bead]]
 
 
-def _write(session: Session, alignment_id: int, edit: Edit, loaded: Loaded | None = None) -> None:
+def write_beads(
+    session: Session, alignment_id: int, edit: Edit, loaded: Loaded | None = None
+) -> None:
     """Replace the beads at the edit's positions; raise Conflict if they are not its before.
 
     Only the edit's own beads are written: beads that stay are updated in place, surplus
@@ -706,9 +789,10 @@ def _record(
     actor: str,
     reverts_id: int | None = None,
     focus: int | None = None,
+    cascade: list | None = None,
 ) -> Outcome:
     if action not in ("undo", "redo"):
-        _drop_redo(session, alignment.id)
+        drop_redo(session, alignment.id)
     alignment.version += 1
     session.add(
         models.ReviewEvent(
@@ -722,6 +806,7 @@ def _record(
             state="record" if reverts_id is not None else "applied",
             reverts_id=reverts_id,
             alignment_version=alignment.version,
+            cascade=cascade,
         )
     )
     session.flush()
@@ -730,7 +815,7 @@ def _record(
     return Outcome(alignment.version, min(max(position, edit.start), last), summary)
 
 
-def _drop_redo(session: Session, alignment_id: int) -> None:
+def drop_redo(session: Session, alignment_id: int) -> None:
     """A new operation makes the undone ones unreachable: redo would no longer apply."""
     session.execute(
         update(models.ReviewEvent)

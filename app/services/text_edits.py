@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import Conflict, InvalidRequest, NotFound
 from app.review import ops
-from app.review.text import join_texts, sentence_cut, split_text
+from app.review.text import carry_sentences, join_texts, sentence_cut, split_text
 from app.store import models
 
 State = dict[str, Any]
@@ -140,6 +140,35 @@ def reshape(session: Session, alignment: models.Alignment, current: State, wante
         _join(session, document_id, level, segment, wanted["texts"][0], rows)
         rows[0].kind = wanted["kinds"][0]
     session.flush()
+
+
+def corrected_sentences(
+    session: Session, document: models.Document, paragraph: int, old: str, new: str
+) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """The sentences of ``paragraph`` before and after its text is corrected from ``old``
+    to ``new``, as {"first", "texts"}; None when the document has no sentence level.
+
+    Their number stays (sentence beads rest on it): the sentences are carried over to the
+    new text, or split from it afresh when that gives as many. Refused otherwise.
+    """
+    from app.ingest import split_sentences
+
+    sentences = _sentences_of(session, document.id, paragraph)
+    if not sentences:
+        return None
+    texts = [text for _, text in sentences]
+    carried = carry_sentences(old, new, texts)
+    if carried is None:
+        fresh = split_sentences(new, document.language) or [new]
+        if len(fresh) != len(texts):
+            raise InvalidRequest(
+                f"the corrected paragraph has {len(fresh)} sentences where the sentence "
+                f"level has {len(texts)}; correct it sentence by sentence in the sentence "
+                "view, or split or join the paragraph first"
+            )
+        carried = fresh
+    first = sentences[0][0]
+    return {"first": first, "texts": texts}, {"first": first, "texts": carried}
 
 
 # Internals --------------------------------------------------------------------------------

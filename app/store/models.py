@@ -87,6 +87,8 @@ class Segment(Base):
     __tablename__ = "segments"
     __table_args__ = (
         UniqueConstraint("document_id", "level", "position"),
+        # The sentences of given paragraphs, for the sentence level under a changed pair.
+        Index("ix_segments_document_paragraph", "document_id", "level", "paragraph"),
         # The review page's text search (ILIKE '%...%') reads this trigram index on
         # PostgreSQL; SQLite has no such index and scans the document's segments.
         Index(
@@ -152,6 +154,8 @@ class Bead(Base):
     __table_args__ = (
         UniqueConstraint("alignment_id", "sort_key"),
         Index("ix_beads_alignment_similarity", "alignment_id", "similarity"),
+        # The first bead at or after given segments (the sentence beads under a pair).
+        Index("ix_beads_alignment_start", "alignment_id", "src_start", "tgt_start"),
     )
 
     id: Mapped[intpk]
@@ -217,4 +221,7 @@ class ReviewEvent(Base):
         ForeignKey("review_events.id", ondelete="CASCADE")
     )
     alignment_version: Mapped[int]
+    # For a paragraph operation, the changes it made to the sentence level below:
+    # [{"alignment_id", "position", "before", "after"}], reverted with it by undo.
+    cascade: Mapped[list[Any] | None] = mapped_column(JSON)
     created_at: Mapped[created]

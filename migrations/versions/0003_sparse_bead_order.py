@@ -1,5 +1,6 @@
 """Beads ordered by a sort key with gaps, so that an edit rewrites only its own beads; a
-trigram index for the text search on PostgreSQL.
+trigram index for the text search on PostgreSQL; what a paragraph operation changed at
+the sentence level, in its history event.
 
 ``beads.position`` (0..n-1, contiguous) becomes ``beads.sort_key`` = position * 1024; a
 bead's position is now its rank by sort key (see ``app.review.keys``). Review events keep
@@ -8,6 +9,10 @@ positions (ranks), so the history needs no change.
 On PostgreSQL, the pg_trgm extension (shipped with the server, trusted since PostgreSQL 13)
 and a GIN trigram index on ``segments.text`` let ``ILIKE '%...%'`` read the index instead of
 every segment. SQLite gets no index: its search scans the document's segments, as before.
+
+``review_events.cascade`` holds the sentence beads a paragraph operation replaced, so that
+undo restores both levels; two indexes find the sentences and sentence beads under a
+paragraph pair.
 
 Revision ID: 0003
 Revises: 0002
@@ -36,6 +41,12 @@ def upgrade() -> None:
         batch.create_unique_constraint(
             "uq_beads_alignment_id_sort_key", ["alignment_id", "sort_key"]
         )
+    op.create_index("ix_beads_alignment_start", "beads", ["alignment_id", "src_start", "tgt_start"])
+    op.create_index(
+        "ix_segments_document_paragraph", "segments", ["document_id", "level", "paragraph"]
+    )
+    with op.batch_alter_table("review_events") as batch:
+        batch.add_column(sa.Column("cascade", sa.JSON, nullable=True))
     if op.get_bind().dialect.name == "postgresql":
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         op.create_index(
@@ -51,6 +62,10 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         # The extension stays: other databases objects may use it, and it costs nothing.
         op.drop_index("ix_segments_text_trgm", "segments")
+    with op.batch_alter_table("review_events") as batch:
+        batch.drop_column("cascade")
+    op.drop_index("ix_segments_document_paragraph", "segments")
+    op.drop_index("ix_beads_alignment_start", "beads")
     with op.batch_alter_table("beads") as batch:
         batch.drop_constraint("uq_beads_alignment_id_sort_key", type_="unique")
     # Ranks back to contiguous positions (UPDATE ... FROM: PostgreSQL, SQLite >= 3.33).

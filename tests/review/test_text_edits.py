@@ -271,3 +271,66 @@ def test_sentences_of_two_paragraphs_cannot_be_joined(sessions, sentence_demo):
 
     with pytest.raises(InvalidRequest, match="different paragraphs"):
         join(sessions, child, "source", last_of_first)
+
+
+def test_carrying_sentences_through_a_correction():
+    from app.review.text import carry_sentences
+
+    sentences = ["One twoo.", "Three four.", "Five."]
+    assert carry_sentences(
+        "One twoo. Three four. Five.", "One two. Three four. Five.", sentences
+    ) == [
+        "One two.",
+        "Three four.",
+        "Five.",
+    ]
+    assert carry_sentences(
+        "One twoo. Three four. Five.", "One twoo. Three, four. And Five.", sentences
+    ) == ["One twoo.", "Three, four.", "And Five."]
+    assert carry_sentences("One twoo. Three four. Five.", "One twoo. Five.", sentences) is None
+
+
+def correct(sessions, alignment_id, side, segment, text):
+    with transaction(sessions) as session:
+        return review.edit_segment_text(
+            session, alignment_id, version(sessions, alignment_id), side, segment, text
+        )
+
+
+def test_a_paragraph_correction_carries_its_sentences_and_undo_restores_them(
+    sessions, sentence_demo
+):
+    parent, child = sentence_demo
+    source, _ = documents(sessions, parent)
+    paragraphs, sentences = texts(sessions, source), sentence_texts(sessions, source)
+    k = next(k for k in range(len(paragraphs)) if sum(1 for _, p in sentences if p == k) >= 2)
+    own = [position for position, (_, p) in enumerate(sentences) if p == k]
+    old = paragraphs[k][0]
+    second = sentences[own[1]][0]
+    new = old.replace(second, second.replace(" ", "  X ", 1), 1)
+    beads = (states(sessions, parent), states(sessions, child))
+
+    correct(sessions, parent, "source", k, new)
+
+    after = sentence_texts(sessions, source)
+    assert after[own[1]][0] == second.replace(" ", "  X ", 1)
+    assert [t for t, _ in after[: own[1]]] == [t for t, _ in sentences[: own[1]]]
+    assert (states(sessions, parent), states(sessions, child)) == beads
+    check_levels(sessions, child)
+    undo(sessions, parent)
+    assert sentence_texts(sessions, source) == sentences
+    assert texts(sessions, source) == paragraphs
+    redo(sessions, parent)
+    assert sentence_texts(sessions, source) == after
+
+
+def test_a_correction_that_would_lose_a_sentence_is_refused(sessions, sentence_demo):
+    parent, _ = sentence_demo
+    source, _ = documents(sessions, parent)
+    paragraphs, sentences = texts(sessions, source), sentence_texts(sessions, source)
+    k = next(k for k in range(len(paragraphs)) if sum(1 for _, p in sentences if p == k) >= 2)
+
+    with pytest.raises(InvalidRequest, match="sentence by sentence"):
+        correct(sessions, parent, "source", k, "Nothing")
+
+    assert texts(sessions, source) == paragraphs
