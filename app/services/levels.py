@@ -251,3 +251,115 @@ def _sentence_texts(session: Session, document_id: int, start: int, stop: int) -
             .order_by(segment.position)
         )
     )
+
+
+def refuse_crossing(session: Session, child: models.Alignment, edit: Edit) -> None:
+    """Refuse a sentence-level change whose new beads would cross paragraph beads."""
+    from app.errors import InvalidRequest
+
+    if child.parent_id is None or not changed_ranges(edit):
+        return
+    bead, segment = models.Bead, models.Segment
+    ends = {"source": set(), "target": set()}
+    for new in edit.after:
+        if new.src_len:
+            ends["source"] |= {new.src_start, new.src_end - 1}
+        if new.tgt_len:
+            ends["target"] |= {new.tgt_start, new.tgt_end - 1}
+    paragraph: dict[str, dict[int, int]] = {}
+    for side, document_id in (("source", child.source_id), ("target", child.target_id)):
+        paragraph[side] = (
+            dict(
+                session.execute(
+                    select(segment.position, segment.paragraph).where(
+                        segment.document_id == document_id,
+                        segment.level == SENTENCE,
+                        segment.position.in_(sorted(ends[side])),
+                    )
+                ).all()
+            )
+            if ends[side]
+            else {}
+        )
+
+    def holder(side: str, number: int) -> int | None:
+        start, end = (
+            (bead.src_start, bead.src_end) if side == "source" else (bead.tgt_start, bead.tgt_end)
+        )
+        other = bead.tgt_start if side == "source" else bead.src_start
+        row = session.execute(
+            select(bead.id, end)
+            .where(bead.alignment_id == child.parent_id, start <= number)
+            .order_by(start.desc(), other.desc())
+            .limit(1)
+        ).first()
+        return row[0] if row is not None and row[1] > number else None
+
+    for new in edit.after:
+        owners = set()
+        for side, first, last, size in (
+            ("source", new.src_start, new.src_end - 1, new.src_len),
+            ("target", new.tgt_start, new.tgt_end - 1, new.tgt_len),
+        ):
+            if size:
+                for k in (first, last):
+                    number = paragraph[side].get(k)
+                    if number is not None:
+                        owners.add(holder(side, number))
+        if len(owners) > 1:
+            raise InvalidRequest(
+                "this would put sentences of two paragraph pairs in one sentence pair; "
+                "change the paragraph pairs first"
+            )
+
+
+def realign_child(
+    session: Session, child: models.Alignment, aligner: SentenceAligner | None = None
+) -> Edit | None:
+    """Re-align a sentence alignment's unconfirmed sentences inside each paragraph bead,
+    keeping every confirmed sentence bead; the Edit made, or None when nothing changed."""
+    parents = review.bead_states(session, child.parent_id)
+    rows = list(
+        session.scalars(
+            select(models.Bead)
+            .where(models.Bead.alignment_id == child.id)
+            .order_by(models.Bead.sort_key)
+        )
+    )
+    before = [review.bead_state(row) for row in rows]
+    if not parents or not before:
+        return None
+    a1, b1 = parents[-1].src_end, parents[-1].tgt_end
+    src = _sentence_starts(session, child.source_id, 0, a1)
+    tgt = _sentence_starts(session, child.target_id, 0, b1)
+    boxes = [
+        Box(src[b.src_start], src[b.src_end], tgt[b.tgt_start], tgt[b.tgt_end]) for b in parents
+    ]
+    src_texts = _sentence_texts(session, child.source_id, 0, src[a1])
+    tgt_texts = _sentence_texts(session, child.target_id, 0, tgt[b1])
+    align_texts = aligner or fast_sentence_aligner()
+
+    def align(s0: int, s1: int, t0: int, t1: int) -> list[BeadState]:
+        return align_texts(src_texts[s0:s1], tgt_texts[t0:t1])
+
+    after = rederive(parents, boxes, set(), before, align)
+    # A sentence bead drawn again keeps its review fields (a rejection, a note).
+    old = {ranges(b): b for b in before}
+    after = [old.get(ranges(b), b) for b in after]
+    # Only the stretch that changed goes into the edit and the history.
+    head = 0
+    while head < min(len(before), len(after)) and before[head] == after[head]:
+        head += 1
+    tail = 0
+    while (
+        tail < min(len(before), len(after)) - head
+        and before[len(before) - 1 - tail] == after[len(after) - 1 - tail]
+    ):
+        tail += 1
+    if head == len(before) == len(after):
+        return None
+    edit = Edit(
+        head, tuple(before[head : len(before) - tail]), tuple(after[head : len(after) - tail])
+    )
+    review.write_beads(session, child.id, edit, (0, rows))
+    return edit

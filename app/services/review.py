@@ -250,9 +250,22 @@ def realign(
 ) -> Outcome:
     """Re-run the aligner between confirmed beads, keeping every confirmed bead as it is.
 
-    ``aligner`` defaults to ``app.align.aligner.align``; tests may pass a faster one.
+    ``aligner`` defaults to ``app.align.aligner.align``; tests may pass a faster one. A
+    sentence alignment is re-aligned inside each bead of its paragraph alignment, with the
+    sentence aligner (``levels.realign_child``).
     """
+    from app.services import levels
+
     alignment = _locked_alignment(session, alignment_id, version)
+    if alignment.parent_id is not None:
+        # Sentences are re-aligned inside each paragraph bead, never across two.
+        edit = levels.realign_child(session, alignment)
+        if edit is None:
+            return Outcome(alignment.version, 0, "re-alignment changed nothing")
+        _check_full_cover(session, alignment)
+        return _record(
+            session, alignment, "realign", "re-aligned unconfirmed sentences", edit, actor
+        )
     rows = list(
         session.scalars(
             select(models.Bead)
@@ -271,8 +284,6 @@ def realign(
     combined = _combined(beads, edits)
     _check_full_cover(session, alignment)
     summary = f"re-aligned {len(edits)} unconfirmed stretch{'es' if len(edits) > 1 else ''}"
-    from app.services import levels
-
     cascade = levels.cascade(session, alignment, combined, summary, actor)
     return _record(session, alignment, "realign", summary, combined, actor, cascade=cascade)
 
@@ -544,8 +555,10 @@ def _apply(
         edit, summary = _plan(window, operation)
     except ops.OperationRefused as error:
         raise InvalidRequest(str(error)) from None
-    write_beads(session, alignment.id, edit, (start, rows))
     from app.services import levels
+
+    levels.refuse_crossing(session, alignment, edit)
+    write_beads(session, alignment.id, edit, (start, rows))
 
     cascade = levels.cascade(session, alignment, edit, summary, actor)
     return _record(

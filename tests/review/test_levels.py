@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from app.errors import Conflict
+from app.errors import Conflict, InvalidRequest
 from app.review import BeadState
 from app.review.levels import Box, rederive
 from app.services import review
@@ -200,3 +200,64 @@ def test_re_alignment_of_the_paragraphs_keeps_the_sentence_level_inside(
     check_levels(sessions, child)
     undo(sessions, parent)
     assert both(sessions, parent, child) == before
+
+
+def test_a_sentence_operation_may_not_cross_paragraph_pairs(sessions, sentence_demo):
+    parent, child = sentence_demo
+    with sessions() as session:
+        paragraphs = {
+            k: p
+            for k, p in enumerate(
+                session.scalars(
+                    select(models.Segment.paragraph)
+                    .where(
+                        models.Segment.level == "sentence",
+                        models.Segment.document_id.in_(
+                            select(models.Alignment.source_id).where(models.Alignment.id == parent)
+                        ),
+                    )
+                    .order_by(models.Segment.position)
+                )
+            )
+        }
+    beads = states(sessions, child)
+    pairs = states(sessions, parent)
+    holder = {k: i for i, b in enumerate(pairs) for k in range(b.src_start, b.src_end)}
+    # The last sentence pair of a paragraph pair, followed by one of the next.
+    last = next(
+        k
+        for k in range(len(beads) - 1)
+        if beads[k].src_len
+        and beads[k + 1].src_len
+        and holder[paragraphs[beads[k].src_start]] != holder[paragraphs[beads[k + 1].src_start]]
+    )
+    before = states(sessions, child)
+
+    with pytest.raises(InvalidRequest, match="two paragraph pairs"):
+        apply(sessions, child, Operation("merge_next", last))
+
+    assert states(sessions, child) == before
+
+
+def test_re_aligning_the_sentences_stays_inside_the_paragraph_pairs(
+    sessions, sentence_demo, monkeypatch
+):
+    # A stand-in aligner that puts each stretch's sentences in one pair.
+    def lump(src, tgt):
+        return [BeadState(0, len(src), 0, len(tgt), 0.4, {})]
+
+    monkeypatch.setattr("app.services.levels.fast_sentence_aligner", lambda: lump)
+    parent, child = sentence_demo
+    apply(sessions, child, Operation("status", 3, status="confirmed"))
+    confirmed = states(sessions, child)[3]
+    before = states(sessions, child)
+
+    with transaction(sessions) as session:
+        outcome = review.realign(session, child, version(sessions, child))
+
+    assert "re-aligned" in outcome.summary
+    assert len(states(sessions, child)) < len(before)
+    assert confirmed in states(sessions, child)
+    check_levels(sessions, child)
+    undo(sessions, child)
+    assert states(sessions, child) == before
