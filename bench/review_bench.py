@@ -214,6 +214,20 @@ def run(app, sessions, alignment_id: int, beads: int, rounds: int):
             undo_times.append((time.perf_counter() - start) * 1000)
         rows.append((f"POST {name}", times, OPERATION_BUDGET_MS))
         rows.append((f"POST undo ({name})", undo_times, OPERATION_BUDGET_MS))
+
+    # Text edits (a role that may edit text): split a segment in two, then join it back.
+    app.config["ALINEA_ROLE"] = "editor"
+    split_times, join_times = [], []
+    for round_ in range(rounds):
+        segment = middle + round_ * 3
+        start = time.perf_counter()
+        post(f"{base}/segments/target/{segment}/split", {"offset": 10})
+        split_times.append((time.perf_counter() - start) * 1000)
+        start = time.perf_counter()
+        post(f"{base}/segments/target/{segment}/join", {})
+        join_times.append((time.perf_counter() - start) * 1000)
+    rows.append(("POST split a segment's text", split_times, OPERATION_BUDGET_MS))
+    rows.append(("POST join two segments", join_times, OPERATION_BUDGET_MS))
     return rows
 
 

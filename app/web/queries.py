@@ -38,7 +38,7 @@ class BeadFilter:
     text: str = ""
     sort: str = "position"
     # The beads whose text matches, once looked up (see ``resolve_text``): their positions
-    # by sort key.
+    # by sort key, in document order.
     matches: Mapping[int, int] | None = field(default=None, compare=False)
 
     @classmethod
@@ -170,7 +170,8 @@ def resolve_text(
                 )
             )
         )
-    matches: dict[int, int] = {}
+    positions: set[int] = set()
+    rows: list = []
     if found["src"] or found["tgt"]:
         bead = models.Bead
         rows = session.execute(
@@ -181,10 +182,9 @@ def resolve_text(
         for side, column in (("src", 1), ("tgt", 2)):
             # Ends are non-decreasing: the bead holding segment k is the first ending after k.
             ends = [row[column] for row in rows]
-            for k in found[side]:
-                if k < ends[-1]:
-                    position = bisect_right(ends, k)
-                    matches[rows[position][0]] = position
+            positions.update(bisect_right(ends, k) for k in found[side] if k < ends[-1])
+    # In document order, so that a page of matches is a slice.
+    matches = {rows[position][0]: position for position in sorted(positions)}
     return replace(bead_filter, matches=matches)
 
 
@@ -283,7 +283,7 @@ def filtered_beads(
     if _text_alone(bead_filter):
         # The matches are known in document order: read only this page's beads.
         assert bead_filter.matches is not None
-        shown = sorted(bead_filter.matches.items(), key=lambda item: item[1])
+        shown = list(bead_filter.matches.items())
         shown = shown[first:] if size is None else shown[first : first + size]
         narrowed = replace(bead_filter, matches=dict(shown))
         query = _filtered(alignment, narrowed).order_by(models.Bead.sort_key)
