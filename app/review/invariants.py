@@ -42,3 +42,34 @@ def check_window(beads: Sequence[BeadState]) -> None:
     for index, bead in enumerate(beads):
         if bead.empty:
             raise BrokenAlignment(f"bead {index} covers no segment")
+
+
+def check_nesting(
+    parents: Sequence[BeadState],
+    children: Sequence[BeadState],
+    src_paragraph: Sequence[int],
+    tgt_paragraph: Sequence[int],
+) -> None:
+    """Raise BrokenAlignment unless every child (sentence) bead lies inside one parent
+    (paragraph) bead.
+
+    ``src_paragraph[k]`` is the paragraph of source sentence k (likewise for the target).
+    """
+    src_parent = _owners(parents, "src")
+    tgt_parent = _owners(parents, "tgt")
+    for index, bead in enumerate(children):
+        owners = {src_parent[src_paragraph[k]] for k in range(bead.src_start, bead.src_end)}
+        owners |= {tgt_parent[tgt_paragraph[k]] for k in range(bead.tgt_start, bead.tgt_end)}
+        if len(owners) > 1:
+            raise BrokenAlignment(f"sentence bead {index} crosses paragraph beads {sorted(owners)}")
+
+
+def _owners(parents: Sequence[BeadState], side: str) -> dict[int, int]:
+    """The parent bead holding each paragraph of one side."""
+    owner: dict[int, int] = {}
+    for index, bead in enumerate(parents):
+        start, end = (
+            (bead.src_start, bead.src_end) if side == "src" else (bead.tgt_start, bead.tgt_end)
+        )
+        owner.update(dict.fromkeys(range(start, end), index))
+    return owner

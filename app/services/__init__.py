@@ -16,6 +16,7 @@ from app.align.aligner import AlignmentResult, Progress, align
 from app.errors import Conflict, InvalidRequest, NotFound
 from app.formats import ExportMeta
 from app.ingest import LoadedDocument
+from app.review.keys import initial_keys
 from app.segments import BeadStatus, Segment, SegmentKind
 from app.store import models
 
@@ -153,7 +154,7 @@ def store_alignment(
     )
     alignment.beads = [
         models.Bead(
-            position=k,
+            sort_key=key,
             src_start=bead.src_start,
             src_end=bead.src_end,
             tgt_start=bead.tgt_start,
@@ -162,7 +163,7 @@ def store_alignment(
             scores=dict(bead.scores),
             status=BeadStatus.AUTOMATIC.value,
         )
-        for k, bead in enumerate(result.beads)
+        for key, bead in zip(initial_keys(len(result.beads)), result.beads, strict=True)
     ]
     session.add(alignment)
     session.flush()

@@ -17,12 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Text, select, type_coerce
+from sqlalchemy import Text, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from app.errors import InvalidRequest, NotFound
 from app.formats import BilingualDocument, DetailedPair, reader_for
 from app.ingest import IngestError, LoadedDocument
+from app.review.keys import GAP
 from app.segments import BeadStatus, Segment
 from app.services import add_document
 from app.store import models
@@ -90,7 +91,7 @@ def import_bilingual(
         tgt_end = tgt + (1 if unit.target.strip() else 0)
         beads.append(
             models.Bead(
-                position=position,
+                sort_key=position * GAP,
                 src_start=src,
                 src_end=src_end,
                 tgt_start=tgt,
@@ -215,9 +216,12 @@ def _segment_query(document_id: int, level: str):
 
 def _bead_query(alignment: models.Alignment, selection: ExportFilter):
     bead = models.Bead
-    query = (
+    # A pair's number is its position among all the alignment's beads (its rank by sort
+    # key), numbered before the selection leaves some out.
+    numbered = (
         select(
-            bead.position,
+            (func.row_number().over(order_by=bead.sort_key) - 1).label("position"),
+            bead.sort_key,
             bead.src_start,
             bead.src_end,
             bead.tgt_start,
@@ -225,22 +229,37 @@ def _bead_query(alignment: models.Alignment, selection: ExportFilter):
             bead.similarity,
             # Read as text and decoded below: SQLAlchemy's JSON processing costs more than
             # the export of the pair itself, and most beads have no flags at all.
-            type_coerce(bead.scores, Text),
+            type_coerce(bead.scores, Text).label("scores"),
             bead.status,
             bead.note,
-            type_coerce(bead.flags, Text),
+            type_coerce(bead.flags, Text).label("flags"),
             bead.updated_at,
         )
-        .where(
-            bead.alignment_id == alignment.id,
-            bead.status.in_(sorted(status.value for status in selection.statuses)),
+        .where(bead.alignment_id == alignment.id)
+        .subquery()
+    )
+    c = numbered.c
+    query = (
+        select(
+            c.position,
+            c.src_start,
+            c.src_end,
+            c.tgt_start,
+            c.tgt_end,
+            c.similarity,
+            c.scores,
+            c.status,
+            c.note,
+            c.flags,
+            c.updated_at,
         )
-        .order_by(bead.position)
+        .where(c.status.in_(sorted(status.value for status in selection.statuses)))
+        .order_by(c.sort_key)
     )
     if not selection.one_sided:
-        query = query.where(bead.src_end > bead.src_start, bead.tgt_end > bead.tgt_start)
+        query = query.where(c.src_end > c.src_start, c.tgt_end > c.tgt_start)
     if selection.min_similarity is not None:
-        query = query.where(bead.similarity >= selection.min_similarity)
+        query = query.where(c.similarity >= selection.min_similarity)
     return query
 
 

@@ -51,19 +51,19 @@ def qa_pairs(
         session.scalars(
             select(models.Bead)
             .where(models.Bead.alignment_id == alignment.id)
-            .order_by(models.Bead.position)
+            .order_by(models.Bead.sort_key)
         )
     )
     pairs = [
         QaPair(
-            position=bead.position,
+            position=position,
             source=" ".join(source[bead.src_start : bead.src_end]),
             target=" ".join(target[bead.tgt_start : bead.tgt_end]),
             source_lang=alignment.source.language,
             target_lang=alignment.target.language,
             one_sided=bead.one_sided,
         )
-        for bead in beads
+        for position, bead in enumerate(beads)
     ]
     return beads, pairs
 

@@ -16,9 +16,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from app.errors import Conflict, InvalidRequest, NotFound
-from app.review import ops
+from app.review import keys, ops
 from app.review.beads import BeadState, Edit
-from app.review.invariants import check_cover
+from app.review.invariants import check_cover, check_nesting
 from app.review.realign import AlignGap, realign_gaps
 from app.segments import Segment, SegmentKind
 from app.store import models
@@ -29,6 +29,11 @@ LOCAL_ACTOR = "local"
 STALE_MESSAGE = (
     "this alignment was changed by someone else since the page was loaded; "
     "the page now shows the current state, make your change again if it is still needed"
+)
+
+STALE_SENTENCES = (
+    "these sentence pairs have changed since, by someone else or by a change of the "
+    "paragraph pairs around them; the page now shows the current state"
 )
 
 
@@ -74,7 +79,7 @@ def bead_states(session: Session, alignment_id: int) -> list[BeadState]:
     beads = session.scalars(
         select(models.Bead)
         .where(models.Bead.alignment_id == alignment_id)
-        .order_by(models.Bead.position)
+        .order_by(models.Bead.sort_key)
     )
     return [bead_state(bead) for bead in beads]
 
@@ -105,20 +110,22 @@ def apply_to_bead(
     does not make them stale.
     """
     row = session.execute(
-        select(models.Bead.alignment_id, models.Bead.position, models.Bead.version).where(
-            models.Bead.id == bead_id
-        )
+        select(models.Bead.alignment_id, models.Bead.sort_key).where(models.Bead.id == bead_id)
     ).first()
     if row is None:
         raise NotFound(f"there is no pair {bead_id}")
     alignment = _locked_alignment(session, row[0], None)
-    current = session.scalar(select(models.Bead.version).where(models.Bead.id == bead_id))
-    if current != bead_version:
+    # Read again under the alignment's lock: the first read may predate a concurrent change.
+    current = session.execute(
+        select(models.Bead.sort_key, models.Bead.version).where(models.Bead.id == bead_id)
+    ).first()
+    if current is None or current[1] != bead_version:
         raise Conflict(
             "this pair was changed by someone else since the page was loaded; "
             "reload to see the current state"
         )
-    return _apply(session, alignment, Operation(operation_name, row[1], **arguments), actor)
+    position = bead_rank(session, alignment.id, current[0])
+    return _apply(session, alignment, Operation(operation_name, position, **arguments), actor)
 
 
 def undo(session: Session, alignment_id: int, version: int, actor: str = LOCAL_ACTOR) -> Outcome:
@@ -167,6 +174,22 @@ def _replay(
     """Revert ``event`` (action "undo") or apply it again ("redo"), and record that."""
     summary = f"{'undid' if action == 'undo' else 'redid'}: {event.summary}"
     old, new = (event.after, event.before) if action == "undo" else (event.before, event.after)
+    if event.action in ("split_text", "join_text"):
+        from app.services.text_edits import reshape
+
+        reshape(session, alignment, old[0], new[0])
+        position = _bead_holding(session, alignment.id, old[0]["side"], old[0]["segment"])
+        return _record_text(
+            session,
+            alignment,
+            summary,
+            position,
+            *old,
+            *new,
+            actor,
+            reverts_id=event.id,
+            action=action,
+        )
     if event.action == "text":
         _swap_text(session, alignment, old[0], new[0])
         return _record_text(
@@ -180,10 +203,27 @@ def _replay(
             reverts_id=event.id,
             action=action,
         )
+    from app.services import levels
+
     edit = _event_edit(event)
     edit = edit.inverse() if action == "undo" else edit
-    _write(session, alignment.id, edit)
-    return _record(session, alignment, action, summary, edit, actor, event.id)
+    if action == "undo" and event.cascade:
+        # The sentence level first, back to what it was under the old paragraph beads.
+        levels.replay(session, event.cascade, undo=True, actor=actor)
+    try:
+        write_beads(session, alignment.id, edit)
+    except Conflict:
+        if alignment.parent_id is None:
+            raise
+        raise Conflict(STALE_SENTENCES) from None
+    if event.cascade is None:
+        # Recorded without a sentence level below (or before this was kept): derive it.
+        cascade = levels.cascade(session, alignment, edit, summary, actor)
+    else:
+        cascade = event.cascade
+        if action == "redo":
+            levels.replay(session, event.cascade, undo=False, actor=actor)
+    return _record(session, alignment, action, summary, edit, actor, event.id, cascade=cascade)
 
 
 def undo_redo_available(session: Session, alignment_id: int) -> tuple[bool, bool]:
@@ -210,20 +250,42 @@ def realign(
 ) -> Outcome:
     """Re-run the aligner between confirmed beads, keeping every confirmed bead as it is.
 
-    ``aligner`` defaults to ``app.align.aligner.align``; tests may pass a faster one.
+    ``aligner`` defaults to ``app.align.aligner.align``; tests may pass a faster one. A
+    sentence alignment is re-aligned inside each bead of its paragraph alignment, with the
+    sentence aligner (``levels.realign_child``).
     """
+    from app.services import levels
+
     alignment = _locked_alignment(session, alignment_id, version)
-    beads = bead_states(session, alignment.id)
+    if alignment.parent_id is not None:
+        # Sentences are re-aligned inside each paragraph bead, never across two.
+        edit = levels.realign_child(session, alignment)
+        if edit is None:
+            return Outcome(alignment.version, 0, "re-alignment changed nothing")
+        _check_full_cover(session, alignment)
+        return _record(
+            session, alignment, "realign", "re-aligned unconfirmed sentences", edit, actor
+        )
+    rows = list(
+        session.scalars(
+            select(models.Bead)
+            .where(models.Bead.alignment_id == alignment.id)
+            .order_by(models.Bead.sort_key)
+        )
+    )
+    beads = [bead_state(row) for row in rows]
     edits = realign_gaps(beads, _gap_aligner(session, alignment, aligner))
     if not edits:
         return Outcome(alignment.version, 0, "re-alignment changed nothing")
-    # Applied last first (as listed), so each edit's positions are still those it was made on.
+    # Applied last first (as listed), so each edit's positions are still those it was made
+    # on, and the rows read above still stand at those positions.
     for edit in edits:
-        _write(session, alignment.id, edit)
+        write_beads(session, alignment.id, edit, (0, rows))
     combined = _combined(beads, edits)
     _check_full_cover(session, alignment)
     summary = f"re-aligned {len(edits)} unconfirmed stretch{'es' if len(edits) > 1 else ''}"
-    return _record(session, alignment, "realign", summary, combined, actor)
+    cascade = levels.cascade(session, alignment, combined, summary, actor)
+    return _record(session, alignment, "realign", summary, combined, actor, cascade=cascade)
 
 
 def edit_segment_text(
@@ -238,22 +300,80 @@ def edit_segment_text(
     """Correct one segment's text (an OCR or typing error); the old text stays in history.
 
     Only the text changes, never the number of segments, so every alignment of the document
-    keeps its beads. The caller checks that the reviewer's role may edit text.
+    keeps its beads. A paragraph's sentences (the sentence level) follow the correction and
+    keep their number (``text_edits.corrected_sentences``). The caller checks that the
+    reviewer's role may edit text.
     """
+    from app.services.text_edits import corrected_sentences
+
     alignment = _locked_alignment(session, alignment_id, version)
     text = text.strip()
     if not text:
         raise InvalidRequest("a segment cannot be emptied; make it one-sided instead")
     row = _segment_row(session, alignment, side, segment)
-    change = {"side": side, "segment": segment, "text": text}
-    before = {"side": side, "segment": segment, "text": row.text}
+    change: dict = {"side": side, "segment": segment, "text": text}
+    before: dict = {"side": side, "segment": segment, "text": row.text}
     if row.text == text:
         raise InvalidRequest("the text is unchanged")
+    if alignment.level == "paragraph":
+        document = alignment.source if side == "source" else alignment.target
+        sentences = corrected_sentences(session, document, segment, row.text, text)
+        if sentences is not None:
+            before["sentences"], change["sentences"] = sentences
+            _set_sentences(session, row.document_id, change["sentences"])
     row.text = text
     position = _bead_holding(session, alignment.id, side, segment)
     side_name = "original" if side == "source" else "translated"
     summary = f"corrected {side_name} segment {segment} of pair {position}"
     return _record_text(session, alignment, summary, position, before, change, actor)
+
+
+def split_segment_text(
+    session: Session,
+    alignment_id: int,
+    version: int,
+    side: str,
+    segment: int,
+    offset: int,
+    actor: str = LOCAL_ACTOR,
+) -> Outcome:
+    """Split one segment's text in two before character ``offset``; the new segment joins
+    the same bead. The caller checks that the reviewer's role may edit text."""
+    from app.services.text_edits import plan_split, reshape
+
+    alignment = _locked_alignment(session, alignment_id, version)
+    before, after = plan_split(session, alignment, side, segment, offset)
+    reshape(session, alignment, before, after)
+    position = _bead_holding(session, alignment.id, side, segment)
+    summary = f"split {_side_name(side)} segment {segment} of pair {position} in two"
+    return _record_text(
+        session, alignment, summary, position, before, after, actor, action="split_text"
+    )
+
+
+def join_segment_text(
+    session: Session,
+    alignment_id: int,
+    version: int,
+    side: str,
+    segment: int,
+    actor: str = LOCAL_ACTOR,
+) -> Outcome:
+    """Join one segment with the next of the same document; both must be in one bead."""
+    from app.services.text_edits import plan_join, reshape
+
+    alignment = _locked_alignment(session, alignment_id, version)
+    before, after = plan_join(session, alignment, side, segment)
+    reshape(session, alignment, before, after)
+    position = _bead_holding(session, alignment.id, side, segment)
+    summary = f"joined {_side_name(side)} segments {segment} and {segment + 1} of pair {position}"
+    return _record_text(
+        session, alignment, summary, position, before, after, actor, action="join_text"
+    )
+
+
+def _side_name(side: str) -> str:
+    return "original" if side == "source" else "translated"
 
 
 def history(
@@ -282,6 +402,31 @@ def check_alignment(session: Session, alignment_id: int) -> None:
     _check_full_cover(session, alignment)
 
 
+def check_levels(session: Session, alignment_id: int) -> None:
+    """Raise BrokenAlignment unless the sentence alignment ``alignment_id`` tiles both
+    documents and none of its beads crosses a bead of its paragraph alignment."""
+    child = session.get(models.Alignment, alignment_id)
+    if child is None or child.parent_id is None:
+        raise NotFound(f"there is no sentence alignment {alignment_id}")
+    _check_full_cover(session, child)
+    check_nesting(
+        bead_states(session, child.parent_id),
+        bead_states(session, child.id),
+        _sentence_paragraphs(session, child.source_id),
+        _sentence_paragraphs(session, child.target_id),
+    )
+
+
+def _sentence_paragraphs(session: Session, document_id: int) -> list[int]:
+    return list(
+        session.scalars(
+            select(models.Segment.paragraph)
+            .where(models.Segment.document_id == document_id, models.Segment.level == "sentence")
+            .order_by(models.Segment.position)
+        )
+    )
+
+
 # Internals --------------------------------------------------------------------------------
 
 
@@ -308,12 +453,12 @@ def _bead_holding(session: Session, alignment_id: int, side: str, segment: int) 
     start, end = (
         (bead.src_start, bead.src_end) if side == "source" else (bead.tgt_start, bead.tgt_end)
     )
-    position = session.scalar(
-        select(bead.position).where(
+    key = session.scalar(
+        select(bead.sort_key).where(
             bead.alignment_id == alignment_id, start <= segment, end > segment
         )
     )
-    return position or 0
+    return 0 if key is None else bead_rank(session, alignment_id, key)
 
 
 def _record_text(
@@ -328,7 +473,7 @@ def _record_text(
     action: str = "text",
 ) -> Outcome:
     if reverts_id is None:
-        _drop_redo(session, alignment.id)
+        drop_redo(session, alignment.id)
     alignment.version += 1
     session.add(
         models.ReviewEvent(
@@ -353,20 +498,72 @@ def _swap_text(session: Session, alignment: models.Alignment, current: dict, wan
     row = _segment_row(session, alignment, current["side"], current["segment"])
     if row.text != current["text"]:
         raise Conflict(STALE_MESSAGE)
+    if "sentences" in current:
+        if (
+            _sentence_texts(session, row.document_id, current["sentences"])
+            != current["sentences"]["texts"]
+        ):
+            raise Conflict(STALE_SENTENCES)
+        _set_sentences(session, row.document_id, wanted["sentences"])
     row.text = wanted["text"]
+
+
+def _sentence_texts(session: Session, document_id: int, sentences: dict) -> list[str]:
+    segment = models.Segment
+    first = sentences["first"]
+    return list(
+        session.scalars(
+            select(segment.text)
+            .where(
+                segment.document_id == document_id,
+                segment.level == "sentence",
+                segment.position >= first,
+                segment.position < first + len(sentences["texts"]),
+            )
+            .order_by(segment.position)
+        )
+    )
+
+
+def _set_sentences(session: Session, document_id: int, sentences: dict) -> None:
+    """Give the sentences from ``sentences["first"]`` on the texts ``sentences["texts"]``."""
+    segment = models.Segment
+    rows = session.scalars(
+        select(segment)
+        .where(
+            segment.document_id == document_id,
+            segment.level == "sentence",
+            segment.position >= sentences["first"],
+            segment.position < sentences["first"] + len(sentences["texts"]),
+        )
+        .order_by(segment.position)
+    )
+    for row, text in zip(rows, sentences["texts"], strict=True):
+        row.text = text
 
 
 def _apply(
     session: Session, alignment: models.Alignment, operation: Operation, actor: str
 ) -> Outcome:
     position = operation.position
-    window = _window(session, alignment.id, position - 1, position + 2)
+    # A status or a note concerns the bead alone; the other operations its neighbours too.
+    reach = 0 if operation.name in ("status", "note") else 1
+    start = max(position - reach, 0)
+    rows = _rows_from(session, alignment.id, start, position + reach + 1 - start)
+    window = ops.Window(start, tuple(bead_state(row) for row in rows))
     try:
         edit, summary = _plan(window, operation)
     except ops.OperationRefused as error:
         raise InvalidRequest(str(error)) from None
-    _write(session, alignment.id, edit)
-    return _record(session, alignment, operation.name, summary, edit, actor, focus=position)
+    from app.services import levels
+
+    levels.refuse_crossing(session, alignment, edit)
+    write_beads(session, alignment.id, edit, (start, rows))
+
+    cascade = levels.cascade(session, alignment, edit, summary, actor)
+    return _record(
+        session, alignment, operation.name, summary, edit, actor, focus=position, cascade=cascade
+    )
 
 
 def _plan(window: ops.Window, op: Operation) -> tuple[Edit, str]:
@@ -422,56 +619,171 @@ def _locked_alignment(session: Session, alignment_id: int, version: int | None) 
     return alignment
 
 
-def _window(session: Session, alignment_id: int, start: int, stop: int) -> ops.Window:
-    rows = list(
-        session.scalars(
-            select(models.Bead)
-            .where(
-                models.Bead.alignment_id == alignment_id,
-                models.Bead.position >= max(start, 0),
-                models.Bead.position < stop,
-            )
-            .order_by(models.Bead.position)
+def bead_rank(session: Session, alignment_id: int, sort_key: int) -> int:
+    """The position (pair number, from 0) of the bead with ``sort_key``: its rank."""
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(models.Bead)
+            .where(models.Bead.alignment_id == alignment_id, models.Bead.sort_key < sort_key)
         )
+        or 0
     )
-    offset = rows[0].position if rows else max(start, 0)
-    return ops.Window(offset, tuple(bead_state(row) for row in rows))
 
 
-def _write(session: Session, alignment_id: int, edit: Edit) -> None:
-    """Replace the beads at the edit's positions; raise Conflict if they are not its before."""
-    stop = edit.start + len(edit.before)
-    rows = list(
+def key_at(session: Session, alignment_id: int, position: int) -> int | None:
+    """The sort key of the bead at ``position`` (its rank), None when there is none."""
+    if position < 0:
+        return None
+    return session.scalar(
+        select(models.Bead.sort_key)
+        .where(models.Bead.alignment_id == alignment_id)
+        .order_by(models.Bead.sort_key)
+        .offset(position)
+        .limit(1)
+    )
+
+
+def _rows_from(session: Session, alignment_id: int, position: int, count: int) -> list[models.Bead]:
+    """The beads at positions ``[position, position + count)``, fewer at the end.
+
+    One statement: the sort key at ``position`` is found by skipping entries of the
+    (alignment, sort key) index, which is cheap beside reading the rows.
+    """
+    bead = models.Bead
+    first_key = (
+        select(bead.sort_key)
+        .where(bead.alignment_id == alignment_id)
+        .order_by(bead.sort_key)
+        .offset(max(position, 0))
+        .limit(1)
+        .scalar_subquery()
+    )
+    return list(
         session.scalars(
-            select(models.Bead)
-            .where(
-                models.Bead.alignment_id == alignment_id,
-                models.Bead.position >= edit.start,
-                models.Bead.position < stop,
-            )
-            .order_by(models.Bead.position)
+            select(bead)
+            .where(bead.alignment_id == alignment_id, bead.sort_key >= first_key)
+            .order_by(bead.sort_key)
+            .limit(count)
         )
     )
-    if tuple(bead_state(row) for row in rows) != edit.before:
+
+
+Loaded = tuple[int, list[models.Bead]]
+
+
+def write_beads(
+    session: Session, alignment_id: int, edit: Edit, loaded: Loaded | None = None
+) -> None:
+    """Replace the beads at the edit's positions; raise Conflict if they are not its before.
+
+    Only the edit's own beads are written: beads that stay are updated in place, surplus
+    ones deleted, new ones inserted with sort keys between their neighbours'. ``loaded``
+    is (position, rows) of beads already read from that position on, to save reading them
+    again.
+    """
+    size = len(edit.before)
+    current = _loaded_rows(loaded, edit.start, size)
+    following = _loaded_rows(loaded, edit.start + size, 1)
+    if current is None:
+        rows = _rows_from(session, alignment_id, edit.start, size + 1)
+        current, following = rows[:size], rows[size:]
+    if tuple(bead_state(row) for row in current) != edit.before:
         raise Conflict(STALE_MESSAGE)
     if edit.before and edit.after and _span(edit.before) != _span(edit.after):
         # The edit must cover exactly the segments it replaces, or segments would be lost.
         raise InvalidRequest("the change would lose or repeat segments; nothing was changed")
     now = datetime.now(UTC)
-    common = min(len(rows), len(edit.after))
-    for row, state in zip(rows[:common], edit.after[:common], strict=True):
+    common = min(size, len(edit.after))
+    for row, state in zip(current[:common], edit.after[:common], strict=True):
         if bead_state(row) != state:
             _assign(row, state, now)
-    for row in rows[common:]:
+    for row in current[common:]:
         session.delete(row)
+    added = edit.after[common:]
+    if added:
+        if common:
+            left: models.Bead | None = current[common - 1]
+        else:
+            previous = _rows_from(session, alignment_id, edit.start - 1, 1) if edit.start else []
+            left = previous[0] if previous else None
+        if following is None:
+            following = _rows_from(session, alignment_id, edit.start + size, 1)
+        right_key = following[0].sort_key if following else None
+        new_keys = _free_keys(session, alignment_id, left, right_key, len(added))
+        for key, state in zip(new_keys, added, strict=True):
+            row = models.Bead(alignment_id=alignment_id, sort_key=key, version=0)
+            _assign(row, state, now)
+            session.add(row)
     session.flush()
-    _shift(session, alignment_id, stop, edit.delta)
-    for offset, state in enumerate(edit.after[common:], start=edit.start + common):
-        row = models.Bead(alignment_id=alignment_id, position=offset, version=1)
-        _assign(row, state, now)
-        row.version = 1
-        session.add(row)
+
+
+def _loaded_rows(loaded: Loaded | None, position: int, count: int) -> list[models.Bead] | None:
+    """The rows ``[position, position + count)`` out of ``loaded``; None unless it holds
+    them all (near the end, it cannot tell whether there are more)."""
+    if loaded is None:
+        return None
+    start, rows = loaded
+    offset = position - start
+    if offset < 0 or offset + count > len(rows):
+        return None
+    return rows[offset : offset + count]
+
+
+def _free_keys(
+    session: Session,
+    alignment_id: int,
+    left: models.Bead | None,
+    right_key: int | None,
+    count: int,
+) -> list[int]:
+    """``count`` unused sort keys between ``left`` and the key ``right_key``.
+
+    When the gap is too narrow, the beads around it are given new, evenly spread keys, a
+    few at first and more until the stretch has room: order is kept, and a stretch is
+    spread again only after several inserts in the same place.
+    """
+    keys_found = keys.between(left.sort_key if left else None, right_key, count)
+    if keys_found is not None:
+        return keys_found
+    bead = models.Bead
+    pivot = left.sort_key if left else -1
+    reach = 8
+    while True:
+        lower = list(
+            session.scalars(
+                select(bead)
+                .where(bead.alignment_id == alignment_id, bead.sort_key <= pivot)
+                .order_by(bead.sort_key.desc())
+                .limit(reach + 1)
+            )
+        )
+        upper = list(
+            session.scalars(
+                select(bead)
+                .where(bead.alignment_id == alignment_id, bead.sort_key > pivot)
+                .order_by(bead.sort_key)
+                .limit(reach + 1)
+            )
+        )
+        low = lower[reach].sort_key if len(lower) > reach else None
+        high = upper[reach].sort_key if len(upper) > reach else None
+        stretch_lower, stretch_upper = lower[:reach][::-1], upper[:reach]
+        spread = keys.respread(low, high, len(stretch_lower) + count + len(stretch_upper))
+        if spread is not None:
+            break
+        reach *= 8
+    moved = stretch_lower + stretch_upper
+    # Two steps: the (alignment, sort key) uniqueness is checked row by row, so the moved
+    # beads first take distinct negative keys, which no bead ever has otherwise.
+    for k, row in enumerate(moved):
+        row.sort_key = -1 - k
     session.flush()
+    final = spread[: len(stretch_lower)] + spread[len(stretch_lower) + count :]
+    for row, key in zip(moved, final, strict=True):
+        row.sort_key = key
+    session.flush()
+    return spread[len(stretch_lower) : len(stretch_lower) + count]
 
 
 def _assign(row: models.Bead, state: BeadState, now: datetime) -> None:
@@ -484,31 +796,6 @@ def _assign(row: models.Bead, state: BeadState, now: datetime) -> None:
     row.flags = list(state.flags)
     row.version = (row.version or 0) + 1
     row.updated_at = now
-
-
-def _shift(session: Session, alignment_id: int, start: int, delta: int) -> None:
-    """Move the beads at positions >= ``start`` by ``delta``.
-
-    Two steps through negative positions: PostgreSQL checks the unique (alignment,
-    position) constraint row by row, so a plain ``position + 1`` would collide.
-    """
-    if delta == 0:
-        return
-    bead = models.Bead
-    session.execute(
-        update(bead)
-        .where(bead.alignment_id == alignment_id, bead.position >= start)
-        .values(position=-(bead.position + delta) - 1)
-        .execution_options(synchronize_session=False)
-    )
-    session.execute(
-        update(bead)
-        .where(bead.alignment_id == alignment_id, bead.position < 0)
-        .values(position=-bead.position - 1)
-        .execution_options(synchronize_session=False)
-    )
-    # Beads loaded earlier in this session now have stale positions.
-    session.expire_all()
 
 
 def _span(beads: tuple[BeadState, ...]) -> tuple[int, int, int, int]:
@@ -524,9 +811,10 @@ def _record(
     actor: str,
     reverts_id: int | None = None,
     focus: int | None = None,
+    cascade: list | None = None,
 ) -> Outcome:
     if action not in ("undo", "redo"):
-        _drop_redo(session, alignment.id)
+        drop_redo(session, alignment.id)
     alignment.version += 1
     session.add(
         models.ReviewEvent(
@@ -540,6 +828,7 @@ def _record(
             state="record" if reverts_id is not None else "applied",
             reverts_id=reverts_id,
             alignment_version=alignment.version,
+            cascade=cascade,
         )
     )
     session.flush()
@@ -548,7 +837,7 @@ def _record(
     return Outcome(alignment.version, min(max(position, edit.start), last), summary)
 
 
-def _drop_redo(session: Session, alignment_id: int) -> None:
+def drop_redo(session: Session, alignment_id: int) -> None:
     """A new operation makes the undone ones unreachable: redo would no longer apply."""
     session.execute(
         update(models.ReviewEvent)

@@ -193,6 +193,29 @@
     if (handled) { event.preventDefault(); }
   }
 
+  // Text editors (roles that may edit text): the split form follows the cursor in the
+  // segment's text. Offsets count characters as the server does (code points, not UTF-16).
+  function codePoints(text) { return Array.from(text).length; }
+
+  function trackCaret(event) {
+    var area = event.target;
+    if (!area.classList || !area.classList.contains("segment-text")) { return; }
+    var editor = area.closest(".segment-editor");
+    var form = editor && editor.querySelector(".split-text-form");
+    if (!form) { return; }
+    var button = form.querySelector("button");
+    // A split cuts the stored text: an unsaved correction must be saved first.
+    var edited = area.value !== area.defaultValue;
+    button.disabled = edited;
+    form.classList.toggle("unsaved", edited);
+    if (edited) { return; }
+    var offset = codePoints(area.value.slice(0, area.selectionStart));
+    if (offset > 0 && offset < codePoints(area.value)) { form.elements.offset.value = offset; }
+  }
+
+  ["select", "keyup", "click", "input"].forEach(function (type) {
+    document.addEventListener(type, trackCaret);
+  });
   document.addEventListener("submit", onSubmit);
   document.addEventListener("keydown", onKey);
   document.addEventListener("click", function (event) {

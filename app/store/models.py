@@ -87,7 +87,20 @@ class Segment(Base):
     """
 
     __tablename__ = "segments"
-    __table_args__ = (UniqueConstraint("document_id", "level", "position"),)
+    __table_args__ = (
+        UniqueConstraint("document_id", "level", "position"),
+        # The sentences of given paragraphs, for the sentence level under a changed pair.
+        Index("ix_segments_document_paragraph", "document_id", "level", "paragraph"),
+        # The review page's text search (ILIKE '%...%') reads this trigram index on
+        # PostgreSQL; SQLite has no such index and scans the document's segments.
+        Index(
+            "ix_segments_text_trgm",
+            "text",
+            postgresql_using="gin",
+            postgresql_ops={"text": "gin_trgm_ops"},
+            info={"dialects": ("postgresql",)},
+        ).ddl_if(dialect="postgresql"),
+    )
 
     id: Mapped[intpk]
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
@@ -125,7 +138,7 @@ class Alignment(Base):
     parent: Mapped[Alignment | None] = relationship(remote_side="Alignment.id")
     beads: Mapped[list[Bead]] = relationship(
         back_populates="alignment",
-        order_by="Bead.position",
+        order_by="Bead.sort_key",
         cascade="all, delete-orphan",
     )
 
@@ -135,17 +148,23 @@ class Bead(Base):
 
     Runs are stored as position ranges rather than link rows: beads are contiguous and
     ordered, so two integers per side keep every segment in exactly one bead.
+
+    The beads' order is that of ``sort_key``, which has gaps (see ``app.review.keys``): a
+    bead's position, the pair number 0..n-1 a reviewer sees, is its rank by ``sort_key``, so
+    inserting or removing a bead leaves every other bead's row alone.
     """
 
     __tablename__ = "beads"
     __table_args__ = (
-        UniqueConstraint("alignment_id", "position"),
+        UniqueConstraint("alignment_id", "sort_key"),
         Index("ix_beads_alignment_similarity", "alignment_id", "similarity"),
+        # The first bead at or after given segments (the sentence beads under a pair).
+        Index("ix_beads_alignment_start", "alignment_id", "src_start", "tgt_start"),
     )
 
     id: Mapped[intpk]
     alignment_id: Mapped[int] = mapped_column(ForeignKey("alignments.id", ondelete="CASCADE"))
-    position: Mapped[int]
+    sort_key: Mapped[int]
     src_start: Mapped[int]
     src_end: Mapped[int]
     tgt_start: Mapped[int]
@@ -183,9 +202,10 @@ class ReviewEvent(Base):
     """One review operation on an alignment: who, when, what, and the beads before and after.
 
     ``before`` and ``after`` hold the beads at positions ``[position, position + len(before))``
-    as JSON, so undoing an event is writing ``before`` back. ``state`` is "applied", "undone"
-    or "dropped" (undone, then superseded by a new operation) for operations, and "record" for
-    the undo and redo entries, which name the event they revert in ``reverts_id``.
+    (ranks in the alignment's order, not sort keys) as JSON, so undoing an event is writing
+    ``before`` back. ``state`` is "applied", "undone" or "dropped" (undone, then superseded by
+    a new operation) for operations, and "record" for the undo and redo entries, which name
+    the event they revert in ``reverts_id``.
     """
 
     __tablename__ = "review_events"
@@ -205,6 +225,9 @@ class ReviewEvent(Base):
         ForeignKey("review_events.id", ondelete="CASCADE")
     )
     alignment_version: Mapped[int]
+    # For a paragraph operation, the changes it made to the sentence level below:
+    # [{"alignment_id", "position", "before", "after"}], reverted with it by undo.
+    cascade: Mapped[list[Any] | None] = mapped_column(JSON)
     created_at: Mapped[created]
 
 

@@ -48,7 +48,7 @@ def alignment_map(
     bead = models.Bead
     rows = session.execute(
         select(
-            bead.position,
+            bead.sort_key,
             bead.src_start,
             bead.src_end,
             bead.tgt_start,
@@ -56,23 +56,24 @@ def alignment_map(
             bead.similarity,
         )
         .where(bead.alignment_id == alignment_id)
-        .order_by(bead.position)
+        .order_by(bead.sort_key)
     ).all()
     per_cell = max(1, math.ceil(len(rows) / (max_cells or MAX_CELLS)))
-    cells = [_cell(rows[k : k + per_cell]) for k in range(0, len(rows), per_cell)]
+    cells = [_cell(k, rows[k : k + per_cell]) for k in range(0, len(rows), per_cell)]
     width = rows[-1][2] if rows else 0
     height = rows[-1][4] if rows else 0
     points = ["0,0"] + [f"{cell.x + cell.width},{cell.y + cell.height}" for cell in cells]
     return AlignmentMap(max(width, 1), max(height, 1), cells, " ".join(points), per_cell)
 
 
-def _cell(group: list) -> MapCell:
+def _cell(position: int, group: list) -> MapCell:
+    """The cell of the beads ``group``, the first of which is at ``position``."""
     similarities = [row[5] for row in group if row[5] is not None]
     weakest = min(similarities) if similarities else None
     first, last = group[0], group[-1]
     return MapCell(
-        position=first[0],
-        last=last[0],
+        position=position,
+        last=position + len(group) - 1,
         x=first[1],
         y=first[3],
         # One-sided beads have no extent on one axis; give them a hairline to click.

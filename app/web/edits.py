@@ -98,6 +98,33 @@ def segment_text(alignment_id: int, side: str, segment: int) -> Response:
     return _answer(alignment_id, outcome)
 
 
+@bp.post("/alignments/<int:alignment_id>/segments/<side>/<int:segment>/split")
+def segment_split(alignment_id: int, side: str, segment: int) -> Response:
+    """Split a segment's text in two at a character offset: only for roles that may edit text."""
+    _keep_way_out(alignment_id)
+    authorise_alignment(alignment_id, "editor")
+    offset = _required_int(request.form.get("offset", ""), "offset")
+    version = _required_int(request.form.get("version", ""), "version")
+    with transaction(_sessions()) as session:
+        outcome = review_service.split_segment_text(
+            session, alignment_id, version, side, segment, offset, actor=actor_name()
+        )
+    return _answer(alignment_id, outcome)
+
+
+@bp.post("/alignments/<int:alignment_id>/segments/<side>/<int:segment>/join")
+def segment_join(alignment_id: int, side: str, segment: int) -> Response:
+    """Join a segment with the next one of its document: only for roles that may edit text."""
+    _keep_way_out(alignment_id)
+    authorise_alignment(alignment_id, "editor")
+    version = _required_int(request.form.get("version", ""), "version")
+    with transaction(_sessions()) as session:
+        outcome = review_service.join_segment_text(
+            session, alignment_id, version, side, segment, actor=actor_name()
+        )
+    return _answer(alignment_id, outcome)
+
+
 @bp.post("/alignments/<int:alignment_id>/undo")
 def undo(alignment_id: int) -> Response:
     return _whole_alignment(alignment_id, review_service.undo)

@@ -11,11 +11,12 @@ from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, bindparam, exists, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from app.errors import InvalidRequest, NotFound
 from app.segments import BeadStatus, SegmentKind
+from app.services.review import bead_rank, key_at
 from app.store import models
 
 STATUS_CHOICES = tuple(status.value for status in BeadStatus)
@@ -36,8 +37,9 @@ class BeadFilter:
     flagged: bool = False
     text: str = ""
     sort: str = "position"
-    # The positions of the beads whose text matches, once looked up (see ``resolve_text``).
-    matches: frozenset[int] | None = field(default=None, compare=False)
+    # The beads whose text matches, once looked up (see ``resolve_text``): their positions
+    # by sort key, in document order.
+    matches: Mapping[int, int] | None = field(default=None, compare=False)
 
     @classmethod
     def from_args(cls, args: Mapping[str, str]) -> BeadFilter:
@@ -113,7 +115,13 @@ class BeadFilter:
         if self.flagged:
             conditions.append(func.json_array_length(models.Bead.flags) > 0)
         if self.text and self.matches is not None:
-            conditions.append(models.Bead.position.in_(sorted(self.matches)))
+            # Literal integers rather than one bound parameter each: a search for a common
+            # word matches thousands of beads, and binding them costs more than the query
+            # (and SQLite allows at most 32,766 parameters).
+            keys = bindparam(
+                "matched_keys", sorted(self.matches), expanding=True, literal_execute=True
+            )
+            conditions.append(models.Bead.sort_key.in_(keys))
         elif self.text and alignment is not None:
             conditions.append(_text_condition(alignment, self.text))
         return conditions
@@ -162,20 +170,22 @@ def resolve_text(
                 )
             )
         )
-    matches: set[int] = set()
+    positions: set[int] = set()
+    rows: list = []
     if found["src"] or found["tgt"]:
         bead = models.Bead
         rows = session.execute(
-            select(bead.position, bead.src_end, bead.tgt_end)
+            select(bead.sort_key, bead.src_end, bead.tgt_end)
             .where(bead.alignment_id == alignment.id)
-            .order_by(bead.position)
+            .order_by(bead.sort_key)
         ).all()
-        positions = [row[0] for row in rows]
         for side, column in (("src", 1), ("tgt", 2)):
             # Ends are non-decreasing: the bead holding segment k is the first ending after k.
             ends = [row[column] for row in rows]
-            matches.update(positions[bisect_right(ends, k)] for k in found[side] if k < ends[-1])
-    return replace(bead_filter, matches=frozenset(matches))
+            positions.update(bisect_right(ends, k) for k in found[side] if k < ends[-1])
+    # In document order, so that a page of matches is a slice.
+    matches = {rows[position][0]: position for position in sorted(positions)}
+    return replace(bead_filter, matches=matches)
 
 
 def alignment_for_page(session: Session, alignment_id: int) -> models.Alignment:
@@ -249,9 +259,15 @@ def _order(bead_filter: BeadFilter) -> list[ColumnElement]:
         return [
             models.Bead.similarity.is_(None),
             models.Bead.similarity,
-            models.Bead.position,
+            models.Bead.sort_key,
         ]
-    return [models.Bead.position]
+    return [models.Bead.sort_key]
+
+
+def in_document_order(bead_filter: BeadFilter) -> bool:
+    """Whether the filter shows every bead in document order, so that the n-th bead shown
+    is the bead at position n."""
+    return bead_filter.sort == "position" and not bead_filter.active
 
 
 def filtered_beads(
@@ -260,16 +276,67 @@ def filtered_beads(
     bead_filter: BeadFilter,
     page: int = 1,
     size: int | None = PAGE_SIZE,
-) -> list[models.Bead]:
-    """One page (from 1) of the alignment's beads that pass ``bead_filter``, in its order."""
+) -> list[tuple[int, models.Bead]]:
+    """One page (from 1) of the alignment's beads that pass ``bead_filter``, in its order,
+    each with its position (the pair number, from 0)."""
+    first = 0 if size is None else (page - 1) * size
+    if _text_alone(bead_filter):
+        # The matches are known in document order: read only this page's beads.
+        assert bead_filter.matches is not None
+        shown = list(bead_filter.matches.items())
+        shown = shown[first:] if size is None else shown[first : first + size]
+        narrowed = replace(bead_filter, matches=dict(shown))
+        query = _filtered(alignment, narrowed).order_by(models.Bead.sort_key)
+        return [(narrowed.matches[bead.sort_key], bead) for bead in session.scalars(query)]
     query = _filtered(alignment, bead_filter).order_by(*_order(bead_filter))
     if size is not None:
-        query = query.offset((page - 1) * size).limit(size)
-    return list(session.scalars(query))
+        query = query.offset(first).limit(size)
+    beads = list(session.scalars(query))
+    if in_document_order(bead_filter):
+        return list(enumerate(beads, start=first))
+    if bead_filter.matches is not None:
+        return [(bead_filter.matches[bead.sort_key], bead) for bead in beads]
+    ranks = bead_ranks(session, alignment.id, [bead.sort_key for bead in beads])
+    return [(ranks[bead.sort_key], bead) for bead in beads]
+
+
+def _text_alone(bead_filter: BeadFilter) -> bool:
+    """Whether the filter is a looked-up text search in document order, and nothing else."""
+    return (
+        bead_filter.matches is not None
+        and bead_filter.sort == "position"
+        and bead_filter.narrowing == BeadFilter(text=bead_filter.text)
+    )
+
+
+def bead_ranks(session: Session, alignment_id: int, sort_keys: Iterable[int]) -> dict[int, int]:
+    """The positions of the beads with these sort keys: their ranks in the alignment.
+
+    One statement that numbers the alignment's beads in order and keeps the wanted ones.
+    """
+    wanted = sorted(set(sort_keys))
+    if not wanted:
+        return {}
+    bead = models.Bead
+    numbered = (
+        select(
+            bead.sort_key.label("sort_key"),
+            (func.row_number().over(order_by=bead.sort_key) - 1).label("position"),
+        )
+        .where(bead.alignment_id == alignment_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(numbered.c.sort_key, numbered.c.position).where(numbered.c.sort_key.in_(wanted))
+    )
+    return {sort_key: position for sort_key, position in rows}
 
 
 def count_beads(session: Session, alignment: models.Alignment, bead_filter: BeadFilter) -> int:
     """How many of the alignment's beads pass ``bead_filter``."""
+    if _text_alone(bead_filter):
+        assert bead_filter.matches is not None
+        return len(bead_filter.matches)
     inner = _filtered(alignment, bead_filter).with_only_columns(models.Bead.id).subquery()
     return session.scalar(select(func.count()).select_from(inner)) or 0
 
@@ -278,20 +345,29 @@ def page_of_position(
     session: Session, alignment: models.Alignment, bead_filter: BeadFilter, position: int
 ) -> int:
     """The page (from 1) on which the bead at ``position`` appears, or would in order."""
+    if in_document_order(bead_filter):
+        return max(position, 0) // PAGE_SIZE + 1
+    if _text_alone(bead_filter):
+        assert bead_filter.matches is not None
+        rank = sum(1 for shown in bead_filter.matches.values() if shown < position)
+        return rank // PAGE_SIZE + 1
     bead = models.Bead
-    before: ColumnElement[bool] = bead.position < position
+    key = key_at(session, alignment.id, position)
+    if key is None:
+        # Past the end: the last page.
+        rank = count_beads(session, alignment, bead_filter)
+        return max(rank - 1, 0) // PAGE_SIZE + 1
+    before: ColumnElement[bool] = bead.sort_key < key
     if bead_filter.sort == "similarity":
         similarity = session.scalar(
-            select(bead.similarity).where(
-                bead.alignment_id == alignment.id, bead.position == position
-            )
+            select(bead.similarity).where(bead.alignment_id == alignment.id, bead.sort_key == key)
         )
         if similarity is None:
             before = or_(bead.similarity.is_not(None), before)
         else:
             before = or_(
                 bead.similarity < similarity,
-                and_(bead.similarity == similarity, bead.position < position),
+                and_(bead.similarity == similarity, bead.sort_key < key),
             )
     inner = _filtered(alignment, bead_filter).where(before).with_only_columns(bead.id).subquery()
     rank = session.scalar(select(func.count()).select_from(inner)) or 0
@@ -302,13 +378,18 @@ def next_unreviewed(session: Session, alignment_id: int, after: int) -> int | No
     """The position of the first bead not yet confirmed or rejected after ``after``,
     wrapping round to the start; None when every bead is reviewed."""
     bead = models.Bead
-    query = select(bead.position).where(
+    query = select(bead.sort_key).where(
         bead.alignment_id == alignment_id, bead.status == BeadStatus.AUTOMATIC.value
     )
-    found = session.scalar(query.where(bead.position > after).order_by(bead.position).limit(1))
+    after_key = key_at(session, alignment_id, after)
+    found = None
+    if after_key is not None:
+        found = session.scalar(
+            query.where(bead.sort_key > after_key).order_by(bead.sort_key).limit(1)
+        )
     if found is None:
-        found = session.scalar(query.order_by(bead.position).limit(1))
-    return found
+        found = session.scalar(query.order_by(bead.sort_key).limit(1))
+    return None if found is None else bead_rank(session, alignment_id, found)
 
 
 @dataclass(frozen=True)
@@ -382,8 +463,8 @@ def locate_bead(session: Session, bead_id: int) -> BeadPlace:
     # Plain columns, not the ORM object: the update that follows must read the bead afresh
     # under its row lock rather than find a copy read earlier in the identity map.
     row = session.execute(
-        select(models.Bead.alignment_id, models.Bead.position).where(models.Bead.id == bead_id)
+        select(models.Bead.alignment_id, models.Bead.sort_key).where(models.Bead.id == bead_id)
     ).first()
     if row is None:
         raise NotFound(f"there is no pair {bead_id}")
-    return BeadPlace(alignment_id=row[0], position=row[1])
+    return BeadPlace(alignment_id=row[0], position=bead_rank(session, row[0], row[1]))

@@ -176,6 +176,13 @@ def _bead_urls(alignment_id: int) -> dict[str, str]:
         "target_text": url_pattern(
             "edits.segment_text", "segment", alignment_id=alignment_id, side="target"
         ),
+        **{
+            f"{side}_{action}": url_pattern(
+                f"edits.segment_{action}", "segment", alignment_id=alignment_id, side=side
+            )
+            for side in ("source", "target")
+            for action in ("split", "join")
+        },
     }
 
 

@@ -46,8 +46,9 @@ def iso_utc(moment: datetime | None) -> str:
 
 @dataclass(frozen=True)
 class BeadRow:
-    """One bead with the segments it covers on each side."""
+    """One bead, its position (the pair number), and the segments it covers on each side."""
 
+    position: int
     bead: models.Bead
     source: list[SegmentText]
     target: list[SegmentText]
@@ -79,26 +80,29 @@ class BeadRow:
 
 
 def bead_rows(
-    beads: Iterable[models.Bead],
+    beads: Iterable[tuple[int, models.Bead]],
     source: Mapping[int, SegmentText],
     target: Mapping[int, SegmentText],
 ) -> list[BeadRow]:
-    """Join beads with their segments, given by position on each side."""
+    """Join (position, bead) pairs with their segments, given by position on each side."""
     return [
         BeadRow(
+            position=position,
             bead=bead,
             source=[source[k] for k in range(bead.src_start, bead.src_end) if k in source],
             target=[target[k] for k in range(bead.tgt_start, bead.tgt_end) if k in target],
         )
-        for bead in beads
+        for position, bead in beads
     ]
 
 
-def covered_positions(beads: Iterable[models.Bead]) -> tuple[list[int], list[int]]:
+def covered_positions(
+    beads: Iterable[tuple[int, models.Bead]],
+) -> tuple[list[int], list[int]]:
     """The source and target segment positions the beads cover."""
     source: list[int] = []
     target: list[int] = []
-    for bead in beads:
+    for _, bead in beads:
         source.extend(range(bead.src_start, bead.src_end))
         target.extend(range(bead.tgt_start, bead.tgt_end))
     return source, target

@@ -62,6 +62,7 @@ class LiveServer:
     url: str
     sessions: object
     alignment_id: int
+    app: object = None
 
 
 @pytest.fixture
@@ -82,7 +83,7 @@ def live_server(tmp_path, corpus_pair, corpus_result) -> Iterator[LiveServer]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield LiveServer(f"http://127.0.0.1:{server.server_port}", sessions, alignment_id)
+        yield LiveServer(f"http://127.0.0.1:{server.server_port}", sessions, alignment_id, app)
     finally:
         server.shutdown()
         thread.join(timeout=10)

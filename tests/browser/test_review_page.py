@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from sqlalchemy import select
@@ -169,6 +170,70 @@ def test_a_second_reviewer_s_earlier_edit_gives_the_first_a_conflict_message(
     assert states(live)[position].status == "rejected"  # nothing lost, nothing overwritten
     assert "status-rejected" in page.locator(f"#bead-{position}").get_attribute("class")
     screenshot(page, "07-conflict")
+
+
+def target_texts(live) -> list[str]:
+    with live.sessions() as session:
+        return list(
+            session.scalars(
+                select(models.Segment.text)
+                .where(
+                    models.Segment.level == "paragraph",
+                    models.Segment.document_id.in_(
+                        select(models.Alignment.target_id).where(
+                            models.Alignment.id == live.alignment_id
+                        )
+                    ),
+                )
+                .order_by(models.Segment.position)
+            )
+        )
+
+
+def test_an_editor_splits_a_segment_at_the_cursor_then_undoes_it(page, live_server):
+    live = live_server
+    live.app.config["ALINEA_SETTINGS"] = replace(
+        live.app.config["ALINEA_SETTINGS"], local_role="editor"
+    )
+    position = two_sided_at_or_after(live, 3)
+    bead = states(live)[position]
+    original = target_texts(live)
+    text = original[bead.tgt_start]
+    cut = text.index(" ", len(text) // 3) + 1
+    open_at(page, live, position)
+
+    article = page.locator(f"#bead-{position}")
+    article.locator(".text-editor summary").click()
+    editor = article.locator(".segment-editor").nth(bead.src_len)
+    area = editor.locator("textarea")
+    # The reviewer puts the cursor where the segment should be cut.
+    area.click()
+    area.evaluate("(a, n) => a.setSelectionRange(n, n)", cut + 1)
+    page.keyboard.press("ArrowLeft")
+    assert editor.locator("input[name=offset]").input_value() == str(cut)
+    screenshot(page, "11-split-segment-text")
+    with page.expect_navigation():
+        editor.get_by_role("button", name="Split segment").click()
+    page.wait_for_selector("article.bead.current")
+
+    after = target_texts(live)
+    assert after[bead.tgt_start : bead.tgt_start + 2] == [text[:cut].rstrip(), text[cut:]]
+    shape = f"{bead.src_len}-{bead.tgt_len + 1}"
+    assert page.locator(f"#bead-{position} .shape").inner_text() == shape
+    assert page.locator(f"#bead-{position} .bead-target .segment").count() == bead.tgt_len + 1
+
+    # An unsaved correction must be saved before a split.
+    page.locator(f"#bead-{position} .text-editor summary").click()
+    area = page.locator(f"#bead-{position} .segment-editor").nth(bead.src_len).locator("textarea")
+    area.fill("Changed but not saved.")
+    split_button = page.locator(f"#bead-{position} .segment-editor").nth(bead.src_len)
+    assert split_button.get_by_role("button", name="Split segment").is_disabled()
+    area.press("Escape")
+
+    page.locator("body").click(position={"x": 5, "y": 5})
+    key(page, "u")
+    assert target_texts(live) == original
+    assert states(live)[position] == bead
 
 
 def test_export_after_review(page, live_server, tmp_path):

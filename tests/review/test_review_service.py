@@ -169,7 +169,7 @@ def test_a_bead_form_is_stale_only_when_that_bead_changed(sessions, demo_alignme
         beads = session.scalars(
             select(models.Bead)
             .where(models.Bead.alignment_id == demo_alignment)
-            .order_by(models.Bead.position)
+            .order_by(models.Bead.sort_key)
         ).all()
     first, second = beads[0], beads[2]
 

@@ -10,8 +10,15 @@ from app.store.models import Base
 
 def test_migrations_build_the_schema_the_models_describe(database_url):
     engine = db.make_engine(database_url)
+
+    def on_this_backend(item, name, type_, reflected, compare_to) -> bool:
+        # An index the models keep for one backend only (``info["dialects"]``).
+        dialects = getattr(item, "info", {}).get("dialects")
+        return dialects is None or engine.dialect.name in dialects
+
     with engine.connect() as connection:
-        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        context = MigrationContext.configure(connection, opts={"include_object": on_this_backend})
+        differences = compare_metadata(context, Base.metadata)
     engine.dispose()
     assert differences == []
 

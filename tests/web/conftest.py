@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from app.align.aligner import AlignmentResult
 from app.ingest import LoadedDocument
+from app.review.keys import GAP
 from app.segments import BeadSpan, Segment, SegmentKind
 from app.services import add_document, store_alignment
 from app.store import accounts, models
@@ -20,15 +21,22 @@ HOSTILE = "<script>alert(1)</script>"
 
 
 def stored_beads(sessions, alignment_id: int) -> list[models.Bead]:
-    """The alignment's beads as the store has them now, in document order."""
+    """The alignment's beads as the store has them now, in document order.
+
+    Each carries its ``position`` (its rank, the pair number the page shows) as a plain
+    attribute: the store keeps only sort keys.
+    """
     with sessions() as session:
-        return list(
+        beads = list(
             session.scalars(
                 select(models.Bead)
                 .where(models.Bead.alignment_id == alignment_id)
-                .order_by(models.Bead.position)
+                .order_by(models.Bead.sort_key)
             )
         )
+    for position, bead in enumerate(beads):
+        bead.position = position
+    return beads
 
 
 def stored_bead(sessions, bead_id: int) -> models.Bead:
@@ -110,11 +118,9 @@ def insert_synthetic_alignment(sessions, beads: int, flagged: tuple[int, ...] = 
             parameters={"scorers": []},
         )
         alignment = store_alignment(session, ids[0], ids[1], result)
-        for bead in alignment.beads:
-            if bead.position in flagged:
-                bead.flags = [
-                    {"check": "numbers", "message": f"number mismatch in {bead.position}"}
-                ]
+        for position, bead in enumerate(alignment.beads):
+            if position in flagged:
+                bead.flags = [{"check": "numbers", "message": f"number mismatch in {position}"}]
         return alignment.id
 
 
@@ -157,7 +163,7 @@ def sentence_alignment(sessions, hostile_alignment) -> tuple[int, int]:
             parameters={},
         )
         child.beads = [
-            models.Bead(position=k, src_start=k, src_end=k + 1, tgt_start=k, tgt_end=k + 1)
+            models.Bead(sort_key=k * GAP, src_start=k, src_end=k + 1, tgt_start=k, tgt_end=k + 1)
             for k in range(2)
         ]
         session.add(child)

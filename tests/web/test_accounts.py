@@ -447,7 +447,7 @@ def test_a_write_without_the_form_token_is_refused_with_a_clear_page(protected_a
     [
         ("/login", {"name": "rita", "password": PASSWORD}),
         ("/logout", {}),
-        ("/admin/users", {"name": "x1", "password": "a long password", "role": "admin"}),
+        ("/admin/users", {"name": "newcomer", "password": "a long password", "role": "admin"}),
         ("/admin/projects", {"name": "p1"}),
     ],
 )
@@ -460,7 +460,7 @@ def test_login_logout_and_administration_forms_need_the_token(protected_app, tea
     assert response.status_code == 400
     assert "The form has expired" in response.get_data(as_text=True)
     assert client.get("/admin/users").status_code == 200  # still logged in
-    assert "x1" not in client.get("/admin/users").get_data(as_text=True)
+    assert "newcomer" not in client.get("/admin/users").get_data(as_text=True)
 
 
 def test_every_route_that_accepts_a_post_refuses_one_without_the_token(protected_app, team):

@@ -184,6 +184,25 @@ def test_text_search_finds_either_side_and_takes_wildcards_literally(client, lon
     assert positions(wildcard) == []
 
 
+def test_a_text_search_matching_many_pairs_pages_like_any_filter(client, sessions, long_alignment):
+    post_operation(client, sessions, long_alignment, "merge_next", 5)  # positions shift
+    every = [f"/alignments/{long_alignment}?q=text&page={page}" for page in (1, 2, 3)]
+    combined = [f"{url}&status=automatic" for url in every]
+
+    pages = [positions(client.get(url).get_data(as_text=True)) for url in every]
+    same = [positions(client.get(url).get_data(as_text=True)) for url in combined]
+    ones = positions(
+        client.get(f"/alignments/{long_alignment}?q=paragraph+1").get_data(as_text=True)
+    )
+    jump = client.get(f"/alignments/{long_alignment}?q=text&at=420")
+
+    assert pages == [list(range(200)), list(range(200, 400)), list(range(400, 449))]
+    assert same == pages  # the same beads through the SQL filter
+    # "paragraph 1" is in pairs 1, 10-19 and 100-199; pair 5 now holds 5 and 6.
+    assert ones == [k - 1 if k > 6 else k for k in (1, *range(10, 20), *range(100, 200))]
+    assert jump.headers["Location"] == f"/alignments/{long_alignment}?page=3&q=text#bead-420"
+
+
 def test_next_unreviewed_skips_confirmed_pairs(client, sessions, long_alignment):
     post_operation(client, sessions, long_alignment, "status", 11, status="confirmed")
 

@@ -1,0 +1,365 @@
+"""The sentence level follows the paragraph level: re-derived under the changed pairs.
+
+After a review operation changes paragraph beads, ``cascade`` derives the sentence beads
+under those beads again (``app.review.levels.rederive``) in every sentence alignment below,
+in the same transaction, and returns what it changed; the paragraph event keeps that, and
+undo and redo replay it exactly (``replay``). The sentence alignment's own history gets a
+record of each change, and its redo list is dropped, as after any change of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.errors import Conflict
+from app.review.beads import BeadState, Edit
+from app.review.levels import Box, changed_ranges, ranges, rederive
+from app.services import review
+from app.store import models
+
+SENTENCE = "sentence"
+
+# Aligns two lists of sentence texts; returns beads relative to them. The default is the
+# sentence aligner's fast model (no neural model), quick enough for one operation.
+SentenceAligner = Callable[[Sequence[str], Sequence[str]], list[BeadState]]
+
+CHILD_CHANGED = (
+    "the sentence level under these pairs has changed since; undo those changes in the "
+    "sentence view first"
+)
+
+
+def fast_sentence_aligner() -> SentenceAligner:
+    from app.align.sentences import align_sentences, load_model
+
+    model = load_model("fast")
+
+    def align(src: Sequence[str], tgt: Sequence[str]) -> list[BeadState]:
+        result = align_sentences(src, tgt, model)
+        return [
+            BeadState(b.src_start, b.src_end, b.tgt_start, b.tgt_end, b.similarity, dict(b.scores))
+            for b in result.beads
+        ]
+
+    return align
+
+
+def cascade(
+    session: Session,
+    parent: models.Alignment,
+    edit: Edit,
+    summary: str,
+    actor: str,
+    aligner: SentenceAligner | None = None,
+) -> list[dict[str, Any]] | None:
+    """Derive the sentence level again under the paragraph beads ``edit`` changed.
+
+    Returns the changes made, as JSON for the paragraph event: a list (empty when the
+    sentence level needed no change), or None when there is no sentence level below.
+    """
+    if parent.level != "paragraph":
+        return None
+    children = list(
+        session.scalars(
+            select(models.Alignment.id)
+            .where(models.Alignment.parent_id == parent.id)
+            .order_by(models.Alignment.id)
+        )
+    )
+    if not children:
+        return None
+    if not changed_ranges(edit):
+        return []
+    changes: list[dict[str, Any]] = []
+    for child_id in children:
+        planned = _child_edit(session, parent, child_id, edit, aligner)
+        if planned is None:
+            continue
+        child_edit, rows = planned
+        review.write_beads(session, child_id, child_edit, (child_edit.start, rows))
+        _record_child(
+            session,
+            child_id,
+            child_edit,
+            f"sentences under the changed paragraph pairs aligned again ({summary})",
+            actor,
+        )
+        changes.append(
+            {
+                "alignment_id": child_id,
+                "position": child_edit.start,
+                "before": [bead.as_dict() for bead in child_edit.before],
+                "after": [bead.as_dict() for bead in child_edit.after],
+            }
+        )
+    return changes
+
+
+def replay(session: Session, changes: list[dict[str, Any]], undo: bool, actor: str) -> None:
+    """Revert (``undo``) or make again the sentence-level changes of a paragraph event."""
+    for change in reversed(changes) if undo else changes:
+        child_id = change["alignment_id"]
+        if session.get(models.Alignment, child_id, with_for_update=True) is None:
+            continue  # the sentence alignment was deleted since
+        edit = Edit(
+            change["position"],
+            tuple(BeadState.from_dict(data) for data in change["before"]),
+            tuple(BeadState.from_dict(data) for data in change["after"]),
+        )
+        edit = edit.inverse() if undo else edit
+        try:
+            review.write_beads(session, child_id, edit)
+        except Conflict:
+            raise Conflict(CHILD_CHANGED) from None
+        verb = "undid" if undo else "redid"
+        _record_child(session, child_id, edit, f"{verb} a paragraph change here", actor)
+
+
+def _record_child(session: Session, child_id: int, edit: Edit, summary: str, actor: str) -> None:
+    child = session.get(models.Alignment, child_id, with_for_update=True)
+    assert child is not None
+    review.drop_redo(session, child_id)
+    child.version += 1
+    session.add(
+        models.ReviewEvent(
+            alignment_id=child_id,
+            actor=actor,
+            action="cascade",
+            summary=summary[:300],
+            position=edit.start,
+            before=[bead.as_dict() for bead in edit.before],
+            after=[bead.as_dict() for bead in edit.after],
+            state="record",
+            alignment_version=child.version,
+        )
+    )
+
+
+def _child_edit(
+    session: Session,
+    parent: models.Alignment,
+    child_id: int,
+    edit: Edit,
+    aligner: SentenceAligner | None,
+) -> tuple[Edit, list[models.Bead]] | None:
+    """The sentence beads under the edit's stretch derived again, or None if unchanged."""
+    a0, a1 = edit.after[0].src_start, edit.after[-1].src_end
+    b0, b1 = edit.after[0].tgt_start, edit.after[-1].tgt_end
+    src = _sentence_starts(session, parent.source_id, a0, a1)
+    tgt = _sentence_starts(session, parent.target_id, b0, b1)
+    region = Box(src[a0], src[a1], tgt[b0], tgt[b1])
+    if (region.s0, region.t0) == (region.s1, region.t1):
+        return None
+    run = _child_run(session, child_id, region)
+    if run is None:
+        # The sentence beads here do not tile the stretch (made so in the sentence view):
+        # left as they are.
+        return None
+    rows, position = run
+    before = [review.bead_state(row) for row in rows]
+    boxes = [
+        Box(src[b.src_start], src[b.src_end], tgt[b.tgt_start], tgt[b.tgt_end]) for b in edit.after
+    ]
+    kept = {ranges(b) for b in edit.before} & {ranges(b) for b in edit.after}
+    src_texts = _sentence_texts(session, parent.source_id, region.s0, region.s1)
+    tgt_texts = _sentence_texts(session, parent.target_id, region.t0, region.t1)
+    align_texts = aligner or fast_sentence_aligner()
+
+    def align(s0: int, s1: int, t0: int, t1: int) -> list[BeadState]:
+        return align_texts(
+            src_texts[s0 - region.s0 : s1 - region.s0], tgt_texts[t0 - region.t0 : t1 - region.t0]
+        )
+
+    after = rederive(edit.after, boxes, kept, before, align)
+    if after == before:
+        return None
+    return Edit(position, tuple(before), tuple(after)), rows
+
+
+def _sentence_starts(session: Session, document_id: int, first: int, last: int) -> dict[int, int]:
+    """The index of the first sentence of each paragraph ``first..last`` (inclusive; a
+    paragraph without sentences starts where the next one does)."""
+    segment = models.Segment
+    where = (segment.document_id == document_id, segment.level == SENTENCE)
+    found = dict(
+        session.execute(
+            select(segment.paragraph, func.min(segment.position))
+            .where(*where, segment.paragraph >= first, segment.paragraph < last)
+            .group_by(segment.paragraph)
+        ).all()
+    )
+    end = session.scalar(
+        select(func.min(segment.position)).where(*where, segment.paragraph >= last)
+    )
+    if end is None:
+        end = session.scalar(select(func.count()).select_from(segment).where(*where)) or 0
+    starts = {last: end}
+    for paragraph in range(last - 1, first - 1, -1):
+        starts[paragraph] = found.get(paragraph, starts[paragraph + 1])
+    return starts
+
+
+def _child_run(
+    session: Session, child_id: int, region: Box
+) -> tuple[list[models.Bead], int] | None:
+    """The sentence beads that tile ``region`` and the position of the first, or None."""
+    bead = models.Bead
+
+    def first_at(src: int, tgt: int) -> int | None:
+        # Both starts grow along the beads' order, so the first bead at or after (src, tgt)
+        # by starts is the first in order; the (alignment, src_start, tgt_start) index.
+        return session.scalar(
+            select(bead.sort_key)
+            .where(bead.alignment_id == child_id, bead.src_start >= src, bead.tgt_start >= tgt)
+            .order_by(bead.src_start, bead.tgt_start)
+            .limit(1)
+        )
+
+    first = first_at(region.s0, region.t0)
+    if first is None:
+        return None
+    following = first_at(region.s1, region.t1)
+    query = select(bead).where(bead.alignment_id == child_id, bead.sort_key >= first)
+    if following is not None:
+        query = query.where(bead.sort_key < following)
+    rows = list(session.scalars(query.order_by(bead.sort_key)))
+    src, tgt = region.s0, region.t0
+    for row in rows:
+        if (row.src_start, row.tgt_start) != (src, tgt):
+            return None
+        src, tgt = row.src_end, row.tgt_end
+    if (src, tgt) != (region.s1, region.t1):
+        return None
+    return rows, review.bead_rank(session, child_id, first)
+
+
+def _sentence_texts(session: Session, document_id: int, start: int, stop: int) -> list[str]:
+    segment = models.Segment
+    return list(
+        session.scalars(
+            select(segment.text)
+            .where(
+                segment.document_id == document_id,
+                segment.level == SENTENCE,
+                segment.position >= start,
+                segment.position < stop,
+            )
+            .order_by(segment.position)
+        )
+    )
+
+
+def refuse_crossing(session: Session, child: models.Alignment, edit: Edit) -> None:
+    """Refuse a sentence-level change whose new beads would cross paragraph beads."""
+    from app.errors import InvalidRequest
+
+    if child.parent_id is None or not changed_ranges(edit):
+        return
+    bead, segment = models.Bead, models.Segment
+    ends = {"source": set(), "target": set()}
+    for new in edit.after:
+        if new.src_len:
+            ends["source"] |= {new.src_start, new.src_end - 1}
+        if new.tgt_len:
+            ends["target"] |= {new.tgt_start, new.tgt_end - 1}
+    paragraph: dict[str, dict[int, int]] = {}
+    for side, document_id in (("source", child.source_id), ("target", child.target_id)):
+        paragraph[side] = (
+            dict(
+                session.execute(
+                    select(segment.position, segment.paragraph).where(
+                        segment.document_id == document_id,
+                        segment.level == SENTENCE,
+                        segment.position.in_(sorted(ends[side])),
+                    )
+                ).all()
+            )
+            if ends[side]
+            else {}
+        )
+
+    def holder(side: str, number: int) -> int | None:
+        start, end = (
+            (bead.src_start, bead.src_end) if side == "source" else (bead.tgt_start, bead.tgt_end)
+        )
+        other = bead.tgt_start if side == "source" else bead.src_start
+        row = session.execute(
+            select(bead.id, end)
+            .where(bead.alignment_id == child.parent_id, start <= number)
+            .order_by(start.desc(), other.desc())
+            .limit(1)
+        ).first()
+        return row[0] if row is not None and row[1] > number else None
+
+    for new in edit.after:
+        owners = set()
+        for side, first, last, size in (
+            ("source", new.src_start, new.src_end - 1, new.src_len),
+            ("target", new.tgt_start, new.tgt_end - 1, new.tgt_len),
+        ):
+            if size:
+                for k in (first, last):
+                    number = paragraph[side].get(k)
+                    if number is not None:
+                        owners.add(holder(side, number))
+        if len(owners) > 1:
+            raise InvalidRequest(
+                "this would put sentences of two paragraph pairs in one sentence pair; "
+                "change the paragraph pairs first"
+            )
+
+
+def realign_child(
+    session: Session, child: models.Alignment, aligner: SentenceAligner | None = None
+) -> Edit | None:
+    """Re-align a sentence alignment's unconfirmed sentences inside each paragraph bead,
+    keeping every confirmed sentence bead; the Edit made, or None when nothing changed."""
+    parents = review.bead_states(session, child.parent_id)
+    rows = list(
+        session.scalars(
+            select(models.Bead)
+            .where(models.Bead.alignment_id == child.id)
+            .order_by(models.Bead.sort_key)
+        )
+    )
+    before = [review.bead_state(row) for row in rows]
+    if not parents or not before:
+        return None
+    a1, b1 = parents[-1].src_end, parents[-1].tgt_end
+    src = _sentence_starts(session, child.source_id, 0, a1)
+    tgt = _sentence_starts(session, child.target_id, 0, b1)
+    boxes = [
+        Box(src[b.src_start], src[b.src_end], tgt[b.tgt_start], tgt[b.tgt_end]) for b in parents
+    ]
+    src_texts = _sentence_texts(session, child.source_id, 0, src[a1])
+    tgt_texts = _sentence_texts(session, child.target_id, 0, tgt[b1])
+    align_texts = aligner or fast_sentence_aligner()
+
+    def align(s0: int, s1: int, t0: int, t1: int) -> list[BeadState]:
+        return align_texts(src_texts[s0:s1], tgt_texts[t0:t1])
+
+    after = rederive(parents, boxes, set(), before, align)
+    # A sentence bead drawn again keeps its review fields (a rejection, a note).
+    old = {ranges(b): b for b in before}
+    after = [old.get(ranges(b), b) for b in after]
+    # Only the stretch that changed goes into the edit and the history.
+    head = 0
+    while head < min(len(before), len(after)) and before[head] == after[head]:
+        head += 1
+    tail = 0
+    while (
+        tail < min(len(before), len(after)) - head
+        and before[len(before) - 1 - tail] == after[len(after) - 1 - tail]
+    ):
+        tail += 1
+    if head == len(before) == len(after):
+        return None
+    edit = Edit(
+        head, tuple(before[head : len(before) - tail]), tuple(after[head : len(after) - tail])
+    )
+    review.write_beads(session, child.id, edit, (0, rows))
+    return edit
