@@ -9,12 +9,47 @@ from pathlib import Path
 
 from app.ingest.language import DEFAULT_LANGUAGES
 
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+@dataclass(frozen=True)
+class JobSettings:
+    """Background jobs: the Redis queue and how a job's worker is watched."""
+
+    # None: no queue configured (REDIS_URL set to an empty string or "none").
+    redis_url: str | None = DEFAULT_REDIS_URL
+    queue: str = "alinea"
+    # A job is tried this many times in all when its worker dies under it.
+    attempts: int = 3
+    # The running job's process stamps its row this often (seconds) ...
+    heartbeat: float = 5.0
+    # ... and a row not stamped for this long belongs to a dead worker.
+    stale_after: float = 60.0
+    # RQ stops a job that runs longer than this (seconds).
+    timeout: int = 6 * 3600
+    # Run jobs inside the web request when no queue is reachable (single user, small texts).
+    run_inline: bool = False
+
+    @classmethod
+    def from_env(cls, env) -> JobSettings:
+        redis_url = env.get("REDIS_URL", DEFAULT_REDIS_URL).strip()
+        return cls(
+            redis_url=None if redis_url.lower() in ("", "none") else redis_url,
+            queue=env.get("ALINEA_QUEUE", "alinea"),
+            attempts=max(1, int(env.get("ALINEA_JOB_ATTEMPTS", "3"))),
+            heartbeat=float(env.get("ALINEA_JOB_HEARTBEAT", "5")),
+            stale_after=float(env.get("ALINEA_JOB_STALE_AFTER", "60")),
+            timeout=int(env.get("ALINEA_JOB_TIMEOUT", str(6 * 3600))),
+            run_inline=env.get("ALINEA_JOBS_INLINE", "") == "1",
+        )
+
 
 @dataclass(frozen=True)
 class Settings:
     database_url: str
     instance_path: Path
     languages: tuple[str, ...]
+    jobs: JobSettings = JobSettings()
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -26,7 +61,12 @@ class Settings:
             for code in env.get("ALINEA_LANGUAGES", ",".join(DEFAULT_LANGUAGES)).split(",")
             if code.strip()
         )
-        return cls(database_url=normalise_url(url), instance_path=instance, languages=languages)
+        return cls(
+            database_url=normalise_url(url),
+            instance_path=instance,
+            languages=languages,
+            jobs=JobSettings.from_env(env),
+        )
 
 
 def normalise_url(url: str) -> str:

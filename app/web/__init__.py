@@ -11,11 +11,12 @@ csrf = CSRFProtect()
 
 
 def register(app: Flask) -> None:
-    from app.web import edits, errors, exports, review
+    from app.web import edits, errors, exports, jobs, review
 
     csrf.init_app(app)
     app.teardown_appcontext(close_db)
     app.register_blueprint(review.bp)
     app.register_blueprint(edits.bp)
     app.register_blueprint(exports.bp)
+    app.register_blueprint(jobs.bp)
     errors.register(app)
