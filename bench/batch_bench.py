@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -51,7 +52,10 @@ def write_pairs(folder: Path, shift: int = 0) -> Path:
 
 
 def run_batch(pairs: Path, work: Path, label: str, mode: str, workers: int) -> dict:
-    """One configuration on a fresh database; returns the batch report."""
+    """One configuration on a fresh database; returns the batch report, with the CPU time
+    of every process it took and the load average around it (the machine is shared)."""
+    cpu_before = _children_cpu()
+    load_before = os.getloadavg()[0]
     database = work / f"{label}.db"
     env = {
         **os.environ,
@@ -78,7 +82,16 @@ def run_batch(pairs: Path, work: Path, label: str, mode: str, workers: int) -> d
         for process in started_workers:
             process.terminate()
             process.wait(timeout=60)
-    return json.loads(report.read_text())
+    result = json.loads(report.read_text())
+    result["cpu_seconds"] = round(_children_cpu() - cpu_before, 1)
+    result["load_average"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
+    return result
+
+
+def _children_cpu() -> float:
+    """CPU seconds of every finished descendant (workers, their forks, pool processes)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def describe(label: str, report: dict) -> dict:
@@ -91,6 +104,8 @@ def describe(label: str, report: dict) -> dict:
         "pairs_per_minute": report["pairs_per_minute"],
         "mean_similarity": report["mean_similarity"],
         "suspect": len(report["suspect"]),
+        "cpu_seconds_per_pair": round(report["cpu_seconds"] / max(1, report["done"]), 2),
+        "load_average_before_after": report["load_average"],
     }
 
 
