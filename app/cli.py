@@ -297,9 +297,7 @@ def align_pair(
     project_id: int | None = None,
 ) -> int:
     """Align two documents at paragraph level, then sentence level inside each bead."""
-    from app import services
-    from app.services import sentences
-    from app.store.embeddings import StoreEmbeddingCache
+    from app.services import pairs
 
     sessions = obj.sessions()
     src = _resolve(sessions, source, src_lang, obj.settings)
@@ -309,31 +307,16 @@ def align_pair(
             f"{source} and {target} hold the same text; give an original and its translation"
         )
     with _progress_bar() as progress:
-        result = services.align_plain(src, tgt, progress)
-    src_sentences = sentences.document_sentences(src.segments, src.language)
-    tgt_sentences = sentences.document_sentences(tgt.segments, tgt.language)
-    sentence_result = sentences.align_within_beads(
-        result.beads,
-        src_sentences,
-        tgt_sentences,
-        src.language,
-        tgt.language,
-        cache=StoreEmbeddingCache(sessions),
-    )
+        pair = pairs.compute(sessions, src, tgt, progress)
     # Documents and both levels are written together, so a failure leaves nothing behind.
     with store_db.transaction(sessions) as session:
-        source_doc = services.add_document(session, src, project_id)
-        target_doc = services.add_document(session, tgt, project_id)
-        alignment = services.store_alignment(session, source_doc, target_doc, result)
-        sentences.store_sentences(session, source_doc, src_sentences)
-        sentences.store_sentences(session, target_doc, tgt_sentences)
-        sentences.store_sentence_alignment(session, alignment, sentence_result)
-        one_sided = sum(1 for bead in result.beads if bead.similarity is None)
+        alignment = pairs.store(session, pair, project_id)
+        figures = pairs.figures(pair)
         click.echo(
-            f"aligned {source_doc.title!r} ({source_doc.language}, {len(src.segments)} segments)"
-            f" with {target_doc.title!r} ({target_doc.language}, {len(tgt.segments)} segments):"
-            f" {len(result.beads)} beads, {one_sided} one-sided;"
-            f" scorers: {', '.join(result.scorers)}",
+            f"aligned {alignment.source.title!r} ({src.language}, {len(src.segments)} segments)"
+            f" with {alignment.target.title!r} ({tgt.language}, {len(tgt.segments)} segments):"
+            f" {figures.beads} beads, {figures.one_sided} one-sided;"
+            f" scorers: {', '.join(pair.paragraphs.scorers)}",
             err=True,
         )
         return alignment.id
@@ -639,3 +622,231 @@ _register_accounts()
 
 
 _register_eval()
+
+
+@main.command("worker")
+@click.option("--burst", is_flag=True, help="Quit once the queue is empty.")
+@click.option("--queue", "queue_name", help="The queue to work on (default: $ALINEA_QUEUE).")
+@click.option(
+    "--simple", is_flag=True, help="Run jobs in this process instead of a forked one per job."
+)
+@click.pass_obj
+@user_errors
+def worker_command(obj: Context, burst: bool, queue_name: str | None, simple: bool) -> None:
+    """Run background jobs (alignments, batches) from the Redis queue at $REDIS_URL.
+
+    Start as many workers as there are cores to spare, on any machines that reach the
+    same Redis and database.
+    """
+    from app.jobs import worker
+
+    obj.sessions()  # refuse an outdated schema before taking any job
+    worker.start(obj.settings, queue_name, burst, simple)
+
+
+@main.group("jobs", invoke_without_command=True)
+@click.option("--state", type=click.Choice(["queued", "running", "done", "failed"]))
+@click.option("--batch", help="Only the jobs of this batch.")
+@click.option("--limit", default=50, show_default=True, type=int)
+@click.pass_context
+@user_errors
+def jobs_group(ctx: click.Context, state: str | None, batch: str | None, limit: int) -> None:
+    """List the background jobs, newest first; `alinea jobs show ID` shows one."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from app.services import jobs as job_service
+
+    sessions = _reaped_sessions(ctx.obj)
+    with sessions() as session:
+        rows = job_service.list_jobs(session, state, batch, limit)
+        if not rows:
+            click.echo("no jobs", err=True)
+        for job in rows:
+            click.echo(_job_line(job_service.describe(job)))
+
+
+def _reaped_sessions(obj: Context):
+    """Sessions, after settling the jobs whose worker died, so that listings tell the truth."""
+    from app.jobs import queue as job_queue
+    from app.services import jobs as job_service
+
+    sessions = obj.sessions()
+    enqueue = None
+    if job_queue.unavailable_reason(obj.settings.jobs) is None:
+        enqueue = job_queue.enqueuer(obj.settings.jobs)
+    job_service.reap(sessions, obj.settings.jobs.stale_after, enqueue)
+    return sessions
+
+
+def _job_line(view: dict) -> str:
+    progress = f"{view['percent']:5.1f}%"
+    detail = view["stage"] or ""
+    if view["state"] == "done":
+        detail = f"alignment {view['alignment_id']}"
+    elif view["state"] == "failed":
+        detail = view["error"] or ""
+    elif view["eta_seconds"] is not None:
+        detail += f", about {_duration(view['eta_seconds'])} left"
+    return f"{view['id']:>6}  {view['state']:<7}  {progress}  {view['title']}  {detail}"
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(round(seconds))
+    return f"{seconds // 60} min {seconds % 60} s" if seconds >= 60 else f"{seconds} s"
+
+
+@jobs_group.command("show")
+@click.argument("job_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print the job as JSON.")
+@click.pass_obj
+@user_errors
+def jobs_show(obj: Context, job_id: int, as_json: bool) -> None:
+    """Show one job: state, stage, progress, ETA, result or error."""
+    import json
+
+    from app.services import jobs as job_service
+
+    with _reaped_sessions(obj)() as session:
+        view = job_service.describe(job_service.get_job(session, job_id))
+    if as_json:
+        click.echo(json.dumps(view, indent=2, ensure_ascii=False))
+        return
+    lines = [
+        f"job {view['id']}: {view['kind']} {view['title']}",
+        f"state: {view['state']} (attempt {view['attempts']} of {view['max_attempts']},"
+        f" queue {view['queue']}{', batch ' + view['batch'] if view['batch'] else ''})",
+        f"progress: {view['percent']:.1f}%"
+        + (f", {view['stage']} {view['stage_done']}/{view['stage_total']}" if view["stage"] else "")
+        + (f", about {_duration(view['eta_seconds'])} left" if view["eta_seconds"] else ""),
+    ]
+    if view["worker"]:
+        lines.append(f"worker: {view['worker']} (heartbeat {view['heartbeat_at']})")
+    lines.append(
+        f"created {view['created_at']}, started {view['started_at'] or '-'},"
+        f" finished {view['finished_at'] or '-'}"
+    )
+    if view["alignment_id"]:
+        result = view["result"]
+        lines.append(
+            f"result: alignment {view['alignment_id']}: {result.get('beads')} beads,"
+            f" {result.get('one_sided')} one-sided, mean similarity {result.get('mean_similarity')}"
+        )
+    if view["error"]:
+        lines.append(f"error: {view['error']}")
+    for note in view["notes"]:
+        lines.append(f"note ({note['at']}): {note['message']}")
+    click.echo("\n".join(lines))
+
+
+@main.command("batch")
+@click.argument("pairs_file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Align the pairs of files in this folder, named by --pattern.",
+)
+@click.option(
+    "--pattern",
+    default="{name}.{lang}.txt",
+    show_default=True,
+    help="With --dir: how the files are named; {name} pairs them, {lang} tells the side.",
+)
+@click.option("--langs", help="With --dir: the source and target languages, e.g. es,en.")
+@click.option(
+    "--local",
+    "processes",
+    type=click.IntRange(1, 64),
+    help="Run on N processes of this machine, without Redis.",
+)
+@click.option("--queue", "queue_name", help="The queue to use (default: $ALINEA_QUEUE).")
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the summary as JSON to this file.",
+)
+@click.pass_obj
+@user_errors
+def batch_command(
+    obj: Context,
+    pairs_file: Path | None,
+    folder: Path | None,
+    pattern: str,
+    langs: str | None,
+    processes: int | None,
+    queue_name: str | None,
+    report_path: Path | None,
+) -> None:
+    """Import and align many document pairs, one background job per pair.
+
+    PAIRS_FILE is a TSV file: source path, target path, and optionally source language,
+    target language and title. Or, with --dir and --langs, every pair of files named
+    NAME.SRC.txt and NAME.TGT.txt in a folder (see --pattern). The jobs go to the queue
+    for `alinea worker`s, or with --local N run here. The batch is followed until every
+    pair is done; a summary follows: pairs done, failed and why, mean similarity, and the
+    pairs that look like no translation of each other.
+    """
+    import json
+    import time
+
+    from app.jobs import batch
+
+    if (pairs_file is None) == (folder is None):
+        raise InvalidRequest("give a PAIRS_FILE or --dir FOLDER, not both or neither")
+    if folder is not None:
+        codes = [code.strip() for code in (langs or "").split(",") if code.strip()]
+        if len(codes) != 2:
+            raise InvalidRequest("--dir needs --langs SRC,TGT, e.g. --langs es,en")
+        from app.ingest import validate_language
+
+        src, tgt = (validate_language(code) for code in codes)
+        specs = batch.pairs_in_folder(folder, src, tgt, pattern)
+    else:
+        specs = batch.read_pairs_file(pairs_file)
+    sessions = obj.sessions()
+    started = time.monotonic()
+    label, ids = batch.submit(sessions, obj.settings, specs, processes is not None, queue_name)
+    where = f"{processes} local processes" if processes else "the queue"
+    click.echo(f"batch {label}: {len(ids)} pairs, jobs {ids[0]}-{ids[-1]}, on {where}", err=True)
+    pool = batch.LocalPool(obj.settings, processes) if processes else None
+    try:
+        if pool is not None:
+            pool.start(ids)
+        with _batch_bar(len(ids)) as show:
+            jobs = batch.follow(sessions, obj.settings, label, show, pool)
+    finally:
+        if pool is not None:
+            pool.close()
+    summary = batch.report(jobs, label, time.monotonic() - started)
+    if report_path is not None:
+        text = json.dumps(summary, indent=2, ensure_ascii=False) + "\n"
+        _write_atomically(report_path, lambda handle: handle.write(text))
+    for line in batch.summary_lines(summary):
+        click.echo(line, err=True)
+    click.echo(f"{summary['done']} done, {summary['failed']} failed")
+
+
+class _batch_bar:
+    """A tqdm bar over the batch's pairs, advanced by each job's percent."""
+
+    def __init__(self, pairs: int) -> None:
+        self.pairs = pairs
+
+    def __enter__(self):
+        from tqdm import tqdm
+
+        self._bar = tqdm(total=self.pairs, unit="pair", file=sys.stderr, disable=None)
+
+        def show(jobs) -> None:
+            finished = sum(1 for job in jobs if job.job_state.finished)
+            running = sum(job.percent for job in jobs if not job.job_state.finished) / 100
+            self._bar.n = round(finished + running, 2)
+            failed = sum(1 for job in jobs if job.state == "failed")
+            self._bar.set_postfix(done=finished - failed, failed=failed, refresh=False)
+            self._bar.refresh()
+
+        return show
+
+    def __exit__(self, *exc) -> None:
+        self._bar.close()

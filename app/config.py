@@ -24,6 +24,41 @@ class SettingsError(ValueError):
     """An environment variable holds a value Alinea cannot use."""
 
 
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+@dataclass(frozen=True)
+class JobSettings:
+    """Background jobs: the Redis queue and how a job's worker is watched."""
+
+    # None: no queue configured (REDIS_URL set to an empty string or "none").
+    redis_url: str | None = DEFAULT_REDIS_URL
+    queue: str = "alinea"
+    # A job is tried this many times in all when its worker dies under it.
+    attempts: int = 3
+    # The running job's process stamps its row this often (seconds) ...
+    heartbeat: float = 5.0
+    # ... and a row not stamped for this long belongs to a dead worker.
+    stale_after: float = 60.0
+    # RQ stops a job that runs longer than this (seconds).
+    timeout: int = 6 * 3600
+    # Run jobs inside the web request when no queue is reachable (single user, small texts).
+    run_inline: bool = False
+
+    @classmethod
+    def from_env(cls, env) -> JobSettings:
+        redis_url = env.get("REDIS_URL", DEFAULT_REDIS_URL).strip()
+        return cls(
+            redis_url=None if redis_url.lower() in ("", "none") else redis_url,
+            queue=env.get("ALINEA_QUEUE", "alinea"),
+            attempts=_number(env, "ALINEA_JOB_ATTEMPTS", 3, minimum=1),
+            heartbeat=_seconds(env, "ALINEA_JOB_HEARTBEAT", 5.0),
+            stale_after=_seconds(env, "ALINEA_JOB_STALE_AFTER", 60.0),
+            timeout=_number(env, "ALINEA_JOB_TIMEOUT", 6 * 3600, minimum=1),
+            run_inline=_flag(env, "ALINEA_JOBS_INLINE"),
+        )
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
@@ -38,6 +73,7 @@ class Settings:
     trusted_proxies: int = 0
     session_hours: int = 12
     log_level: str = "INFO"
+    jobs: JobSettings = JobSettings()
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -61,6 +97,7 @@ class Settings:
             log_level=_choice(
                 env, "ALINEA_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"), upper=True
             ),
+            jobs=JobSettings.from_env(env),
         )
 
 
@@ -88,6 +125,19 @@ def _number(env, name: str, default: int, minimum: int = 0) -> int:
     if not value.isdigit() or int(value) < minimum:
         raise SettingsError(f"{name} must be a whole number of at least {minimum}, not '{value}'")
     return int(value)
+
+
+def _seconds(env, name: str, default: float) -> float:
+    value = env.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not seconds > 0:
+        raise SettingsError(f"{name} must be a number of seconds above 0, not '{value}'")
+    return seconds
 
 
 def normalise_url(url: str) -> str:

@@ -15,3 +15,7 @@ class InvalidRequest(AlineaError):
 
 class Conflict(AlineaError):
     """A change was made on a version of the data that someone else has changed since."""
+
+
+class Unavailable(AlineaError):
+    """A service Alinea needs (e.g. the job queue) cannot be reached; retry later."""

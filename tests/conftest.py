@@ -25,7 +25,16 @@ CORPUS = ROOT / "corpora" / "dw-2025-02-17-mexico-border"
 POSTGRES_SERVER = os.environ.get(
     "ALINEA_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test"
 )
-TABLES = ("beads", "alignments", "segments", "documents", "embeddings", "memberships", "users")
+TABLES = (
+    "jobs",
+    "beads",
+    "alignments",
+    "segments",
+    "documents",
+    "embeddings",
+    "memberships",
+    "users",
+)
 
 
 def _postgres_database() -> tuple[str, str]:

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from app.align.combine import WITH_SEMANTIC, WITHOUT_SEMANTIC, Weights, combine
+from app.align.progress import ALIGNING_PARAGRAPHS, EMBEDDING, ReportFn, StageCounter
 from app.align.runs import Side
 from app.align.scorers import (
     AnchorScorer,
@@ -23,14 +24,23 @@ METHOD = "alinea-dp/1"
 
 @dataclass
 class Progress:
-    """Callbacks for long work; the CLI turns them into progress bars.
+    """Callbacks for long work; the CLI turns them into progress bars, a job into its row.
 
     ``planned(total)`` announces how many texts will be embedded, ``embedded(count)``
-    reports each finished batch.
+    reports each finished batch. ``report(stage, done, total)``, when given, hears about
+    every stage (see ``app.align.progress``): the search reports the source segments it
+    has placed. ``Progress.reporting(report)`` routes the embedding counts to it too.
     """
 
     planned: Callable[[int], None] | None = None
     embedded: Callable[[int], None] | None = None
+    report: ReportFn | None = None
+
+    @classmethod
+    def reporting(cls, report: ReportFn) -> Progress:
+        """Every count, the embedding's included, as ``report(stage, done, total)``."""
+        counter = StageCounter(report, EMBEDDING)
+        return cls(planned=counter.start, embedded=counter.add, report=report)
 
 
 @dataclass(frozen=True)
@@ -92,7 +102,9 @@ def align(
         size = matched_size(src.run_chars(s0, s1), tgt.run_chars(t0, t1), ratio, unit)
         return bead_gain(scored(s0, s1, t0, t1)[0], size, s1 - s0, t1 - t0, params)
 
-    path = search(len(src), len(tgt), gain, params)
+    report = progress.report if progress is not None else None
+    rows = (lambda done, total: report(ALIGNING_PARAGRAPHS, done, total)) if report else None
+    path = search(len(src), len(tgt), gain, params, progress=rows)
     beads = []
     for (s0, s1), (t0, t1) in path.spans:
         if s0 == s1 or t0 == t1:

@@ -9,6 +9,7 @@ dict) means re-aligning the same texts costs no model call at all.
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
@@ -49,10 +50,17 @@ def embed_texts(
     cache: EmbeddingCache | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> np.ndarray:
-    """L2-normalised embeddings of ``texts``, computing only those not in the cache."""
+    """L2-normalised embeddings of ``texts``, computing only those not in the cache.
+
+    ``progress(count)`` hears how many of ``texts`` are done: first those the cache (or
+    a repetition) already held, then each computed batch; the counts add up to ``len(texts)``.
+    """
     hashes = [text_hash(t) for t in texts]
     known = cache.get_many(model, sorted(set(hashes))) if cache else {}
     missing = sorted({h: t for h, t in zip(hashes, texts, strict=True) if h not in known}.items())
+    repeats = Counter(hashes)
+    if progress and len(texts) > len(missing):
+        progress(len(texts) - sum(repeats[h] for h, _ in missing))
     fresh: dict[str, np.ndarray] = {}
     for first in range(0, len(missing), BATCH):
         chunk = missing[first : first + BATCH]
@@ -60,7 +68,7 @@ def embed_texts(
         vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
         fresh.update({h: v for (h, _), v in zip(chunk, vectors, strict=True)})
         if progress:
-            progress(len(chunk))
+            progress(sum(repeats[h] for h, _ in chunk))
     if cache and fresh:
         cache.put_many(model, fresh)
     known.update(fresh)

@@ -65,8 +65,17 @@ def bead_gain(similarity: float, size: float, a: int, b: int, params: SearchPara
     return size * (similarity - params.skip) - params.penalty(a, b)
 
 
-def search(n: int, m: int, gain: BeadGain, params: SearchParams | None = None) -> Path:
-    """Best monotone path from (0, 0) to (n, m); ``gain(s0, s1, t0, t1)`` of two-sided beads."""
+def search(
+    n: int,
+    m: int,
+    gain: BeadGain,
+    params: SearchParams | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Path:
+    """Best monotone path from (0, 0) to (n, m); ``gain(s0, s1, t0, t1)`` of two-sided beads.
+
+    ``progress(done, n)`` hears after each source segment how many have been placed.
+    """
     params = params or SearchParams()
     width = band_width(n, m, params)
     best: dict[tuple[int, int], float] = {(0, 0): 0.0}
@@ -78,6 +87,8 @@ def search(n: int, m: int, gain: BeadGain, params: SearchParams | None = None) -
             choice = _best_move(i, j, best, gain, params)
             if choice is not None:
                 best[(i, j)], back[(i, j)] = choice
+        if progress is not None:
+            progress(i, n)
     if (n, m) not in best:
         raise RuntimeError("no alignment path inside the search band")
     return Path(tuple(_trace(back, n, m)))

@@ -8,6 +8,12 @@ import numpy as np
 
 from app.align.aligner import AlignmentResult
 from app.align.embed import EmbeddingCache, MemoryCache, count_texts, embed_side
+from app.align.progress import (
+    ALIGNING_SENTENCES,
+    EMBEDDING_SENTENCES,
+    ReportFn,
+    StageCounter,
+)
 from app.align.scorers.embedding import USE_LANGUAGES, use_encoder
 from app.align.sentences import SentenceModel, align_sentences, load_model
 from app.segments import BeadSpan
@@ -80,11 +86,13 @@ def align_within_beads(
     *,
     fast: bool = False,
     cache: EmbeddingCache | None = None,
+    report: ReportFn | None = None,
 ) -> AlignmentResult:
     """Sentence beads inside every paragraph bead; none crosses a paragraph bead.
 
     ``*_sentences`` are (paragraph position, sentence text) in document order. Sentences
-    of a one-sided paragraph bead become one-sided sentence beads.
+    of a one-sided paragraph bead become one-sided sentence beads. ``report(stage, done,
+    total)`` hears the sentences embedded, then the paragraph beads aligned.
     """
     model = choose_model(src_lang, tgt_lang, fast)
     cache = cache if cache is not None else MemoryCache()
@@ -95,9 +103,13 @@ def align_within_beads(
     all_tgt = [text for _, text in tgt_sentences]
     embeddings: tuple = (None, None)
     if model.uses_embeddings:
-        embeddings = embeddings_for(all_src, all_tgt, 1, cache)
+        counter = StageCounter(report or _silent, EMBEDDING_SENTENCES)
+        counter.start(len(all_src) + len(all_tgt))
+        embeddings = embeddings_for(all_src, all_tgt, 1, cache, counter.add)
     beads: list[BeadSpan] = []
-    for bead in paragraph_beads:
+    for done, bead in enumerate(paragraph_beads):
+        if report is not None:
+            report(ALIGNING_SENTENCES, done, len(paragraph_beads))
         s0, s1 = src_offsets[bead.src_start], src_offsets[bead.src_end]
         t0, t1 = tgt_offsets[bead.tgt_start], tgt_offsets[bead.tgt_end]
         if s0 == s1 or t0 == t1:
@@ -111,11 +123,17 @@ def align_within_beads(
         )
         result = align_sentences(all_src[s0:s1], all_tgt[t0:t1], model, *inner)
         beads += [_shift(b, s0, t0) for b in result.beads]
+    if report is not None:
+        report(ALIGNING_SENTENCES, len(paragraph_beads), len(paragraph_beads))
     return AlignmentResult(
         beads,
         "alinea-sentences-in-paragraphs/1",
         {"level": "sentence", "model": model.name, "scorers": sorted(model.weights)},
     )
+
+
+def _silent(_stage: str, _done: int, _total: int) -> None:
+    pass
 
 
 def _group(sentences: Sequence[tuple[int, str]]) -> dict[int, int]:

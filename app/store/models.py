@@ -234,3 +234,7 @@ class ReviewEvent(Base):
 # The account tables (users, projects, memberships) live on the same Base; importing them
 # here puts them in Base.metadata wherever the models are used.
 from app.store import accounts as _accounts  # noqa: E402, F401
+
+# The jobs table is described in its own module; importing it here puts it in
+# ``Base.metadata`` wherever the models are, as the migrations' checks expect.
+from app.store import jobs as _jobs  # noqa: E402, F401

@@ -50,6 +50,10 @@ PAGES: dict[int, ErrorPage] = {
         "Reload the page to see the current state, then make your change again.",
     ),
     413: ErrorPage("Too large", "The upload is larger than the server accepts."),
+    503: ErrorPage(
+        "Not available now",
+        "A service Alinea needs cannot be reached at the moment; try again later.",
+    ),
     500: ErrorPage(
         "Something went wrong",
         "An unexpected error occurred and has been logged. "
@@ -62,6 +66,7 @@ DOMAIN_ERRORS: dict[type[alinea_errors.AlineaError], int] = {
     alinea_errors.InvalidRequest: 400,
     alinea_errors.NotFound: 404,
     alinea_errors.Conflict: 409,
+    alinea_errors.Unavailable: 503,
 }
 
 

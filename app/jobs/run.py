@@ -1,0 +1,317 @@
+"""What a worker does with a job: claim it, run it with heartbeat and progress, store the
+result and the job's new state in one transaction.
+
+Every write of a run is conditional on the run still owning the job (its attempt number
+is the job's ``attempts``): a run given up for dead by ``app.services.jobs.reap`` that
+wakes up again cannot overwrite its successor's work or store a second alignment.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.align.aligner import Progress
+from app.config import Settings
+from app.errors import AlineaError, InvalidRequest
+from app.ingest import IngestError, LoadedDocument, load_document
+from app.services import jobs as job_service
+from app.store import db as store_db
+from app.store.jobs import Job, JobState
+
+log = logging.getLogger(__name__)
+
+# Settings of the worker process that runs jobs; set by `alinea worker` and the local
+# batch pool, else read from the environment.
+_settings: Settings | None = None
+
+# Progress is written at most this often (seconds), besides every change of stage.
+PROGRESS_INTERVAL = 0.5
+
+
+class Superseded(Exception):
+    """This run no longer owns its job: it was given up for dead and queued again."""
+
+
+def configure(settings: Settings) -> None:
+    global _settings
+    _settings = settings
+
+
+def settings() -> Settings:
+    return _settings or Settings.from_env()
+
+
+def run_job(job_id: int) -> str:
+    """The RQ entry point: run job ``job_id`` with this process's settings."""
+    worker = os.environ.get("RQ_WORKER_ID") or "rq"
+    return execute(settings(), job_id, f"{worker} pid {os.getpid()}")
+
+
+def local_worker_name() -> str:
+    return f"local {socket.gethostname()} pid {os.getpid()}"
+
+
+def execute(settings: Settings, job_id: int, worker: str) -> str:
+    """Run job ``job_id`` once; returns the job's state afterwards."""
+    engine = store_db.make_engine(settings.database_url)
+    sessions = store_db.make_session_factory(engine)
+    try:
+        attempt = claim(sessions, job_id, worker)
+        if attempt is None:
+            log.warning("job %s is not waiting to run; nothing done", job_id)
+            return "skipped"
+        return _run(sessions, settings, job_id, attempt)
+    finally:
+        engine.dispose()
+
+
+def _run(sessions: sessionmaker[Session], settings: Settings, job_id: int, attempt: int) -> str:
+    heartbeat = Heartbeat(sessions, job_id, attempt, settings.jobs.heartbeat)
+    heartbeat.start()
+    try:
+        with sessions() as session:
+            job = job_service.get_job(session, job_id)
+            kind, parameters = job.kind, dict(job.parameters)
+        if kind != job_service.ALIGN:
+            raise InvalidRequest(f"unknown kind of job {kind!r}")
+        writer = ProgressWriter(sessions, job_id, attempt, heartbeat)
+        align_job(sessions, settings, job_id, attempt, parameters, writer)
+        return JobState.DONE.value
+    except Superseded:
+        log.warning(
+            "job %s: attempt %s was given up for dead; its work is dropped", job_id, attempt
+        )
+        return "superseded"
+    except (AlineaError, IngestError) as error:
+        fail(sessions, job_id, attempt, str(error))
+        return JobState.FAILED.value
+    except Exception as error:
+        # The traceback goes to the worker's log; RQ keeps it in its failed-job registry.
+        if "Timeout" in type(error).__name__:  # RQ's limit, raised inside the job
+            message = f"the job ran longer than {settings.jobs.timeout} s and was stopped"
+        else:
+            message = f"unexpected error: {type(error).__name__}: {error}"
+        fail(sessions, job_id, attempt, message)
+        raise
+    finally:
+        heartbeat.stop()
+
+
+def claim(sessions: sessionmaker[Session], job_id: int, worker: str) -> int | None:
+    """Mark a queued job running under a new attempt; returns the attempt's number."""
+    moment = job_service.now()
+    with store_db.transaction(sessions) as session:
+        changed = session.execute(
+            update(Job)
+            .where(
+                Job.id == job_id,
+                Job.state == JobState.QUEUED.value,
+                Job.attempts < Job.max_attempts,
+            )
+            .values(
+                state=JobState.RUNNING.value,
+                attempts=Job.attempts + 1,
+                worker=worker[:200],
+                started_at=moment,
+                heartbeat_at=moment,
+                progress_at=moment,
+                stage=job_service.IMPORTING,
+                stage_done=0,
+                stage_total=0,
+                percent=0.0,
+            )
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if changed != 1:
+            return None
+        return session.get(Job, job_id).attempts
+
+
+def _owned(job_id: int, attempt: int):
+    return update(Job).where(
+        Job.id == job_id, Job.attempts == attempt, Job.state == JobState.RUNNING.value
+    )
+
+
+def fail(sessions: sessionmaker[Session], job_id: int, attempt: int, message: str) -> None:
+    with store_db.transaction(sessions) as session:
+        session.execute(
+            _owned(job_id, attempt)
+            .values(
+                state=JobState.FAILED.value, error=message[:4000], finished_at=job_service.now()
+            )
+            .execution_options(synchronize_session=False)
+        )
+
+
+class Heartbeat(threading.Thread):
+    """Stamps the job's row every ``interval`` seconds while the run goes on.
+
+    A process killed outright stops stamping, which is how the others learn of it.
+    """
+
+    def __init__(
+        self, sessions: sessionmaker[Session], job_id: int, attempt: int, interval: float
+    ) -> None:
+        super().__init__(name=f"heartbeat-job-{job_id}", daemon=True)
+        self._sessions, self._job_id, self._attempt = sessions, job_id, attempt
+        self._interval = interval
+        self._stopped = threading.Event()
+        self.lost = threading.Event()
+
+    def run(self) -> None:
+        while not self._stopped.wait(self._interval):
+            try:
+                with store_db.transaction(self._sessions) as session:
+                    changed = session.execute(
+                        _owned(self._job_id, self._attempt)
+                        .values(heartbeat_at=job_service.now())
+                        .execution_options(synchronize_session=False)
+                    ).rowcount
+            except Exception:  # a busy database: try again at the next beat
+                log.exception("job %s: heartbeat not written", self._job_id)
+                continue
+            if changed != 1:
+                self.lost.set()
+                return
+
+    def stop(self) -> None:
+        self._stopped.set()
+
+
+class ProgressWriter:
+    """``report(stage, done, total)`` for the aligner, written to the job's row.
+
+    Raises Superseded inside the aligner once the run has lost its job, which stops
+    the work early.
+    """
+
+    def __init__(
+        self, sessions: sessionmaker[Session], job_id: int, attempt: int, heartbeat: Heartbeat
+    ) -> None:
+        self._sessions, self._job_id, self._attempt = sessions, job_id, attempt
+        self._heartbeat = heartbeat
+        self._stage: str | None = None
+        self._written = 0.0
+        self._percent = 0.0
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if self._heartbeat.lost.is_set():
+            raise Superseded
+        clock = time.monotonic()
+        same_stage = stage == self._stage
+        if same_stage and done < total and clock - self._written < PROGRESS_INTERVAL:
+            return
+        # Stages a short text skips never make the percent go back.
+        percent = max(self._percent, job_service.overall_percent(stage, done, total))
+        moment = job_service.now()
+        with store_db.transaction(self._sessions) as session:
+            changed = session.execute(
+                _owned(self._job_id, self._attempt)
+                .values(
+                    stage=stage,
+                    stage_done=done,
+                    stage_total=total,
+                    percent=percent,
+                    progress_at=moment,
+                    heartbeat_at=moment,
+                )
+                .execution_options(synchronize_session=False)
+            ).rowcount
+        if changed != 1:
+            raise Superseded
+        self._stage, self._written, self._percent = stage, clock, percent
+
+
+def align_job(
+    sessions: sessionmaker[Session],
+    settings: Settings,
+    job_id: int,
+    attempt: int,
+    parameters: dict[str, Any],
+    report: ProgressWriter,
+) -> None:
+    """Import (from a file or the store), align both levels, store all in one transaction."""
+    from app.services import pairs
+
+    report(job_service.IMPORTING, 0, 2)
+    source = load_side(sessions, settings, parameters["source"], parameters.get("src_lang"))
+    report(job_service.IMPORTING, 1, 2)
+    target = load_side(sessions, settings, parameters["target"], parameters.get("tgt_lang"))
+    report(job_service.IMPORTING, 2, 2)
+    if source.checksum == target.checksum:
+        raise InvalidRequest(
+            f"{source.title} and {target.title} hold the same text; "
+            "give an original and its translation"
+        )
+    pair = pairs.compute(sessions, source, target, Progress.reporting(report))
+    report(job_service.SAVING, 0, 1)
+    figures = pairs.figures(pair)
+    with store_db.transaction(sessions) as session:
+        # Taking the row first makes the run's ownership and the result one decision: on
+        # PostgreSQL the row stays locked until commit, on SQLite the database does.
+        owned = session.execute(
+            _owned(job_id, attempt)
+            .values(stage=job_service.SAVING)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if owned != 1:
+            raise Superseded
+        alignment = pairs.store(session, pair, parameters.get("project"))
+        sentence_id = session.scalar(_sentence_level_id(alignment.id))
+        session.execute(
+            update(Job)
+            .where(Job.id == job_id)
+            .values(
+                state=JobState.DONE.value,
+                alignment_id=alignment.id,
+                result={
+                    **figures.as_dict(),
+                    "sentence_alignment_id": sentence_id,
+                    "source_language": source.language,
+                    "target_language": target.language,
+                    "source_title": source.title,
+                    "target_title": target.title,
+                    "segments": [len(source.segments), len(target.segments)],
+                },
+                stage=job_service.SAVING,
+                stage_done=1,
+                stage_total=1,
+                percent=100.0,
+                error=None,
+                finished_at=job_service.now(),
+            )
+            .execution_options(synchronize_session=False)
+        )
+
+
+def _sentence_level_id(parent_id: int):
+    from sqlalchemy import select
+
+    from app.store.models import Alignment
+
+    return select(Alignment.id).where(Alignment.parent_id == parent_id)
+
+
+def load_side(
+    sessions: sessionmaker[Session], settings: Settings, side: dict[str, Any], lang: str | None
+) -> LoadedDocument:
+    """A job's source or target: a document already stored, or a file to import."""
+    from app import services
+
+    if "document" in side:
+        with sessions() as session:
+            return services.loaded_from_store(services.get_document(session, int(side["document"])))
+    path = Path(side["path"])
+    if not path.exists():
+        raise IngestError(f"{path}: no such file")
+    return load_document(path, lang=lang, languages=settings.languages)

@@ -1,0 +1,141 @@
+"""The "New alignment" form and the job pages, without a worker: what is queued, what is
+refused, and what the pages say when the queue cannot be reached."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from redis import Redis
+from rq import Queue
+from sqlalchemy import func, select
+
+from app import create_app
+from app.services import add_document
+from app.store import models
+from app.store.db import transaction
+from app.store.jobs import Job
+
+from .conftest import CORPUS, REDIS_URL
+
+
+def counts(sessions) -> tuple[int, int]:
+    with sessions() as session:
+        return (
+            session.scalar(select(func.count()).select_from(models.Document)),
+            session.scalar(select(func.count()).select_from(Job)),
+        )
+
+
+def test_the_form_offers_uploads_and_imported_documents(client, sessions, corpus_pair):
+    with transaction(sessions) as session:
+        add_document(session, corpus_pair[0])
+    response = client.get("/alignments/new")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'type="file" id="source_file"' in html
+    assert corpus_pair[0].title in html
+    assert "queue-unavailable" not in html
+
+
+def test_picking_two_imported_documents_queues_one_job(client, sessions, corpus_pair, settings):
+    with transaction(sessions) as session:
+        es, en = (add_document(session, document).id for document in corpus_pair)
+    response = client.post(
+        "/alignments/new", data={"source_document": str(es), "target_document": str(en)}
+    )
+    assert response.status_code == 303
+    job_id = int(response.headers["Location"].rsplit("/", 1)[-1])
+    with sessions() as session:
+        job = session.get(Job, job_id)
+        assert job.state == "queued"
+        assert job.parameters["source"]["document"] == es
+        rq_id = job.rq_id
+    queue = Queue(settings.jobs.queue, connection=Redis.from_url(REDIS_URL))
+    assert rq_id in queue.job_ids
+    queue.remove(rq_id)
+
+
+def test_a_form_without_the_translation_is_refused_and_nothing_is_written(client, sessions):
+    with (CORPUS / "es.txt").open("rb") as es:
+        response = client.post(
+            "/alignments/new",
+            data={"source_file": (es, "es.txt")},
+            content_type="multipart/form-data",
+        )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Upload the translation or pick it from the documents." in html
+    assert counts(sessions) == (0, 0)
+
+
+def test_a_binary_upload_is_refused_with_the_importers_message(client, sessions, tmp_path):
+    binary = tmp_path / "scan.txt"
+    binary.write_bytes(bytes(range(256)) * 4)
+    with (CORPUS / "es.txt").open("rb") as es, binary.open("rb") as scan:
+        response = client.post(
+            "/alignments/new",
+            data={"source_file": (es, "es.txt"), "target_file": (scan, "scan.txt")},
+            content_type="multipart/form-data",
+        )
+    assert response.status_code == 400
+    assert "Scan.txt: this looks like a binary file, not text." in response.get_data(as_text=True)
+    assert counts(sessions) == (0, 0)
+
+
+def test_without_a_reachable_queue_the_form_says_so_and_queues_nothing(settings, sessions):
+    # Nothing listens on port 1.
+    unreachable = replace(settings, jobs=replace(settings.jobs, redis_url="redis://127.0.0.1:1/0"))
+    app = create_app(unreachable, TESTING=True, WTF_CSRF_ENABLED=False)
+    client = app.test_client()
+    page = client.get("/alignments/new").get_data(as_text=True)
+    assert "cannot reach Redis at redis://127.0.0.1:1/0" in page
+    assert re.search(r"<button[^>]*disabled", page)
+
+    with (CORPUS / "es.txt").open("rb") as es, (CORPUS / "en.txt").open("rb") as en:
+        response = client.post(
+            "/alignments/new",
+            data={"source_file": (es, "es.txt"), "target_file": (en, "en.txt")},
+            content_type="multipart/form-data",
+        )
+    assert response.status_code == 503
+    assert "background jobs are unavailable" in response.get_data(as_text=True)
+    assert counts(sessions) == (0, 0)
+    app.extensions["alinea.engine"].dispose()
+
+
+def test_the_job_page_follows_its_job_with_a_script_of_its_own(client, sessions):
+    with transaction(sessions) as session:
+        job = Job(
+            kind="align",
+            parameters={"title": "a pair"},
+            queue="q",
+            state="queued",
+            stage_done=0,
+            stage_total=0,
+            percent=0.0,
+            result={},
+            notes=[],
+            attempts=0,
+            max_attempts=2,
+        )
+        session.add(job)
+        session.flush()
+        job_id = job.id
+    response = client.get(f"/jobs/{job_id}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert f'data-status-url="/jobs/{job_id}.json"' in html
+    assert "script-src" not in response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    scripts = re.findall(r"<script([^>]*)>", html)
+    assert scripts and all('src="/static/' in attributes for attributes in scripts)
+    script = client.get("/static/jobs.js")
+    assert script.status_code == 200
+    script.close()
+
+
+def test_an_unknown_job_is_a_404_in_json_too(client):
+    response = client.get("/jobs/999999.json", headers={"Accept": "application/json"})
+    assert response.status_code == 404
+    assert response.get_json()["error"] == "There is no job 999999."
