@@ -320,9 +320,12 @@ def align_pair(
             f"aligned {source_doc.title!r} ({source_doc.language}, {len(src.segments)} segments)"
             f" with {target_doc.title!r} ({target_doc.language}, {len(tgt.segments)} segments):"
             f" {len(result.beads)} beads, {one_sided} one-sided;"
-            f" scorers: {', '.join(result.scorers)}",
+            f" scorers: {', '.join(result.scorers)}; overall score"
+            f" {result.parameters['overall_score']:.2f}",
             err=True,
         )
+        for warning in result.parameters["warnings"]:
+            click.echo(f"warning: {warning}", err=True)
         return alignment.id
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import trafilatura
-from lxml import etree
+from lxml import etree, html
 
 from app.ingest.binary import describe_signature
 from app.ingest.blocks import segments_from_blocks
@@ -43,12 +43,32 @@ def blocks(element: etree._Element) -> Iterator[tuple[SegmentKind, str]]:
             yield _TEXT_BLOCKS[tag], element_text(child)
 
 
+MAX_DEPTH = 256
+"""How deep libxml2 (under lxml and trafilatura) nests elements; past it, it drops the rest of
+the branch silently, so such a page is refused rather than imported with text missing."""
+
+
+def _too_deep(data: bytes | str) -> bool:
+    """Whether libxml2 reaches its nesting limit on the page ``data``."""
+    parser = html.HTMLParser(recover=True, no_network=True)
+    try:
+        etree.fromstring(data, parser)
+    except (etree.LxmlError, ValueError):
+        return False  # nothing parseable: trafilatura finds no text and says so
+    return any(entry.type_name == "ERR_RESOURCE_LIMIT" for entry in parser.error_log)
+
+
 def extract_xml(data: bytes | str, name: str) -> etree._Element:
     """Return trafilatura's XML of the main content of the page ``data``; raise IngestError."""
     if isinstance(data, bytes):
         signature = describe_signature(data)
         if signature is not None:
             raise IngestError(f"{name}: this looks like a binary file ({signature}), not HTML")
+    if _too_deep(data):
+        raise IngestError(
+            f"{name}: the page nests its tags more than {MAX_DEPTH} deep, which no real page "
+            "does; its text cannot be read reliably (save it as plain text instead)"
+        )
     result = trafilatura.extract(
         data,
         output_format="xml",
