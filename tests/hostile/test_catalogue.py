@@ -441,3 +441,36 @@ def test_a_document_loader_never_raises_anything_but_ingest_errors_on_the_catalo
         path.write_bytes(content())
         with pytest.raises(IngestError), time_cap():
             load_document(path, lang="en")
+
+
+def docx_with_doctype(doctype: str, reference: str) -> bytes:
+    """The DOCX template with ``doctype`` declared in document.xml and ``reference`` used."""
+    parts = dict(docx_parts())
+    document = parts["word/document.xml"]
+    at = document.index(b"<w:document")
+    body = document[at:].replace(b"One paragraph.", f"Before {reference} after.".encode())
+    parts["word/document.xml"] = document[:at] + doctype.encode() + body
+    return zip_bytes(parts)
+
+
+def test_an_entity_bomb_inside_a_docx_is_refused(alinea, database_url, tmp_path):
+    path = tmp_path / "laughs.docx"
+    path.write_bytes(docx_with_doctype(LAUGHS.replace("tmx", "w:document"), "&h;"))
+
+    line = refused(alinea, database_url, path)
+
+    assert line == "Error: laughs.docx: not a readable DOCX file (XMLSyntaxError)"
+
+
+def test_an_external_entity_inside_a_docx_is_never_read(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-CONTENT")
+    path = tmp_path / "xxe.docx"
+    doctype = f'<!DOCTYPE w:document [<!ENTITY x SYSTEM "file://{secret}">]>'
+    path.write_bytes(docx_with_doctype(doctype, "&x;"))
+
+    with time_cap():
+        document = load_document(path, lang="en")
+
+    assert "TOP-SECRET-CONTENT" not in document.text
+    assert "Before" in document.text
