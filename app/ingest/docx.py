@@ -16,7 +16,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from app.ingest.blocks import segments_from_blocks
-from app.ingest.errors import IngestError
+from app.ingest.errors import IngestError, one_line
 from app.segments import Segment, SegmentKind
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
@@ -64,6 +64,9 @@ def check_archive(data: bytes, name: str) -> None:
                 raise IngestError(f"{name}: not a Word document (no word/document.xml)")
     except zipfile.BadZipFile:
         raise IngestError(f"{name}: not a DOCX file (it is not a zip archive)") from None
+    except (NotImplementedError, ValueError, EOFError, OSError) as error:
+        # A damaged zip directory: "spans multiple disks", a negative offset...
+        raise IngestError(f"{name}: not a readable DOCX file ({one_line(error, 80)})") from None
     if size > MAX_UNCOMPRESSED:
         raise IngestError(f"{name}: the document expands to more than 200 MB")
     if size > RATIO_FLOOR and size > MAX_RATIO * max(packed, 1):
