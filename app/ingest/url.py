@@ -47,7 +47,8 @@ def download(url: str, timeout: float = TIMEOUT_SECONDS, max_bytes: int = MAX_PA
         with _OPENER.open(request, timeout=timeout) as response:
             content_type = response.headers.get_content_type()
             if content_type not in _HTML_TYPES:
-                raise IngestError(f"{url}: not a web page (the server sent {content_type})")
+                sent = shown(content_type, 60)
+                raise IngestError(f"{url}: not a web page (the server sent {sent})")
             declared = response.headers.get("Content-Length")
             if declared and declared.isdigit() and int(declared) > max_bytes:
                 raise _too_large(url, max_bytes)
