@@ -69,19 +69,26 @@ def extract_xml(data: bytes | str, name: str) -> etree._Element:
             f"{name}: the page nests its tags more than {MAX_DEPTH} deep, which no real page "
             "does; its text cannot be read reliably (save it as plain text instead)"
         )
-    result = trafilatura.extract(
-        data,
-        output_format="xml",
-        include_comments=False,
-        include_tables=True,
-        include_images=False,
-        favor_recall=True,
-        with_metadata=True,
-    )
-    if not result:
-        raise IngestError(f"{name}: no main text found in the page")
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-    return etree.fromstring(result.encode("utf-8"), parser)
+    try:
+        result = trafilatura.extract(
+            data,
+            output_format="xml",
+            include_comments=False,
+            include_tables=True,
+            include_images=False,
+            favor_recall=True,
+            with_metadata=True,
+        )
+        if not result:
+            raise IngestError(f"{name}: no main text found in the page")
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+        return etree.fromstring(result.encode("utf-8"), parser)
+    except IngestError:
+        raise
+    except Exception as error:  # trafilatura re-parses its own output, which can fail on junk
+        raise IngestError(
+            f"{name}: the page's markup is too damaged to read ({type(error).__name__})"
+        ) from None
 
 
 def read_html(data: bytes | str, name: str) -> list[Segment]:
