@@ -16,6 +16,7 @@ import socketserver
 import threading
 import zipfile
 from collections.abc import Callable
+from contextlib import contextmanager
 from functools import lru_cache
 
 from app.errors import AlineaError
@@ -177,22 +178,26 @@ def raw_server() -> _RawServer:
     """The one loopback server of this process, started on first use."""
     server = _RawServer(("127.0.0.1", 0), _RawHandler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    _keep_on_loopback()
     return server
 
 
-def _keep_on_loopback() -> None:
-    """Refuse any connection or name lookup off this machine: a fuzzed redirect may name any
-    host, and the fuzzer must never send traffic anywhere but 127.0.0.1."""
-    original_getaddrinfo = socket.getaddrinfo
+@contextmanager
+def loopback_only():
+    """Refuse any name lookup but this machine's while the block runs: a fuzzed redirect may
+    name any host, and the fuzzer must never send traffic anywhere but 127.0.0.1."""
+    original = socket.getaddrinfo
 
     def getaddrinfo(host, *args, **kwargs):
         name = host.decode() if isinstance(host, bytes) else str(host)
         if name not in ("127.0.0.1", "localhost"):
             raise socket.gaierror(socket.EAI_NONAME, "off-machine lookup refused by the harness")
-        return original_getaddrinfo("127.0.0.1", *args, **kwargs)
+        return original("127.0.0.1", *args, **kwargs)
 
     socket.getaddrinfo = getaddrinfo
+    try:
+        yield
+    finally:
+        socket.getaddrinfo = original
 
 
 STATUS_LINES = (b"200 OK", b"200 OK", b"301 Moved", b"404 Not Found", b"500 Oops", b"204 No")
@@ -227,7 +232,8 @@ def fuzz_url(data: bytes) -> None:
     server = raw_server()
     server.response = http_response(data)
     port = server.server_address[1]
-    check_segments(read_url(f"http://127.0.0.1:{port}/page.html", timeout=2.0))
+    with loopback_only():
+        check_segments(read_url(f"http://127.0.0.1:{port}/page.html", timeout=2.0))
 
 
 # --- Bilingual files and glossaries ----------------------------------------------------------

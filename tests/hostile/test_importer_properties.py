@@ -11,6 +11,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from app.ingest import IngestError
 from bench.fuzz.harnesses import (
     HARNESSES,
     docx_parts,
@@ -173,3 +174,56 @@ def test_the_docx_template_is_a_real_docx():
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         assert "word/document.xml" in archive.namelist()
     fuzz_docx(b"\x00" + data)
+
+
+class PageServer:
+    """``http.server`` in a thread, serving whatever page and content type the test sets."""
+
+    def __init__(self) -> None:
+        import http.server
+        import threading
+
+        owner = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
+                self.send_response(200)
+                self.send_header("Content-Type", owner.content_type)
+                self.send_header("Content-Length", str(len(owner.body)))
+                self.end_headers()
+                self.wfile.write(owner.body)
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.body, self.content_type = b"", "text/html"
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_port}/article.html"
+
+
+@pytest.fixture(scope="module")
+def page_server():
+    server = PageServer()
+    yield server
+    server.server.shutdown()
+    server.server.server_close()
+
+
+@given(
+    body=st.one_of(tag_soup(), mutated(seeds("html")), st.binary(max_size=500)),
+    content_type=st.sampled_from(
+        ["text/html", "text/html; charset=utf-8", "text/html; charset=nonsense", "text/plain"]
+    ),
+)
+def test_a_web_page_from_a_local_server_imports_or_is_refused(page_server, body, content_type):
+    from app.ingest import load_url
+
+    page_server.body, page_server.content_type = body, content_type
+    try:
+        with time_cap():
+            document = load_url(page_server.url, languages=["en", "es", "de", "fr"])
+    except IngestError as error:
+        assert "\n" not in str(error) and str(error).startswith(page_server.url)
+    else:
+        assert document.segments and document.origin == page_server.url
