@@ -30,18 +30,19 @@ def main() -> None:
 def table() -> list[str]:
     lines = []
     print = lines.append  # noqa: A001
-    print("| importer | time | executions | exec/s | coverage (edges) | features | corpus | "
-          "restarts | new failures |")  # fmt: skip
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| importer | instrumented | time | executions | exec/s | coverage (edges) | features | "
+          "corpus | restarts | new failures |")  # fmt: skip
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for importer in IMPORTERS:
         path = RESULTS / f"{importer}.json"
         if not path.exists():
-            print(f"| {importer} | not run | | | | | | | |")
+            print(f"| {importer} | not run | | | | | | | | |")
             continue
         run = json.loads(path.read_text())
         minutes, seconds = divmod(run["seconds"], 60)
         print(
-            f"| {importer} | {minutes} min {seconds:02d} s | {run['execs']:,} | "
+            f"| {importer} | {'Alinea + libraries' if run['light'] else 'all modules'} | "
+            f"{minutes} min {seconds:02d} s | {run['execs']:,} | "
             f"{run['execs_per_second']:g} | {run['coverage'] or '—'} | {run['features'] or '—'} | "
             f"{run['corpus_files']} | {run['restarts']} | {len(run['new_crash_files'])} |"
         )
