@@ -157,6 +157,10 @@ def child(importer: str, seconds: float, work: Path, args: argparse.Namespace) -
     sys.path.insert(0, str(ROOT))
     if args.light:
         with atheris.instrument_imports(include=["app", *LIGHT_PACKAGES[importer]]):
+            # The harnesses import the readers and the glossary when first called: import
+            # them here, so that they are instrumented too.
+            import app.formats  # noqa: F401
+            import app.qa  # noqa: F401
             from bench.fuzz.harnesses import HARNESSES
     else:
         from bench.fuzz.harnesses import HARNESSES
