@@ -17,7 +17,7 @@ from pathlib import Path
 
 import click
 from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import __version__
@@ -25,6 +25,7 @@ from app.align.aligner import Progress
 from app.config import Settings, SettingsError
 from app.errors import AlineaError, InvalidRequest, NotFound
 from app.ingest import IngestError, LoadedDocument, load_document
+from app.ingest.errors import one_line
 from app.store import db as store_db
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpora" / "dw-2025-02-17-mexico-border"
@@ -63,10 +64,19 @@ def user_errors(command):
         try:
             return command(*args, **kwargs)
         except (AlineaError, IngestError, store_db.SchemaOutdated) as error:
-            raise click.ClickException(str(error)) from error
-        except OperationalError as error:
+            raise click.ClickException(one_line(error, 1000)) from error
+        except (OperationalError, InterfaceError) as error:
             reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
-            raise click.ClickException(f"cannot use the database: {reason}") from error
+            raise click.ClickException(f"cannot use the database: {one_line(reason)}") from error
+        except ArgumentError as error:
+            # An unknown kind of database or a malformed DATABASE_URL.
+            raise click.ClickException(f"cannot use the database: {one_line(error)}") from error
+        except OSError as error:
+            # A file that cannot be written: a full disk, a read-only folder, no permission.
+            where = f"{error.filename}: " if error.filename else ""
+            reason = error.strerror or one_line(error)
+            message = f"{where}cannot read or write the file ({reason})"
+            raise click.ClickException(message) from error
 
     return wrapper
 
@@ -84,7 +94,7 @@ def main(ctx: click.Context, database_url: str | None) -> None:
     environ = {**os.environ, "DATABASE_URL": database_url} if database_url else None
     try:
         settings = Settings.from_env(environ)
-    except SettingsError as error:
+    except (SettingsError, AlineaError) as error:
         raise click.ClickException(str(error)) from error
     settings.instance_path.mkdir(parents=True, exist_ok=True)
     ctx.obj = Context(settings)
@@ -135,7 +145,12 @@ def import_command(obj: Context, file: str, lang: str | None, project: str | Non
     if is_url(file):
         loaded = load_url(file, lang=lang, languages=obj.settings.languages)
     else:
-        loaded = load_document(Path(file), lang=lang, languages=obj.settings.languages)
+        loaded = load_document(
+            Path(file),
+            lang=lang,
+            languages=obj.settings.languages,
+            max_bytes=obj.settings.max_import_bytes,
+        )
     with store_db.transaction(obj.sessions()) as session:
         document = add_document(session, loaded, project_id)
         click.echo(
@@ -273,7 +288,7 @@ def load_lines(path: Path, lang: str | None, settings: Settings) -> LoadedDocume
     from app.ingest import detect_language, read_text_file, validate_language
     from app.segments import Segment
 
-    text = read_text_file(path)
+    text = read_text_file(path, settings.max_import_bytes)
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
@@ -316,9 +331,12 @@ def align_pair(
             f"aligned {alignment.source.title!r} ({src.language}, {len(src.segments)} segments)"
             f" with {alignment.target.title!r} ({tgt.language}, {len(tgt.segments)} segments):"
             f" {figures.beads} beads, {figures.one_sided} one-sided;"
-            f" scorers: {', '.join(pair.paragraphs.scorers)}",
+            f" scorers: {', '.join(pair.paragraphs.scorers)}; overall score"
+            f" {pair.paragraphs.parameters['overall_score']:.2f}",
             err=True,
         )
+        for warning in pair.paragraphs.parameters["warnings"]:
+            click.echo(f"warning: {warning}", err=True)
         return alignment.id
 
 
@@ -332,7 +350,9 @@ def _resolve(sessions, reference: str, lang: str | None, settings: Settings) -> 
             return services.loaded_from_store(services.get_document(session, int(reference)))
     if not path.exists():
         raise NotFound(f"{reference}: no such file, and not a document id")
-    return load_document(path, lang=lang, languages=settings.languages)
+    return load_document(
+        path, lang=lang, languages=settings.languages, max_bytes=settings.max_import_bytes
+    )
 
 
 class _progress_bar:
@@ -451,20 +471,23 @@ def _write_moses(pairs, meta, output: Path) -> str:
     directory = output.resolve().parent
     if not directory.is_dir():
         raise NotFound(f"{output}: the folder {directory} does not exist")
-    if output.suffix == ".zip":
-        descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=f".{output.name}.")
-        try:
-            with open(descriptor, "wb") as handle:
-                moses.write_zip(pairs, meta, handle, output.stem)
-            os.replace(temporary, output)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
-        return str(output)
-    with tempfile.TemporaryDirectory(dir=directory, prefix=f".{output.name}.") as folder:
-        source, target, _count = moses.write_files(pairs, meta, Path(folder), output.name)
-        os.replace(source, directory / source.name)
-        os.replace(target, directory / target.name)
+    try:
+        if output.suffix == ".zip":
+            descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=f".{output.name}.")
+            try:
+                with open(descriptor, "wb") as handle:
+                    moses.write_zip(pairs, meta, handle, output.stem)
+                os.replace(temporary, output)
+            except BaseException:
+                Path(temporary).unlink(missing_ok=True)
+                raise
+            return str(output)
+        with tempfile.TemporaryDirectory(dir=directory, prefix=f".{output.name}.") as folder:
+            source, target, _count = moses.write_files(pairs, meta, Path(folder), output.name)
+            os.replace(source, directory / source.name)
+            os.replace(target, directory / target.name)
+    except OSError as error:
+        raise _not_written(output, error) from error
     return f"{directory / source.name} and {directory / target.name}"
 
 
@@ -544,14 +567,26 @@ def _write_atomically(path: Path, write) -> None:
     directory = path.resolve().parent
     if not directory.is_dir():
         raise NotFound(f"{path}: the folder {directory} does not exist")
-    descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.")
+    try:
+        descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.")
+    except OSError as error:
+        raise _not_written(path, error) from error
     try:
         with open(descriptor, "w", encoding="utf-8", newline="") as handle:
             write(handle)
         os.replace(temporary, path)
+    except OSError as error:
+        Path(temporary).unlink(missing_ok=True)
+        raise _not_written(path, error) from error
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _not_written(path: Path, error: OSError) -> InvalidRequest:
+    """The error for a file that could not be written (disk full, no permission...)."""
+    reason = error.strerror or one_line(error)
+    return InvalidRequest(f"{path}: cannot write the file ({reason}); nothing was written")
 
 
 @main.command("serve")

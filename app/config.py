@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.ingest.language import DEFAULT_LANGUAGES
+from app.ingest.text import MAX_BYTES
 
 # ALINEA_AUTH: "auto" (the default) asks for a login as soon as one account exists, and
 # serves the single local user without one until then; "login" always asks for one.
@@ -74,6 +75,9 @@ class Settings:
     session_hours: int = 12
     log_level: str = "INFO"
     jobs: JobSettings = JobSettings()
+    # Largest document file ``alinea import`` reads (ALINEA_MAX_IMPORT_MB); checked with stat()
+    # before a byte is read.
+    max_import_bytes: int = MAX_BYTES
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -98,6 +102,7 @@ class Settings:
                 env, "ALINEA_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"), upper=True
             ),
             jobs=JobSettings.from_env(env),
+            max_import_bytes=_megabytes(env, "ALINEA_MAX_IMPORT_MB", MAX_BYTES),
         )
 
 
@@ -138,6 +143,20 @@ def _seconds(env, name: str, default: float) -> float:
     if not seconds > 0:
         raise SettingsError(f"{name} must be a number of seconds above 0, not '{value}'")
     return seconds
+
+
+def _megabytes(env, name: str, default: int) -> int:
+    """A size given in (possibly fractional) megabytes, in bytes; the default when unset."""
+    value = env.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        megabytes = float(value)
+    except ValueError:
+        megabytes = -1.0
+    if not megabytes > 0:
+        raise SettingsError(f"{name} must be a number of megabytes, not '{value}'")
+    return int(megabytes * 1024 * 1024)
 
 
 def normalise_url(url: str) -> str:

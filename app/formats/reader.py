@@ -15,7 +15,7 @@ from typing import ClassVar, TypeVar
 from xml.etree.ElementTree import Element
 
 from app.formats.safexml import parse_xml
-from app.ingest.errors import IngestError
+from app.ingest.errors import IngestError, shown
 from app.ingest.language import validate_language
 from app.segments import BeadStatus
 
@@ -93,7 +93,7 @@ def language_code(tag: str | None, name: str, what: str) -> str:
     try:
         return validate_language(primary)
     except IngestError:
-        raise IngestError(f"{name}: unknown {what} language '{tag}'") from None
+        raise IngestError(f"{name}: unknown {what} language '{shown(tag)}'") from None
 
 
 def parse_status(value: str | None) -> BeadStatus | None:

@@ -8,12 +8,13 @@ never fetched.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException, EntitiesForbidden, ExternalReferenceForbidden
 from defusedxml.ElementTree import fromstring
 
-from app.ingest.errors import IngestError
+from app.ingest.errors import IngestError, one_line
 
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 
@@ -35,9 +36,14 @@ def parse_xml(data: bytes, name: str) -> Element:
             f"{name}: the file refers to an external resource, which is refused for safety"
         ) from None
     except DefusedXmlException as error:
-        raise IngestError(f"{name}: the XML is refused for safety ({error})") from None
+        raise IngestError(f"{name}: the XML is refused for safety ({one_line(error)})") from None
     except ParseError as error:
-        raise IngestError(f"{name}: not well-formed XML ({error})") from None
+        raise IngestError(f"{name}: not well-formed XML ({one_line(error)})") from None
+    except (LookupError, ValueError) as error:
+        # expat refuses an unknown or multi-byte encoding in the XML declaration this way.
+        raise IngestError(
+            f"{name}: the XML declares an encoding that cannot be read ({one_line(error)})"
+        ) from None
 
 
 def local_name(element: Element) -> str:
@@ -67,9 +73,19 @@ def inline_text(element: Element, skipped: frozenset[str]) -> str:
     ``skipped`` names inline elements whose content is native markup (TMX ``<bpt>``, XLIFF
     ``<ph>``...) rather than text; their tails are kept.
     """
+    # Walked with a stack rather than recursion: a hostile file may nest thousands deep.
     parts = [element.text or ""]
-    for child in element:
-        if local_name(child) not in skipped:
-            parts.append(inline_text(child, skipped))
-        parts.append(child.tail or "")
+    stack: list[tuple[Element, Iterator[Element]]] = [(element, iter(element))]
+    while stack:
+        parent, remaining = stack[-1]
+        child = next(remaining, None)
+        if child is None:
+            stack.pop()
+            if parent is not element:
+                parts.append(parent.tail or "")
+        elif local_name(child) in skipped:
+            parts.append(child.tail or "")
+        else:
+            parts.append(child.text or "")
+            stack.append((child, iter(child)))
     return "".join(parts)

@@ -19,7 +19,7 @@ from app.formats.reader import (
     register_reader,
 )
 from app.formats.safexml import XML_NS, children, inline_text, local_name
-from app.ingest.errors import IngestError
+from app.ingest.errors import IngestError, shown
 from app.segments import BeadStatus
 
 # Inline elements that hold native codes (formatting of the original file), not text.
@@ -81,7 +81,9 @@ class TmxReader(Reader):
     def parse(self, root: Element, name: str) -> BilingualDocument:
         """Return the memory's units between the header's source language and one other."""
         if local_name(root) != "tmx":
-            raise IngestError(f"{name}: not a TMX file (the root element is <{local_name(root)}>)")
+            raise IngestError(
+                f"{name}: not a TMX file (the root element is <{shown(local_name(root))}>)"
+            )
         headers, bodies = children(root, "header"), children(root, "body")
         if not headers or not bodies:
             raise IngestError(f"{name}: not a valid TMX file (no <header> or no <body>)")

@@ -19,7 +19,7 @@ from app.formats.reader import (
     register_reader,
 )
 from app.formats.safexml import children, descendants, inline_text, local_name
-from app.ingest.errors import IngestError
+from app.ingest.errors import IngestError, shown
 from app.segments import BeadStatus
 
 ALINEA_NS = "urn:alinea:xliff"
@@ -108,14 +108,14 @@ class XliffReader(Reader):
         """Return the units of every ``<file>``; the first file gives the languages."""
         if local_name(root) != "xliff":
             raise IngestError(
-                f"{name}: not an XLIFF file (the root element is <{local_name(root)}>)"
+                f"{name}: not an XLIFF file (the root element is <{shown(local_name(root))}>)"
             )
         version = root.get("version", "")
         if version.startswith("2."):
             return self._parse_2(root, name)
         if version.startswith("1.") or not version:
             return self._parse_1(root, name)
-        raise IngestError(f"{name}: unsupported XLIFF version '{version}'")
+        raise IngestError(f"{name}: unsupported XLIFF version '{shown(version)}'")
 
     def _parse_1(self, root: Element, name: str) -> BilingualDocument:
         files = children(root, "file")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import trafilatura
-from lxml import etree
+from lxml import etree, html
 
 from app.ingest.binary import describe_signature
 from app.ingest.blocks import segments_from_blocks
@@ -43,25 +43,52 @@ def blocks(element: etree._Element) -> Iterator[tuple[SegmentKind, str]]:
             yield _TEXT_BLOCKS[tag], element_text(child)
 
 
+MAX_DEPTH = 256
+"""How deep libxml2 (under lxml and trafilatura) nests elements; past it, it drops the rest of
+the branch silently, so such a page is refused rather than imported with text missing."""
+
+
+def _too_deep(data: bytes | str) -> bool:
+    """Whether libxml2 reaches its nesting limit on the page ``data``."""
+    parser = html.HTMLParser(recover=True, no_network=True)
+    try:
+        etree.fromstring(data, parser)
+    except (etree.LxmlError, ValueError):
+        return False  # nothing parseable: trafilatura finds no text and says so
+    return any(entry.type_name == "ERR_RESOURCE_LIMIT" for entry in parser.error_log)
+
+
 def extract_xml(data: bytes | str, name: str) -> etree._Element:
     """Return trafilatura's XML of the main content of the page ``data``; raise IngestError."""
     if isinstance(data, bytes):
         signature = describe_signature(data)
         if signature is not None:
             raise IngestError(f"{name}: this looks like a binary file ({signature}), not HTML")
-    result = trafilatura.extract(
-        data,
-        output_format="xml",
-        include_comments=False,
-        include_tables=True,
-        include_images=False,
-        favor_recall=True,
-        with_metadata=True,
-    )
-    if not result:
-        raise IngestError(f"{name}: no main text found in the page")
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
-    return etree.fromstring(result.encode("utf-8"), parser)
+    if _too_deep(data):
+        raise IngestError(
+            f"{name}: the page nests its tags more than {MAX_DEPTH} deep, which no real page "
+            "does; its text cannot be read reliably (save it as plain text instead)"
+        )
+    try:
+        result = trafilatura.extract(
+            data,
+            output_format="xml",
+            include_comments=False,
+            include_tables=True,
+            include_images=False,
+            favor_recall=True,
+            with_metadata=True,
+        )
+        if not result:
+            raise IngestError(f"{name}: no main text found in the page")
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+        return etree.fromstring(result.encode("utf-8"), parser)
+    except IngestError:
+        raise
+    except Exception as error:  # trafilatura re-parses its own output, which can fail on junk
+        raise IngestError(
+            f"{name}: the page's markup is too damaged to read ({type(error).__name__})"
+        ) from None
 
 
 def read_html(data: bytes | str, name: str) -> list[Segment]:

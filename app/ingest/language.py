@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from lingua import IsoCode639_1, LanguageDetector, LanguageDetectorBuilder
 
-from app.ingest.errors import IngestError
+from app.ingest.errors import IngestError, shown
 
 DEFAULT_LANGUAGES: tuple[str, ...] = (
     "en", "es", "de", "fr", "it", "pt", "nl", "pl", "ru", "tr", "ar", "zh", "ja", "ko",
@@ -28,7 +28,7 @@ def validate_language(code: str) -> str:
         IsoCode639_1.from_str(normalised)
     except ValueError:
         raise IngestError(
-            f"unknown language code '{code}'; use an ISO 639-1 code such as en, es, de"
+            f"unknown language code '{shown(code)}'; use an ISO 639-1 code such as en, es, de"
         ) from None
     return normalised
 

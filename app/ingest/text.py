@@ -139,7 +139,14 @@ def _decode(data: bytes, name: str) -> str:
         # Strict UTF-8 first: it is the common case, and charset-normalizer can mislabel
         # short UTF-8 text as some legacy encoding.
         return data.decode("utf-8")
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as error:
+        if error.reason == "unexpected end of data" and error.end == len(data):
+            # Valid UTF-8 up to a character cut in half at the very end: a file cut short.
+            # Read as a legacy encoding it would turn every accented letter into two.
+            raise IngestError(
+                f"{name}: the file is UTF-8 but ends in the middle of a character, so it "
+                "looks cut short; check that it was copied whole"
+            ) from None
         return _decode_legacy(data, name)
 
 

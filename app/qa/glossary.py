@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.align.anchors import fold
-from app.ingest.errors import IngestError
+from app.ingest.errors import IngestError, one_line
 from app.ingest.text import decode_text
 from app.qa.base import Check, QaPair
 
@@ -51,6 +51,23 @@ class Glossary:
 
 def parse_glossary(text: str, name: str = "glossary") -> Glossary:
     """Return the glossary in CSV ``text``; raise IngestError when it has no usable row."""
+    try:
+        accepted = _accepted_terms(text, name)
+    except csv.Error as error:
+        raise IngestError(f"{name}: not a readable CSV file ({one_line(error)})") from None
+    if not accepted:
+        raise IngestError(f"{name}: the glossary has no terms")
+    if len(accepted) > MAX_TERMS:
+        raise IngestError(f"{name}: the glossary has more than {MAX_TERMS} terms")
+    terms = tuple(
+        Term(source, tuple(dict.fromkeys(targets)), term_pattern(source))
+        for source, targets in accepted.items()
+    )
+    return Glossary(terms)
+
+
+def _accepted_terms(text: str, name: str) -> dict[str, list[str]]:
+    """Return the accepted targets of each source term in CSV ``text``; csv.Error escapes."""
     accepted: dict[str, list[str]] = {}
     for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
         cells = [cell.strip() for cell in row]
@@ -62,15 +79,9 @@ def parse_glossary(text: str, name: str = "glossary") -> Glossary:
             raise IngestError(f"{name}: row {number} needs a source term and a target term")
         targets = [t.strip() for t in cells[1].split("|") if t.strip()]
         accepted.setdefault(cells[0], []).extend(targets)
-    if not accepted:
-        raise IngestError(f"{name}: the glossary has no terms")
-    if len(accepted) > MAX_TERMS:
-        raise IngestError(f"{name}: the glossary has more than {MAX_TERMS} terms")
-    terms = tuple(
-        Term(source, tuple(dict.fromkeys(targets)), term_pattern(source))
-        for source, targets in accepted.items()
-    )
-    return Glossary(terms)
+        if len(accepted) > MAX_TERMS:
+            break
+    return accepted
 
 
 def read_glossary(path: str | os.PathLike[str]) -> Glossary:

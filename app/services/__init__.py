@@ -98,9 +98,49 @@ def align_plain(
         raise InvalidRequest(
             "the two documents hold the same text; give an original and its translation"
         )
-    return align(
+    result = align(
         source.segments, target.segments, source.language, target.language, progress=progress
     )
+    result.parameters.update(assess_alignment(source, target, result))
+    return result
+
+
+UNRELATED_BELOW = 0.3
+"""An overall score under this means the two texts are most likely not translations of each
+other: a real translation scores 0.6 to 1 (most pairs found, each similar), unrelated texts
+near 0 (the aligner pairs almost nothing)."""
+
+
+def overall_score(result: AlignmentResult) -> float:
+    """The mean similarity over every bead, a one-sided bead counting 0: how much of the two
+    texts the aligner could pair, and how well."""
+    if not result.beads:
+        return 0.0
+    return sum(bead.similarity or 0.0 for bead in result.beads) / len(result.beads)
+
+
+def assess_alignment(
+    source: LoadedDocument, target: LoadedDocument, result: AlignmentResult
+) -> dict[str, object]:
+    """The overall score and the warnings a reviewer must see before trusting the alignment.
+
+    The alignment is kept either way: two editions in one language, or a loose adaptation,
+    are still worth aligning, and the reviewer decides.
+    """
+    score = overall_score(result)
+    warnings = []
+    if source.language == target.language:
+        warnings.append(
+            f"both documents are in the same language ({source.language}); an alignment "
+            "usually pairs an original with its translation into another language"
+        )
+    if score < UNRELATED_BELOW:
+        warnings.append(
+            f"the documents do not look like translations of each other: overall score "
+            f"{score:.2f}, {sum(1 for bead in result.beads if bead.similarity is None)} of "
+            f"{len(result.beads)} pairs one-sided; check that the right files were chosen"
+        )
+    return {"overall_score": round(score, 4), "warnings": warnings}
 
 
 def find_alignment(

@@ -18,6 +18,7 @@ from flask import (
     request,
 )
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app import errors as alinea_errors
@@ -77,6 +78,9 @@ def register(app: Flask) -> None:
     for error_class in DOMAIN_ERRORS:
         app.register_error_handler(error_class, domain_error)
     app.register_error_handler(alinea_errors.AlineaError, domain_error)
+    app.register_error_handler(OperationalError, database_unavailable)
+    app.register_error_handler(InterfaceError, database_unavailable)
+    app.register_error_handler(DBAPIError, database_error)
     security.register(app)
 
 
@@ -113,6 +117,28 @@ def http_error(error: HTTPException) -> tuple[str | Response, int, dict[str, str
 
 def internal_error(_error: InternalServerError) -> tuple[str | Response, int]:
     # Flask has already logged the original exception; its text stays out of the page.
+    page = PAGES[500]
+    return render_error(500, page.title, page.message)
+
+
+DATABASE_DOWN = ErrorPage(
+    "The database cannot be reached",
+    "Alinea cannot reach its database just now, so nothing was shown or changed. "
+    "Try again in a moment; if it lasts, the database server needs attention.",
+)
+
+
+def database_unavailable(error: DBAPIError) -> tuple[str | Response, int]:
+    """The database server is down, unreachable, or its database gone: a 503, never a trace."""
+    current_app.logger.error("database unavailable: %s", error)
+    return render_error(503, DATABASE_DOWN.title, DATABASE_DOWN.message)
+
+
+def database_error(error: DBAPIError) -> tuple[str | Response, int]:
+    """Other database errors: a lost connection is a 503, anything else an ordinary 500."""
+    if error.connection_invalidated:
+        return database_unavailable(error)
+    current_app.logger.exception("database error", exc_info=error)
     page = PAGES[500]
     return render_error(500, page.title, page.message)
 

@@ -56,7 +56,9 @@ class BeadFilter:
             status=parse_status(args.get("status", "")),
             one_sided=_parse_flag(args.get("one_sided", ""), "one_sided"),
             flagged=_parse_flag(args.get("flagged", ""), "flagged"),
-            text=args.get("q", "").strip()[:200],
+            # No stored text holds a NUL (imports refuse them), and PostgreSQL refuses one in a
+            # query parameter: drop it rather than fail the page.
+            text=args.get("q", "").replace("\x00", "").strip()[:200],
             sort=sort,
         )
 

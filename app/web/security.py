@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, abort, current_app, request
 from werkzeug.wrappers import Response
 
 # Everything the pages use comes from this site, and they use no inline script or style:
@@ -24,5 +24,14 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
+def refuse_oversized_body() -> None:
+    """Refuse a body over the cap before any view runs, even one that never reads its form
+    (logout, undo): the cap then holds for every route, not only those that read uploads."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if limit is not None and (request.content_length or 0) > limit:
+        abort(413)
+
+
 def register(app: Flask) -> None:
+    app.before_request(refuse_oversized_body)
     app.after_request(add_security_headers)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from pathlib import Path
 
 from redis import Redis
 from rq import Queue
@@ -139,3 +140,22 @@ def test_an_unknown_job_is_a_404_in_json_too(client):
     response = client.get("/jobs/999999.json", headers={"Accept": "application/json"})
     assert response.status_code == 404
     assert response.get_json()["error"] == "There is no job 999999."
+
+
+def test_an_upload_s_name_is_only_a_title_never_a_path(client, sessions, settings, tmp_path):
+    # The names a hostile client may send for its files: upward paths, absolute paths.
+    names = ("../../../../tmp/alinea-planted.txt", "/etc/cron.d/alinea.txt")
+    with (CORPUS / "es.txt").open("rb") as es, (CORPUS / "en.txt").open("rb") as en:
+        response = client.post(
+            "/alignments/new",
+            data={"source_file": (es, names[0]), "target_file": (en, names[1])},
+            content_type="multipart/form-data",
+        )
+    assert response.status_code == 303
+    with sessions() as session:
+        titles = set(session.scalars(select(models.Document.title)))
+        rq_id = session.scalar(select(Job.rq_id))
+    # Each document is named by its own heading; the upload's name reached no file system.
+    assert all("/" not in title and ".." not in title for title in titles) and len(titles) == 2
+    assert not any(Path(name).exists() for name in names)
+    Queue(settings.jobs.queue, connection=Redis.from_url(REDIS_URL)).remove(rq_id)
