@@ -166,6 +166,7 @@ def _import_bilingual(obj: Context, file: Path) -> int:
     help="With --presegmented: also write the links as [i,j]:[k] lines (0-based line numbers).",
 )
 @click.option("--fast", is_flag=True, help="With --presegmented: no neural model.")
+@click.option("--no-mt", is_flag=True, help="Leave out the machine-translation (Apertium) scorer.")
 @click.pass_obj
 @user_errors
 def align_command(
@@ -177,18 +178,23 @@ def align_command(
     presegmented: bool,
     links: Path | None,
     fast: bool,
+    no_mt: bool,
 ) -> None:
     """Align SOURCE (the original) with TARGET (its translation).
 
     Each is a document id or a file path, imported on the fly. Prints the new
-    alignment's id alone on the last line.
+    alignment's id alone on the last line. The scorers are chosen for the language pair
+    (an embedding model that knows both languages, Apertium where it has the pair,
+    anchors and length always) and printed on stderr.
     """
     if (links or fast) and not presegmented:
         raise InvalidRequest("--links and --fast go with --presegmented")
     if presegmented:
-        alignment_id = align_lines(obj, source, target, src_lang, tgt_lang, links, fast)
+        alignment_id = align_lines(
+            obj, source, target, src_lang, tgt_lang, links, fast, use_mt=not no_mt
+        )
     else:
-        alignment_id = align_pair(obj, source, target, src_lang, tgt_lang)
+        alignment_id = align_pair(obj, source, target, src_lang, tgt_lang, use_mt=not no_mt)
     click.echo(alignment_id)
 
 
@@ -200,9 +206,11 @@ def align_lines(
     tgt_lang: str | None,
     links_path: Path | None,
     fast: bool,
+    use_mt: bool = True,
 ) -> int:
     """Align two one-sentence-per-line files; store them and optionally write the links."""
     from app import services
+    from app.align.choice import describe as describe_choice
     from app.evaluation.links import format_links
     from app.evaluation.run import links_of
     from app.services.sentences import align_presegmented
@@ -222,6 +230,7 @@ def align_lines(
             src.language,
             tgt.language,
             fast=fast,
+            use_mt=use_mt,
             cache=StoreEmbeddingCache(sessions),
             planned=progress.planned,
             progress=progress.embedded,
@@ -235,9 +244,10 @@ def align_lines(
         alignment = services.store_alignment(session, source_doc, target_doc, result)
         click.echo(
             f"aligned {len(src.segments)} with {len(tgt.segments)} lines: "
-            f"{len(result.beads)} beads; scorers: {', '.join(result.scorers)}",
+            f"{len(result.beads)} beads; model {result.parameters.get('model')}",
             err=True,
         )
+        click.echo(describe_choice(result.parameters["scorer_choice"]), err=True)
         return alignment.id
 
 
@@ -264,10 +274,16 @@ def load_lines(path: Path, lang: str | None, settings: Settings) -> LoadedDocume
 
 
 def align_pair(
-    obj: Context, source: str, target: str, src_lang: str | None, tgt_lang: str | None
+    obj: Context,
+    source: str,
+    target: str,
+    src_lang: str | None,
+    tgt_lang: str | None,
+    use_mt: bool = True,
 ) -> int:
     """Align two documents at paragraph level, then sentence level inside each bead."""
     from app import services
+    from app.align.choice import describe as describe_choice
     from app.services import sentences
     from app.store.embeddings import StoreEmbeddingCache
 
@@ -279,7 +295,7 @@ def align_pair(
             f"{source} and {target} hold the same text; give an original and its translation"
         )
     with _progress_bar() as progress:
-        result = services.align_plain(src, tgt, progress)
+        result = services.align_plain(src, tgt, progress, use_mt=use_mt)
     src_sentences = sentences.document_sentences(src.segments, src.language)
     tgt_sentences = sentences.document_sentences(tgt.segments, tgt.language)
     sentence_result = sentences.align_within_beads(
@@ -288,6 +304,7 @@ def align_pair(
         tgt_sentences,
         src.language,
         tgt.language,
+        use_mt=use_mt,
         cache=StoreEmbeddingCache(sessions),
     )
     # Documents and both levels are written together, so a failure leaves nothing behind.
@@ -304,6 +321,11 @@ def align_pair(
             f" with {target_doc.title!r} ({target_doc.language}, {len(tgt.segments)} segments):"
             f" {len(result.beads)} beads, {one_sided} one-sided;"
             f" scorers: {', '.join(result.scorers)}",
+            err=True,
+        )
+        click.echo(f"paragraphs: {describe_choice(result.parameters['scorer_choice'])}", err=True)
+        click.echo(
+            f"sentences: {describe_choice(sentence_result.parameters['scorer_choice'])}",
             err=True,
         )
         return alignment.id
