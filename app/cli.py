@@ -203,6 +203,7 @@ def _import_bilingual(obj: Context, file: Path, project_id: int | None = None) -
 )
 @click.option("--fast", is_flag=True, help="With --presegmented: no neural model.")
 @PROJECT_OPTION
+@click.option("--no-mt", is_flag=True, help="Leave out the machine-translation (Apertium) scorer.")
 @click.pass_obj
 @user_errors
 def align_command(
@@ -215,19 +216,26 @@ def align_command(
     links: Path | None,
     fast: bool,
     project: str | None,
+    no_mt: bool,
 ) -> None:
     """Align SOURCE (the original) with TARGET (its translation).
 
     Each is a document id or a file path, imported on the fly. Prints the new
-    alignment's id alone on the last line.
+    alignment's id alone on the last line. The scorers are chosen for the language pair
+    (an embedding model that knows both languages, Apertium where it has the pair,
+    anchors and length always) and printed on stderr.
     """
     if (links or fast) and not presegmented:
         raise InvalidRequest("--links and --fast go with --presegmented")
     project_id = _project_id(obj, project)
     if presegmented:
-        alignment_id = align_lines(obj, source, target, src_lang, tgt_lang, links, fast, project_id)
+        alignment_id = align_lines(
+            obj, source, target, src_lang, tgt_lang, links, fast, project_id, use_mt=not no_mt
+        )
     else:
-        alignment_id = align_pair(obj, source, target, src_lang, tgt_lang, project_id)
+        alignment_id = align_pair(
+            obj, source, target, src_lang, tgt_lang, project_id, use_mt=not no_mt
+        )
     click.echo(alignment_id)
 
 
@@ -240,9 +248,11 @@ def align_lines(
     links_path: Path | None,
     fast: bool,
     project_id: int | None = None,
+    use_mt: bool = True,
 ) -> int:
     """Align two one-sentence-per-line files; store them and optionally write the links."""
     from app import services
+    from app.align.choice import describe as describe_choice
     from app.evaluation.links import format_links
     from app.evaluation.run import links_of
     from app.services.sentences import align_presegmented
@@ -262,6 +272,7 @@ def align_lines(
             src.language,
             tgt.language,
             fast=fast,
+            use_mt=use_mt,
             cache=StoreEmbeddingCache(sessions),
             planned=progress.planned,
             progress=progress.embedded,
@@ -275,9 +286,10 @@ def align_lines(
         alignment = services.store_alignment(session, source_doc, target_doc, result)
         click.echo(
             f"aligned {len(src.segments)} with {len(tgt.segments)} lines: "
-            f"{len(result.beads)} beads; scorers: {', '.join(result.scorers)}",
+            f"{len(result.beads)} beads; model {result.parameters.get('model')}",
             err=True,
         )
+        click.echo(describe_choice(result.parameters["scorer_choice"]), err=True)
         return alignment.id
 
 
@@ -310,8 +322,10 @@ def align_pair(
     src_lang: str | None,
     tgt_lang: str | None,
     project_id: int | None = None,
+    use_mt: bool = True,
 ) -> int:
     """Align two documents at paragraph level, then sentence level inside each bead."""
+    from app.align.choice import describe as describe_choice
     from app.services import pairs
 
     sessions = obj.sessions()
@@ -322,7 +336,7 @@ def align_pair(
             f"{source} and {target} hold the same text; give an original and its translation"
         )
     with _progress_bar() as progress:
-        pair = pairs.compute(sessions, src, tgt, progress)
+        pair = pairs.compute(sessions, src, tgt, progress, use_mt=use_mt)
     # Documents and both levels are written together, so a failure leaves nothing behind.
     with store_db.transaction(sessions) as session:
         alignment = pairs.store(session, pair, project_id)
@@ -335,6 +349,10 @@ def align_pair(
             f" {pair.paragraphs.parameters['overall_score']:.2f}",
             err=True,
         )
+        paragraph_choice = pair.paragraphs.parameters["scorer_choice"]
+        click.echo(f"paragraphs: {describe_choice(paragraph_choice)}", err=True)
+        sentence_choice = pair.sentences.parameters["scorer_choice"]
+        click.echo(f"sentences: {describe_choice(sentence_choice)}", err=True)
         for warning in pair.paragraphs.parameters["warnings"]:
             click.echo(f"warning: {warning}", err=True)
         return alignment.id

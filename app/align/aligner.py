@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from app.align.combine import WITH_SEMANTIC, WITHOUT_SEMANTIC, Weights, combine
+from app.align import mt as apertium
+from app.align.choice import ScorerChoice, choose
+from app.align.combine import Weights, combine, weights_for
 from app.align.progress import ALIGNING_PARAGRAPHS, EMBEDDING, ReportFn, StageCounter
 from app.align.runs import Side
 from app.align.scorers import (
@@ -13,6 +15,7 @@ from app.align.scorers import (
     ChrfScorer,
     EmbeddingScorer,
     LengthScorer,
+    MtScorer,
     Scorer,
     StructureScorer,
 )
@@ -55,13 +58,21 @@ class AlignmentResult:
 
 
 def choose_scorers(
-    src_lang: str, tgt_lang: str, progress: Progress | None = None, use_embeddings: bool = True
+    src_lang: str,
+    tgt_lang: str,
+    progress: Progress | None = None,
+    use_embeddings: bool = True,
+    use_mt: bool = True,
+    choice: ScorerChoice | None = None,
 ) -> list[Scorer]:
-    """Every scorer that can work on this language pair."""
+    """The scorers ``app.align.choice.choose`` picks for this language pair."""
+    if choice is None:
+        choice = choose(src_lang, tgt_lang, use_mt=use_mt, use_embeddings=use_embeddings)
     scorers: list[Scorer] = [LengthScorer(), AnchorScorer(), ChrfScorer(), StructureScorer()]
-    known = EmbeddingScorer.supports(src_lang) and EmbeddingScorer.supports(tgt_lang)
-    if use_embeddings and known:
-        scorers.insert(0, EmbeddingScorer(progress=progress))
+    if choice.mt:
+        scorers.insert(0, MtScorer(choice.mt, choice.mt_translates))
+    if choice.embedding:
+        scorers.insert(0, EmbeddingScorer(model_name=choice.embedding, progress=progress))
     return scorers
 
 
@@ -74,16 +85,27 @@ def align(
     scorers: list[Scorer] | None = None,
     params: SearchParams | None = None,
     progress: Progress | None = None,
+    use_mt: bool = True,
 ) -> AlignmentResult:
-    """Align two documents' segments; every segment ends up in exactly one bead."""
+    """Align two documents' segments; every segment ends up in exactly one bead.
+
+    Without ``scorers``, those ``app.align.choice.choose`` picks for the languages."""
     params = params or SearchParams()
-    scorers = scorers if scorers is not None else choose_scorers(src_lang, tgt_lang, progress)
-    weights = WITH_SEMANTIC if any(s.name == "semantic" for s in scorers) else WITHOUT_SEMANTIC
+    choice = None
+    if scorers is None:
+        choice = choose(src_lang, tgt_lang, use_mt=use_mt)
+        scorers = choose_scorers(src_lang, tgt_lang, progress, choice=choice)
     src = Side(tuple(src_segments), src_lang)
     tgt = Side(tuple(tgt_segments), tgt_lang)
     max_run = max(max(a, b) for a, b in params.moves)
-    for scorer in scorers:
-        scorer.prepare(src, tgt, max_run)
+    notes: list[str] = []
+    for scorer in list(scorers):
+        try:
+            scorer.prepare(src, tgt, max_run)
+        except apertium.ApertiumError as error:
+            scorers = [s for s in scorers if s is not scorer]
+            notes.append(f"machine translation failed: {error}")
+    weights = weights_for(scorers)
 
     cache: dict[tuple[int, int, int, int], tuple[float, dict[str, float | None]]] = {}
 
@@ -113,11 +135,20 @@ def align(
         similarity, values = scored(s0, s1, t0, t1)
         kept = {name: round(v, 4) for name, v in values.items() if v is not None}
         beads.append(BeadSpan(s0, s1, t0, t1, round(similarity, 4), kept))
-    return AlignmentResult(beads, METHOD, _describe(scorers, weights, params))
+    parameters = _describe(scorers, weights, params)
+    if choice is not None:
+        described = choice.as_dict()
+        described["scorers"] = [s.name for s in scorers]
+        described["notes"] = described["notes"] + notes
+        if notes:
+            described["mt"] = described["mt_translates"] = None
+        parameters["scorer_choice"] = described
+    return AlignmentResult(beads, METHOD, parameters)
 
 
 def _describe(scorers: list[Scorer], weights: Weights, params: SearchParams) -> dict[str, object]:
     return {
+        "level": "paragraph",
         "scorers": [scorer.name for scorer in scorers],
         "scorer_parameters": {scorer.name: scorer.describe() for scorer in scorers},
         "weights": weights.as_dict(),

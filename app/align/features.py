@@ -8,17 +8,36 @@ evidence are computed with numpy for arrays of candidates:
   normalised sum of its sentences' embeddings, so a book needs one model call per
   sentence, not one per candidate run.
 * ``length``: Gale and Church's length model on a log scale (as ``LengthScorer``).
+* ``lexical``: cosine of hashed character-trigram profiles.
+* ``mt``: chrF between one side's machine translation and the other side, from hashed
+  character n-gram counts (see ``ChrfSpace``).
 """
 
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 import zlib
 from dataclasses import dataclass
 
 import numpy as np
 
 from app.align.scorers.length import LOG_FLOOR, VARIANCE_PER_CHAR
+
+# Characters of the CJK scripts carry about as much as three Latin letters; counting
+# them three times (their size in UTF-8, as hunalign's byte counting does) puts the
+# two sides of a Chinese-English pair on one scale, which Gale and Church's variance
+# per character assumes.
+WIDE_CHARS = re.compile(
+    "[\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\U00020000-\U0003ffff]"
+)
+WIDE_WEIGHT = 3
+
+
+def weighted_length(text: str) -> int:
+    """Characters, each CJK character counting ``WIDE_WEIGHT`` times."""
+    return len(text) + (WIDE_WEIGHT - 1) * len(WIDE_CHARS.findall(text))
 
 
 class RunSpace:
@@ -50,22 +69,128 @@ class RunSpace:
         return self._runs[size]
 
 
+CHRF_ORDER = 6
+CHRF_BETA = 2.0
+# Hash buckets per n-gram order: few for single characters, many for the long n-grams a
+# sentence has over a hundred of, so that unrelated n-grams rarely share a bucket.
+CHRF_BUCKETS = (256, 2048, 4096, 4096, 4096, 4096)
+_OFFSETS = np.concatenate([[0], np.cumsum(CHRF_BUCKETS)])
+
+
+class ChrfSpace:
+    """Character n-gram counts (orders 1-6) of sentences, and of runs of them, for chrF.
+
+    Each order's n-grams are hashed into buckets (``CHRF_BUCKETS``); a run's counts are
+    the sums of its sentences' counts. chrF computed from these equals sacrebleu's up to
+    hash collisions and the few n-grams that straddle two sentences of a run (a test
+    checks how close it comes).
+    """
+
+    def __init__(self, texts: list[str]) -> None:
+        self.counts = ngram_counts(texts)
+        totals = np.add.reduceat(self.counts, _OFFSETS[:-1], axis=1, dtype=np.int64)
+        self.cumulative_totals = np.zeros((len(texts) + 1, CHRF_ORDER), dtype=np.int64)
+        np.cumsum(totals, axis=0, out=self.cumulative_totals[1:])
+
+    def runs(self, ends: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+        """Counts and per-order totals of the runs of ``size`` ending at ``ends``."""
+        if ends.size and ends[-1] - ends[0] == ends.size - 1:
+            first = ends[0] - size
+            counts = self.counts[first : first + ends.size].copy()
+            for k in range(1, size):
+                counts += self.counts[first + k : first + k + ends.size]
+        else:
+            counts = self.counts[ends - size].copy()
+            for k in range(1, size):
+                counts += self.counts[ends - size + k]
+        totals = self.cumulative_totals[ends] - self.cumulative_totals[ends - size]
+        return counts, totals
+
+
+def hashed_chrf(hyp, hyp_totals, ref, ref_totals) -> np.ndarray:
+    """chrF (beta 2, sacrebleu's averaging over the orders both sides have) per row."""
+    k = max(hyp.shape[0], ref.shape[0])
+    matches = np.add.reduceat(np.minimum(hyp, ref), _OFFSETS[:-1], axis=1, dtype=np.int64)
+    hyp_totals = np.broadcast_to(hyp_totals, (k, CHRF_ORDER))
+    ref_totals = np.broadcast_to(ref_totals, (k, CHRF_ORDER))
+    valid = (hyp_totals > 0) & (ref_totals > 0)
+    precision = np.where(valid, matches / np.maximum(hyp_totals, 1), 0.0).sum(axis=1)
+    recall = np.where(valid, matches / np.maximum(ref_totals, 1), 0.0).sum(axis=1)
+    orders = valid.sum(axis=1)
+    precision = precision / np.maximum(orders, 1)
+    recall = recall / np.maximum(orders, 1)
+    beta2 = CHRF_BETA**2
+    denominator = beta2 * precision + recall
+    return np.where(
+        denominator > 1e-16,
+        (1 + beta2) * precision * recall / np.maximum(denominator, 1e-16),
+        0.0,
+    )
+
+
+_HASH_MULTIPLIERS = np.array(
+    [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93,
+     0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53],
+    dtype=np.uint64,
+)  # fmt: skip
+
+
+def ngram_counts(texts: list[str]) -> np.ndarray:
+    """Hashed counts of each text's character n-grams of orders 1-6, whitespace removed
+    (as sacrebleu's chrF does): one row per text, the orders' buckets side by side."""
+    out = np.zeros((len(texts), int(_OFFSETS[-1])), dtype=np.int16)
+    for row, text in enumerate(texts):
+        codes = np.frombuffer("".join(text.split()).encode("utf-32-le"), dtype=np.uint32)
+        codes = codes.astype(np.uint64)
+        hashed = np.zeros(codes.size, dtype=np.uint64)
+        for order in range(1, CHRF_ORDER + 1):
+            count = codes.size - order + 1
+            if count <= 0:
+                break
+            step = codes[order - 1 : order - 1 + count] * _HASH_MULTIPLIERS[order - 1]
+            hashed = hashed[:count] + step
+            mixed = (hashed ^ (hashed >> np.uint64(29))) * np.uint64(0xBF58476D1CE4E5B9)
+            buckets = (mixed >> np.uint64(32)) % np.uint64(CHRF_BUCKETS[order - 1])
+            counted = np.bincount(buckets.astype(np.int64), minlength=CHRF_BUCKETS[order - 1])
+            out[row, _OFFSETS[order - 1] : _OFFSETS[order]] = np.minimum(counted, 8000)
+    return out
+
+
 @dataclass
 class SideArrays:
-    """One side's sentences as arrays: embeddings, character trigrams and lengths."""
+    """One side's sentences as arrays: embeddings, character trigrams and lengths.
+
+    ``chrf`` holds n-gram counts for the MT feature: of this side's machine translation
+    when ``translated``, else of its own text.
+    """
 
     semantic: RunSpace | None
     lexical: RunSpace
-    cumulative_chars: np.ndarray  # (n + 1,): characters of sentences [0, k)
+    cumulative_chars: np.ndarray  # (n + 1,): weighted characters of sentences [0, k)
+    chrf: ChrfSpace | None = None
+    translated: bool = False
+    anchors: np.ndarray | None = None  # (n, ANCHOR_DIMENSIONS) counts, see anchor_counts
 
     @classmethod
-    def build(cls, texts: list[str], embeddings: dict[int, np.ndarray] | None) -> SideArrays:
-        """``embeddings``: sentence vectors under key 1, concatenated runs under 2, 3…"""
-        lengths = np.fromiter((len(t) for t in texts), dtype=np.float64, count=len(texts))
+    def build(
+        cls,
+        texts: list[str],
+        embeddings: dict[int, np.ndarray] | None,
+        chrf_texts: list[str] | None = None,
+        translated: bool = False,
+    ) -> SideArrays:
+        """``embeddings``: sentence vectors under key 1, concatenated runs under 2, 3…;
+        ``chrf_texts``: the texts the MT feature compares (a translation, or ``texts``)."""
+        lengths = np.fromiter(
+            (weighted_length(t) for t in texts), dtype=np.float64, count=len(texts)
+        )
         return cls(
             RunSpace(embeddings[1], embeddings) if embeddings else None,
             RunSpace(lexical_vectors(texts)),
             np.concatenate([[0.0], np.cumsum(lengths)]),
+            ChrfSpace(chrf_texts) if chrf_texts is not None else None,
+            translated,
+            anchor_counts(texts),
         )
 
     def __len__(self) -> int:
@@ -75,9 +200,14 @@ class SideArrays:
         return self.cumulative_chars[starts + size] - self.cumulative_chars[starts] + (size - 1)
 
 
+def _one_row(rows: np.ndarray) -> bool:
+    """Whether every candidate ends at the same source row (as in the banded search)."""
+    return bool(rows.size) and rows[0] == rows[-1] and bool((rows == rows[0]).all())
+
+
 def cosine(left: RunSpace, right: RunSpace, a: int, b: int, rows, cols) -> np.ndarray:
     """Cosine of the left run ending at each row with the right run ending at each col."""
-    if rows.size and rows[0] == rows[-1] and cols[-1] - cols[0] == cols.size - 1:
+    if _one_row(rows) and cols[-1] - cols[0] == cols.size - 1 and (np.diff(cols) == 1).all():
         # The search asks for one row and a contiguous stretch of columns: a slice and a
         # matrix-vector product, without copying the vectors row by row.
         x = left.runs(a)[rows[0] - a]
@@ -96,14 +226,29 @@ def lexical(src: SideArrays, tgt: SideArrays, a: int, b: int, rows, cols) -> np.
     return cosine(src.lexical, tgt.lexical, a, b, rows, cols)
 
 
+def mt(src: SideArrays, tgt: SideArrays, a: int, b: int, rows, cols) -> np.ndarray:
+    """chrF of the translated side's machine translation against the other side."""
+    if _one_row(rows):
+        rows = rows[:1]  # one source run against many target runs: broadcast it
+    s_counts, s_totals = src.chrf.runs(rows, a)
+    t_counts, t_totals = tgt.chrf.runs(cols, b)
+    if tgt.translated:
+        return hashed_chrf(t_counts, t_totals, s_counts, s_totals)
+    return hashed_chrf(s_counts, s_totals, t_counts, t_totals)
+
+
 def length(
     src: SideArrays, tgt: SideArrays, a: int, b: int, rows, cols, ratio: float
 ) -> np.ndarray:
-    """Gale-Church agreement of the runs' lengths, 1 = as expected, 0 = e^-10 or less."""
+    """Gale-Church agreement of the runs' lengths, 1 = as expected, 0 = e^-10 or less.
+
+    Both lengths are measured in source units (the target's divided by the documents'
+    ratio), so the variance per character means the same whatever the target's script.
+    """
     s = src.run_chars(rows - a, a)
-    t = tgt.run_chars(cols - b, b)
-    mean = np.maximum((s + t / ratio) / 2, 1.0)
-    delta = np.abs(t - s * ratio) / np.sqrt(mean * VARIANCE_PER_CHAR)
+    t = tgt.run_chars(cols - b, b) / ratio
+    mean = np.maximum((s + t) / 2, 1.0)
+    delta = np.abs(t - s) / np.sqrt(mean * VARIANCE_PER_CHAR)
     # log(erfc(x / sqrt 2)) without underflow: for large x use the asymptotic form.
     log_p = np.where(
         delta < 8,
@@ -145,3 +290,87 @@ def lexical_vectors(texts: list[str], dimensions: int = LEXICAL_DIMENSIONS) -> n
             )
             np.add.at(out[row], buckets, 1.0)
     return out
+
+
+# Anchors: what a translation keeps whatever the script. Punctuation that marks the
+# kind of sentence (questions, exclamations, quotations, lists after a colon...) in its
+# Latin and full-width forms, numbers by their digits, and capitalised Latin-script
+# words that do not open a sentence (names; in a Chinese text, any Latin word).
+PUNCTUATION_CLASSES = (
+    "?？",
+    "!！",
+    ":：",
+    ";；",
+    '"“”„«»「」『』',
+    "(（",
+)
+NUMBER_BUCKETS = 64
+NAME_BUCKETS = 128
+ANCHOR_DIMENSIONS = len(PUNCTUATION_CLASSES) + NUMBER_BUCKETS + NAME_BUCKETS
+_PUNCTUATION = {c: k for k, chars in enumerate(PUNCTUATION_CLASSES) for c in chars}
+_DIGITS = re.compile(r"\d+(?:[.,'’\u00a0\u202f]\d+)*")
+_LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f][A-Za-z\u00c0-\u024f'’\-]+")
+_OPENS_SENTENCE = re.compile(r"(?:^|[.!?…:;«»“”\"¿¡(。！？：；])\s*$")
+
+
+def anchor_counts(texts: list[str]) -> np.ndarray:
+    out = np.zeros((len(texts), ANCHOR_DIMENSIONS), dtype=np.int16)
+    first_number = len(PUNCTUATION_CLASSES)
+    first_name = first_number + NUMBER_BUCKETS
+    for row, text in enumerate(texts):
+        counts = out[row]
+        for char in text:
+            k = _PUNCTUATION.get(char)
+            if k is not None:
+                counts[k] += 1
+        for match in _DIGITS.finditer(text):
+            digits = re.sub(r"\D", "", match.group()).lstrip("0") or "0"
+            counts[first_number + zlib.crc32(digits.encode()) % NUMBER_BUCKETS] += 1
+        for match in _LATIN_WORD.finditer(text):
+            word = match.group()
+            if not word[0].isupper() or _OPENS_SENTENCE.search(text[: match.start()]):
+                continue
+            folded = "".join(
+                c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c)
+            ).casefold()
+            counts[first_name + zlib.crc32(folded.encode()) % NAME_BUCKETS] += 1
+    return out
+
+
+def _anchor_runs(counts: np.ndarray, ends: np.ndarray, size: int) -> np.ndarray:
+    runs = counts[ends - size].astype(np.int32)
+    for k in range(1, size):
+        runs += counts[ends - size + k]
+    return runs
+
+
+def anchors(src: SideArrays, tgt: SideArrays, a: int, b: int, rows, cols) -> np.ndarray:
+    """(matched - unmatched) / (matched + unmatched + 1) over the runs' anchors: 0 when
+    neither has any, towards 1 when many match, towards -1 when many do not."""
+    if _one_row(rows):
+        rows = rows[:1]
+    x = _anchor_runs(src.anchors, rows, a)
+    y = _anchor_runs(tgt.anchors, cols, b)
+    matched = np.minimum(x, y).sum(axis=1)
+    unmatched = x.sum(axis=1) + y.sum(axis=1) - 2 * matched
+    return (matched - unmatched) / (matched + unmatched + 1.0)
+
+
+def latin_share(texts: list[str]) -> float:
+    """The share of letters that are Latin (in about 200 of the texts)."""
+    letters = latin = 0
+    for text in texts[:: max(1, len(texts) // 200)]:
+        for char in text:
+            if char.isalpha():
+                letters += 1
+                latin += char < "\u0250"
+    return latin / letters if letters else 1.0
+
+
+def drop_names_across_scripts(src: SideArrays, tgt: SideArrays, src_texts, tgt_texts) -> None:
+    """Names are compared only when both sides are written mostly in Latin script: a
+    Chinese text writes the names of its English original in its own characters."""
+    if min(latin_share(src_texts), latin_share(tgt_texts)) < 0.5:
+        first_name = len(PUNCTUATION_CLASSES) + NUMBER_BUCKETS
+        src.anchors[:, first_name:] = 0
+        tgt.anchors[:, first_name:] = 0

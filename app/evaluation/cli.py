@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from app.align.choice import describe
 from app.evaluation import datasets
 from app.evaluation.run import Report, confidence, evaluate, verse_merged
 
@@ -18,9 +19,16 @@ from app.evaluation.run import Report, confidence, evaluate, verse_merged
     type=click.Choice(["dev", "test"]),
     default="test",
     show_default=True,
-    help="Text+Berg part to align (tuning used dev only).",
+    help="Part to align (tuning used dev only). NTREX: dev is every third document.",
 )
 @click.option("--fast", is_flag=True, help="No neural model: character trigrams and length.")
+@click.option("--no-mt", is_flag=True, help="Leave out the machine-translation scorer.")
+@click.option(
+    "--perturbed",
+    is_flag=True,
+    help="NTREX only: join and drop lines here and there (fixed per document), "
+    "so the gold has 1-2, 2-1, 1-0 and 0-1 links.",
+)
 @click.option(
     "--data",
     type=click.Path(file_okay=False, path_type=Path),
@@ -32,29 +40,35 @@ from app.evaluation.run import Report, confidence, evaluate, verse_merged
     help="Write the links scored, one [i,j]:[k] file per document.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def eval_command(dataset, split, fast, data, out, as_json) -> None:
+def eval_command(dataset, split, fast, no_mt, perturbed, data, out, as_json) -> None:
     """Align a gold set's documents and print strict and lax precision, recall and F1
-    (counts pooled over documents), time and peak memory."""
+    (counts pooled over documents), the scorers used, time and peak memory."""
     log = (lambda _line: None) if as_json else (lambda line: click.echo(line, err=True))
+    if perturbed and dataset != "ntrex":
+        raise click.UsageError("--perturbed goes with ntrex")
     try:
-        documents = _documents(dataset, split, data)
+        documents = _documents(dataset, split, data, perturbed)
     except datasets.EvalDataMissing as error:
         raise click.ClickException(f"skipped: {error}") from error
-    name = f"{dataset} {split}" if dataset == "textberg" else dataset
-    report, judged = evaluate(name, documents, fast, out, log)
-    if dataset == "textberg":
+    name = dataset if dataset == "bible" else f"{dataset} {split}"
+    if perturbed:
+        name += " perturbed"
+    report, judged = evaluate(name, documents, fast, out, log, use_mt=not no_mt)
+    if dataset in ("textberg", "ntrex"):
         report.extra["confidence"] = confidence(judged)
     if dataset == "bible":
         report.extra["verse_merged"] = _scores(verse_merged(report.links[0], data))
     _print(report, fast, as_json)
 
 
-def _documents(dataset: str, split: str, data: Path | None) -> list[datasets.EvalDocument]:
+def _documents(
+    dataset: str, split: str, data: Path | None, perturbed: bool
+) -> list[datasets.EvalDocument]:
     if dataset == "textberg":
         return datasets.text_berg(split, data)
     if dataset == "bible":
         return [datasets.bible(data)]
-    return datasets.ntrex_documents(data)
+    return datasets.ntrex_documents(data, split=split, perturbed=perturbed)
 
 
 def _scores(scores) -> dict[str, float]:
@@ -64,11 +78,12 @@ def _scores(scores) -> dict[str, float]:
 def _print(report: Report, fast: bool, as_json: bool) -> None:
     data = {
         "dataset": report.name,
-        "mode": "fast" if fast else "semantic",
+        "mode": "fast" if fast else "full",
         "documents": report.documents,
         "sentences": [report.src_sentences, report.tgt_sentences],
         "scores": _scores(report.scores),
         "seconds": round(report.seconds, 2),
+        "cpu_seconds": round(report.cpu_seconds, 2),
         "peak_rss_mb": round(report.peak_rss_mb, 1),
         **report.extra,
     }
@@ -80,6 +95,9 @@ def _print(report: Report, fast: bool, as_json: bool) -> None:
         f"{report.name} ({data['mode']}): {report.documents} documents, "
         f"{report.src_sentences}/{report.tgt_sentences} sentences"
     )
+    for choice in data.get("scorer_choice", []):
+        click.echo(f"  {describe(choice)}")
+    click.echo(f"  sentence model: {', '.join(data.get('models', []))}")
     click.echo(
         f"  strict  P {s.strict_precision:.3f}  R {s.strict_recall:.3f}  F1 {s.strict_f1:.3f}"
     )
@@ -99,4 +117,7 @@ def _print(report: Report, fast: bool, as_json: bool) -> None:
                 f"    similarity {row['range']}: {row['beads']} beads, predicted "
                 f"{row['predicted']:.2f}, observed {row['observed']:.2f}"
             )
-    click.echo(f"  time {report.seconds:.1f} s, peak memory {report.peak_rss_mb:.0f} MB")
+    click.echo(
+        f"  time {report.seconds:.1f} s (CPU {report.cpu_seconds:.1f} s), "
+        f"peak memory {report.peak_rss_mb:.0f} MB"
+    )

@@ -164,12 +164,76 @@ def _one_to_one(count: int) -> list[Link]:
 
 
 def ntrex_documents(
-    root: Path | str | None = None, reference: str = NTREX_SPANISH
+    root: Path | str | None = None,
+    reference: str = NTREX_SPANISH,
+    split: str | None = None,
+    perturbed: bool = False,
 ) -> list[EvalDocument]:
     """Return the 123 NTREX en->es document pairs, each with its 1-1 gold.
 
     ``reference`` names the Spanish file in ``NTREX-128`` (default: the Spain reference).
+    ``split``: "dev" (every third document, from the first: 41) or "test" (the other
+    82); None: all. ``perturbed``: see ``perturb``.
     """
+    documents = _ntrex_all(root, reference)
+    if split is not None:
+        if split not in NTREX_SPLITS:
+            raise ValueError(f"unknown NTREX split {split!r}")
+        documents = [d for k, d in enumerate(documents) if (k % 3 == 0) == (split == "dev")]
+    return [perturb(d) for d in documents] if perturbed else documents
+
+
+NTREX_SPLITS = ("dev", "test")
+# Shares of the original line pairs turned into each kind of link by ``perturb``.
+PERTURB_RATES = {"merge_source": 0.08, "merge_target": 0.08, "drop_target": 0.04,
+                 "drop_source": 0.04}  # fmt: skip
+
+
+def perturb(document: EvalDocument) -> EvalDocument:
+    """A harder version of a 1-1 document pair, with a known gold: here and there two
+    consecutive source lines are joined into one (a 2-1 link), or two target lines
+    (1-2), or a target line is dropped (its source line becomes an omission) or a
+    source line (an insertion). The choices are random but fixed by the document's
+    name, so every run sees the same texts."""
+    import random
+    import zlib
+
+    rng = random.Random(zlib.crc32(document.name.encode("utf-8")))
+    src, tgt, gold = [], [], []
+    k, n = 0, len(document.src_lines)
+    rates = PERTURB_RATES
+    while k < n:
+        roll = rng.random()
+        pair = k + 1 < n
+        if pair and roll < rates["merge_source"]:
+            gold.append(Link((len(src),), (len(tgt), len(tgt) + 1)))
+            src.append(document.src_lines[k] + " " + document.src_lines[k + 1])
+            tgt += document.tgt_lines[k : k + 2]
+            k += 2
+            continue
+        roll -= rates["merge_source"]
+        if pair and roll < rates["merge_target"]:
+            gold.append(Link((len(src), len(src) + 1), (len(tgt),)))
+            src += document.src_lines[k : k + 2]
+            tgt.append(document.tgt_lines[k] + " " + document.tgt_lines[k + 1])
+            k += 2
+            continue
+        roll -= rates["merge_target"]
+        if roll < rates["drop_target"]:
+            gold.append(Link((len(src),), ()))
+            src.append(document.src_lines[k])
+        elif roll - rates["drop_target"] < rates["drop_source"]:
+            gold.append(Link((), (len(tgt),)))
+            tgt.append(document.tgt_lines[k])
+        else:
+            gold.append(Link((len(src),), (len(tgt),)))
+            src.append(document.src_lines[k])
+            tgt.append(document.tgt_lines[k])
+        k += 1
+    return EvalDocument(document.name, src, tgt, document.src_lang, document.tgt_lang, gold)
+
+
+def _ntrex_all(root: Path | str | None, reference: str) -> list[EvalDocument]:
     folder = data_root(root) / NTREX_DIR
     ids = [line.strip() for line in _read_lines(folder / "DOCUMENT_IDS.tsv")]
     src = _read_lines(folder / "NTREX-128" / NTREX_SOURCE)

@@ -25,6 +25,7 @@ class Report:
     links: list[list[Link]]
     scores: metric.Scores
     seconds: float
+    cpu_seconds: float
     peak_rss_mb: float
     documents: int
     src_sentences: int
@@ -44,18 +45,28 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process so far, user and system: on a shared machine a steadier
+    measure of the work than wall-clock time."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def evaluate(
     name: str,
     documents: list[datasets.EvalDocument],
     fast: bool,
     out_dir: Path | None,
     log: Callable[[str], None] = print,
+    use_mt: bool = True,
 ) -> tuple[Report, list[tuple[BeadSpan, bool]]]:
     """Align and score documents; return the report and every two-sided bead with its
     correctness (for the confidence analysis)."""
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), cpu_seconds()
     counts, judged, all_links = None, [], []
     cache = MemoryCache()
+    choices: dict[str, dict] = {}
+    models: set[str] = set()
     for document in documents:
         result = align_presegmented(
             document.src_lines,
@@ -63,8 +74,12 @@ def evaluate(
             document.src_lang,
             document.tgt_lang,
             fast=fast,
+            use_mt=use_mt,
             cache=cache,
         )
+        choice = result.parameters.get("scorer_choice", {})
+        choices[repr(sorted(choice.items()))] = choice
+        models.add(str(result.parameters.get("model")))
         links = links_of(result.beads)
         all_links.append(links)
         if out_dir is not None:
@@ -85,10 +100,12 @@ def evaluate(
         links=all_links,
         scores=counts.scores(),
         seconds=time.perf_counter() - started,
+        cpu_seconds=cpu_seconds() - cpu_started,
         peak_rss_mb=peak_rss_mb(),
         documents=len(documents),
         src_sentences=sum(len(d.src_lines) for d in documents),
         tgt_sentences=sum(len(d.tgt_lines) for d in documents),
+        extra={"scorer_choice": list(choices.values()), "models": sorted(models)},
     )
     return report, judged
 

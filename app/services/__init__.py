@@ -91,7 +91,10 @@ def loaded_from_store(document: models.Document) -> LoadedDocument:
 
 
 def align_plain(
-    source: LoadedDocument, target: LoadedDocument, progress: Progress | None = None
+    source: LoadedDocument,
+    target: LoadedDocument,
+    progress: Progress | None = None,
+    use_mt: bool = True,
 ) -> AlignmentResult:
     """Run the aligner on two documents; touches no database."""
     if source.checksum == target.checksum:
@@ -99,7 +102,12 @@ def align_plain(
             "the two documents hold the same text; give an original and its translation"
         )
     result = align(
-        source.segments, target.segments, source.language, target.language, progress=progress
+        source.segments,
+        target.segments,
+        source.language,
+        target.language,
+        progress=progress,
+        use_mt=use_mt,
     )
     result.parameters.update(assess_alignment(source, target, result))
     return result

@@ -62,13 +62,14 @@ def compute(
     source: LoadedDocument,
     target: LoadedDocument,
     progress: Progress | None = None,
+    use_mt: bool = True,
 ) -> PairAlignment:
     """Align paragraphs, then sentences inside each paragraph bead; writes no alignment.
 
     ``sessions`` serve the embedding cache only.
     """
     report: ReportFn | None = progress.report if progress is not None else None
-    paragraphs = services.align_plain(source, target, progress)
+    paragraphs = services.align_plain(source, target, progress, use_mt=use_mt)
     src_sentences = sentences.document_sentences(source.segments, source.language)
     tgt_sentences = sentences.document_sentences(target.segments, target.language)
     sentence_result = sentences.align_within_beads(
@@ -77,6 +78,7 @@ def compute(
         tgt_sentences,
         source.language,
         target.language,
+        use_mt=use_mt,
         cache=StoreEmbeddingCache(sessions),
         report=report,
     )

@@ -8,14 +8,18 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from app.align import mt as apertium
 from app.align.aligner import METHOD, Progress, align, choose_scorers
-from app.align.combine import WITH_SEMANTIC, WITHOUT_SEMANTIC
+from app.align.combine import weights_for
 from app.align.runs import Side
 from app.align.scorers import AnchorScorer, ChrfScorer, EmbeddingScorer, LengthScorer
 from app.segments import Segment, SegmentKind
 
 GOLD = Path(__file__).resolve().parents[2] / "corpora" / "dw-2025-02-17-mexico-border" / "gold.json"
-ALL_SCORERS = ["semantic", "length", "anchors", "chrf", "structure"]
+# Spanish-English: the machine-translation scorer joins in where Apertium has the pair.
+MT = ["mt"] if apertium.direction("es", "en") else []
+ALL_SCORERS = ["semantic", *MT, "length", "anchors", "chrf", "structure"]
+NO_MODEL = ["length", "anchors", "chrf", "structure"]
 
 
 def spans(beads) -> list[tuple[list[int], list[int]]]:
@@ -94,7 +98,8 @@ def test_the_result_records_its_scorers_and_parameters(corpus_result):
     parameters = corpus_result.parameters
     assert set(parameters["scorer_parameters"]) == set(ALL_SCORERS)
     assert parameters["scorer_parameters"]["semantic"] == {"model": "use-multilingual-v3"}
-    assert parameters["weights"] == WITH_SEMANTIC.as_dict()
+    assert parameters["weights"]["name"] == f"fitted:use{'+mt' if MT else ''}"
+    assert parameters["scorer_choice"]["scorers"] == ALL_SCORERS
     assert parameters["moves"] == ["1-0", "0-1", "1-1", "1-2", "2-1", "2-2"]
     json.dumps(parameters)  # stored with the alignment
 
@@ -112,11 +117,12 @@ def test_the_corpus_beads_are_confident(corpus_result):
     [
         ("es", "en", True, ALL_SCORERS),
         ("es", "en", False, ALL_SCORERS[1:]),
-        ("sw", "en", True, ALL_SCORERS[1:]),
-        ("es", "sw", True, ALL_SCORERS[1:]),
+        ("sw", "en", True, ["semantic", *NO_MODEL]),
+        ("sw", "en", False, NO_MODEL),
+        ("xx", "en", True, NO_MODEL),
     ],
 )
-def test_the_embedding_scorer_is_chosen_only_for_languages_the_model_knows(
+def test_the_embedding_scorer_is_chosen_only_for_languages_a_model_knows(
     src_lang, tgt_lang, use_embeddings, names
 ):
     scorers = choose_scorers(src_lang, tgt_lang, use_embeddings=use_embeddings)
@@ -168,23 +174,40 @@ def segments(texts: list[str]) -> list[Segment]:
 
 
 @pytest.fixture(scope="module")
-def swahili_result():
+def e5_result():
+    """Swahili-English: USE does not know Swahili, e5 does."""
     return align(segments(SWAHILI), segments(ENGLISH), "sw", "en")
 
 
-def test_a_language_pair_the_model_does_not_know_still_aligns_one_to_one(swahili_result):
+@pytest.fixture(scope="module")
+def swahili_result():
+    """Swahili-English without any embedding model."""
+    scorers = choose_scorers("sw", "en", use_embeddings=False)
+    return align(segments(SWAHILI), segments(ENGLISH), "sw", "en", scorers=scorers)
+
+
+def test_swahili_english_is_aligned_with_e5(e5_result):
+    assert spans(e5_result.beads) == [([k], [k]) for k in range(6)]
+    assert e5_result.scorers == ["semantic", *NO_MODEL]
+    assert e5_result.parameters["scorer_choice"]["embedding_model"] == "multilingual-e5-small"
+    assert e5_result.parameters["weights"]["name"] == "fitted:e5"
+    assert all(b.similarity > 0.5 for b in e5_result.beads)
+
+
+def test_a_language_pair_no_model_knows_still_aligns_one_to_one(swahili_result):
     assert spans(swahili_result.beads) == [([k], [k]) for k in range(6)]
 
 
 def test_a_weakly_anchored_paragraph_is_not_merged_with_its_strong_neighbour():
-    result = align(segments(WEAK_SWAHILI), segments(WEAK_ENGLISH), "sw", "en")
+    scorers = choose_scorers("sw", "en", use_embeddings=False)
+    result = align(segments(WEAK_SWAHILI), segments(WEAK_ENGLISH), "sw", "en", scorers=scorers)
     assert spans(result.beads) == [([k], [k]) for k in range(6)]
 
 
 def test_without_the_model_the_semantic_scorer_is_left_out(swahili_result):
     assert "semantic" not in swahili_result.scorers
-    assert swahili_result.scorers == ["length", "anchors", "chrf", "structure"]
-    assert swahili_result.parameters["weights"] == WITHOUT_SEMANTIC.as_dict()
+    assert swahili_result.scorers == NO_MODEL
+    assert swahili_result.parameters["weights"]["name"] == "fitted:none"
     assert all("semantic" not in b.scores for b in swahili_result.beads)
 
 
@@ -223,7 +246,8 @@ def test_explicit_scorers_without_semantic_use_the_weights_without_it():
     # Spanish and English: the model knows both, but it was not asked for.
     result = align(segments(SWAHILI[:2]), segments(ENGLISH[:2]), "es", "en", scorers=[ChrfScorer()])
     assert result.scorers == ["chrf"]
-    assert result.parameters["weights"] == WITHOUT_SEMANTIC.as_dict()
+    assert result.parameters["weights"] == weights_for([ChrfScorer()]).as_dict()
+    assert result.parameters["weights"]["name"] == "fitted:none"
 
 
 def test_an_explicit_embedding_scorer_is_used_even_for_an_unknown_language():
@@ -237,7 +261,7 @@ def test_an_explicit_embedding_scorer_is_used_even_for_an_unknown_language():
     )
     assert encoder.calls == 2  # one batch per side
     assert result.scorers == ["semantic", "length", "chrf"]
-    assert result.parameters["weights"] == WITH_SEMANTIC.as_dict()
+    assert result.parameters["weights"]["name"] == "fitted:use"
     assert all(b.scores["semantic"] == pytest.approx(1.0) for b in result.beads if not b.one_sided)
 
 

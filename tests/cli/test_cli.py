@@ -59,6 +59,9 @@ def test_align_then_export_gives_a_tmx_and_a_tsv_with_every_pair(run, tmp_path, 
     alignment_id = result.stdout.strip().splitlines()[-1]
     assert alignment_id.isdigit()
     assert "28 beads, 8 one-sided" in result.stderr
+    # Both levels report the scorers chosen for Spanish-English.
+    assert "paragraphs: scorers for es-en: semantic (use-multilingual-v3)" in result.stderr
+    assert "sentences: scorers for es-en: semantic (use-multilingual-v3)" in result.stderr
 
     tmx_path, tsv_path = tmp_path / "pairs.tmx", tmp_path / "pairs.tsv"
     assert run("export", alignment_id, "--format", "tmx", "-o", str(tmx_path)).exit_code == 0

@@ -62,3 +62,43 @@ def test_links_without_presegmented_input_are_refused(tmp_path, database_url):
     result = CliRunner().invoke(main, ["align", "a", "b", "--links", "x"], env=env)
     assert result.exit_code != 0
     assert "--presegmented" in result.stderr
+
+
+def test_the_scorers_chosen_are_printed_and_stored_with_the_alignment(tmp_path, database_url):
+    from app.align import mt as apertium
+    from app.store import db as store_db
+    from app.store import models
+
+    result, _ = run_presegmented(tmp_path, database_url, "--src-lang", "es", "--tgt-lang", "en")
+    assert result.exit_code == 0, result.stderr
+    assert "scorers for es-en: semantic (use-multilingual-v3)" in result.stderr
+    mt = apertium.direction("es", "en") is not None
+    alignment_id = int(result.stdout.strip().splitlines()[-1])
+    engine = store_db.make_engine(database_url)
+    try:
+        with store_db.make_session_factory(engine)() as session:
+            alignment = session.get(models.Alignment, alignment_id)
+            choice = alignment.parameters["scorer_choice"]
+    finally:
+        engine.dispose()
+    assert choice["languages"] == ["es", "en"]
+    assert choice["embedding_model"] == "use-multilingual-v3"
+    assert {"anchors", "length"} <= set(choice["scorers"])
+    if not mt:
+        assert "mt" not in choice["scorers"]
+        assert any("Apertium" in note for note in choice["notes"])
+    elif "mt" in choice["scorers"]:
+        assert "mt (apertium spa-eng on the source, chrF)" in result.stderr
+    else:
+        # Apertium is there, but MT did not improve this sentence model on dev.
+        assert any("mt left out at sentence level" in note for note in choice["notes"])
+        assert "mt left out at sentence level" in result.stderr
+
+
+def test_no_mt_leaves_the_machine_translation_out(tmp_path, database_url):
+    result, _ = run_presegmented(
+        tmp_path, database_url, "--src-lang", "es", "--tgt-lang", "en", "--no-mt"
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "no machine translation (turned off)" in result.stderr
+    assert "apertium" not in result.stderr

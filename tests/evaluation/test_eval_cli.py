@@ -41,3 +41,50 @@ def test_eval_without_the_data_says_so(tmp_path):
     result = CliRunner().invoke(main, ["eval", "bible", "--data", str(tmp_path / "none")])
     assert result.exit_code != 0
     assert "skipped" in result.stderr
+
+
+@pytest.fixture(scope="module")
+def ntrex_dev():
+    try:
+        return datasets.ntrex_documents(split="dev", perturbed=True)
+    except datasets.EvalDataMissing as error:
+        pytest.skip(f"gold evaluation data not available: {error}")
+
+
+def test_the_perturbed_ntrex_gold_covers_every_line_once(ntrex_dev):
+    for document in ntrex_dev:
+        src = [i for link in document.gold for i in link.src]
+        tgt = [j for link in document.gold for j in link.tgt]
+        assert src == list(range(len(document.src_lines)))
+        assert tgt == list(range(len(document.tgt_lines)))
+    shapes = {(len(link.src), len(link.tgt)) for d in ntrex_dev for link in d.gold}
+    assert shapes == {(1, 1), (1, 2), (2, 1), (1, 0), (0, 1)}
+
+
+def test_the_ntrex_splits_are_disjoint_and_cover_the_set(ntrex_dev):
+    dev = {d.name for d in ntrex_dev}
+    test = {d.name for d in datasets.ntrex_documents(split="test")}
+    assert (len(dev), len(test)) == (41, 82)
+    assert not dev & test
+
+
+def test_eval_reports_the_scorers_and_can_leave_mt_out(ntrex_dev):
+    from app.align import mt as apertium
+
+    def run(*extra):
+        result = CliRunner().invoke(
+            main,
+            ["eval", "ntrex", "--split", "dev", "--perturbed", "--fast", "--json", *extra],
+            catch_exceptions=False,
+        )
+        assert result.exit_code == 0, result.stderr
+        return json.loads(result.stdout)
+
+    with_mt, without = run(), run("--no-mt")
+    (choice,) = with_mt["scorer_choice"]
+    assert choice["languages"] == ["en", "es"]
+    assert ("mt" in choice["scorers"]) == (apertium.direction("en", "es") is not None)
+    (choice,) = without["scorer_choice"]
+    assert "mt" not in choice["scorers"]
+    assert without["models"] == ["fast"]
+    assert with_mt["sentences"] == without["sentences"] == [601, 576]
