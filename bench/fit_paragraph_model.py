@@ -293,6 +293,11 @@ def fit_profile(profile_name: str, docs, params: SearchParams) -> combine.Weight
         labels = np.array([r for _, r in judged], dtype=float)
         platt = logistic(np.column_stack([np.ones_like(z), z]), labels, 0.1)
         b, a = float(platt[0]), float(platt[1])
+        if a <= 0.1:
+            # The chosen beads' similarity does not rank them (too few wrong ones, or a
+            # raw model that lets the search choose badly): shift it only, keeping the
+            # slope, rather than flatten it.
+            a, b = 1.0, _intercept(z, labels)
         terms = {
             k: ((round(a * w, 4), c) if k != "structure" else (w, c))
             for k, (w, c) in calibrated.terms.items()
@@ -307,6 +312,15 @@ def fit_profile(profile_name: str, docs, params: SearchParams) -> combine.Weight
         flush=True,
     )
     return calibrated
+
+
+def _intercept(z: np.ndarray, y: np.ndarray) -> float:
+    """The shift b that makes sigmoid(z + b) match the observed share of right beads."""
+    b = 0.0
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-np.clip(z + b, -30, 30)))
+        b -= float(np.sum(p - y) / max(np.sum(p * (1 - p)), 1e-9))
+    return b
 
 
 def _logit(p: float) -> float:
