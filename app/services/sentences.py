@@ -95,7 +95,7 @@ def prepare(
                 count_texts(len(src), model.concat_runs) + count_texts(len(tgt), model.concat_runs)
             )
         embeddings = embeddings_for(
-            src, tgt, model.concat_runs, cache, progress, choice.embedding or USE_MODEL
+            src, tgt, model.concat_runs, cache, progress, model.embedding_model
         )
     return embeddings, translation, choice
 
@@ -188,7 +188,12 @@ def align_within_beads(
             continue
         inner = (
             embeddings_for(
-                all_src[s0:s1], all_tgt[t0:t1], model.concat_runs, cache, None, choice.embedding
+                all_src[s0:s1],
+                all_tgt[t0:t1],
+                model.concat_runs,
+                cache,
+                None,
+                model.embedding_model,
             )
             if embeddings[0] is not None
             else (None, None)
