@@ -472,24 +472,18 @@ def _record_text(
     reverts_id: int | None = None,
     action: str = "text",
 ) -> Outcome:
-    if reverts_id is None:
-        drop_redo(session, alignment.id)
-    alignment.version += 1
-    session.add(
-        models.ReviewEvent(
-            alignment_id=alignment.id,
-            actor=actor,
-            action=action,
-            summary=summary[:300],
-            position=position,
-            before=[before],
-            after=[after],
-            state="record" if reverts_id is not None else "applied",
-            reverts_id=reverts_id,
-            alignment_version=alignment.version,
-        )
+    _add_event(
+        session,
+        alignment,
+        action=action,
+        summary=summary,
+        position=position,
+        before=[before],
+        after=[after],
+        actor=actor,
+        reverts_id=reverts_id,
+        new_operation=reverts_id is None,
     )
-    session.flush()
     return Outcome(alignment.version, position, summary)
 
 
@@ -813,7 +807,41 @@ def _record(
     focus: int | None = None,
     cascade: list | None = None,
 ) -> Outcome:
-    if action not in ("undo", "redo"):
+    _add_event(
+        session,
+        alignment,
+        action=action,
+        summary=summary,
+        position=edit.start,
+        before=[bead.as_dict() for bead in edit.before],
+        after=[bead.as_dict() for bead in edit.after],
+        actor=actor,
+        reverts_id=reverts_id,
+        new_operation=action not in ("undo", "redo"),
+        cascade=cascade,
+    )
+    position = edit.start if focus is None else focus
+    last = edit.start + max(len(edit.after) - 1, 0)
+    return Outcome(alignment.version, min(max(position, edit.start), last), summary)
+
+
+def _add_event(
+    session: Session,
+    alignment: models.Alignment,
+    *,
+    action: str,
+    summary: str,
+    position: int,
+    before: list,
+    after: list,
+    actor: str,
+    reverts_id: int | None,
+    new_operation: bool,
+    cascade: list | None = None,
+) -> None:
+    """Record one change as the alignment's next version; a new operation (not an undo or
+    redo) makes the undone ones unreachable."""
+    if new_operation:
         drop_redo(session, alignment.id)
     alignment.version += 1
     session.add(
@@ -822,9 +850,9 @@ def _record(
             actor=actor,
             action=action,
             summary=summary[:300],
-            position=edit.start,
-            before=[bead.as_dict() for bead in edit.before],
-            after=[bead.as_dict() for bead in edit.after],
+            position=position,
+            before=before,
+            after=after,
             state="record" if reverts_id is not None else "applied",
             reverts_id=reverts_id,
             alignment_version=alignment.version,
@@ -832,9 +860,6 @@ def _record(
         )
     )
     session.flush()
-    position = edit.start if focus is None else focus
-    last = edit.start + max(len(edit.after) - 1, 0)
-    return Outcome(alignment.version, min(max(position, edit.start), last), summary)
 
 
 def drop_redo(session: Session, alignment_id: int) -> None:
