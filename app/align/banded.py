@@ -54,12 +54,19 @@ class Band:
         return int(np.sum(self.hi - self.lo + 1))
 
 
+# Gains are asked for in blocks of rows holding about this many cells: one call per
+# shape and block instead of one per shape and row, so the numpy work per call is large
+# enough to outweigh Python's overhead, and the arrays a feature gathers stay small.
+BLOCK_CELLS = 4096
+
+
 def search(
     n: int,
     m: int,
     moves: Sequence[tuple[int, int]],
     gain: GainFunction,
     band: Band,
+    block_cells: int = BLOCK_CELLS,
 ) -> list[tuple[tuple[int, int], tuple[int, int]]]:
     """The best monotone path from (0, 0) to (n, m), as ((s0, s1), (t0, t1)) spans."""
     two_sided = [(a, b) for a, b in moves if a and b]
@@ -68,8 +75,11 @@ def search(
     best = np.full((n + 1, width), NEG)
     back = np.full((n + 1, width), -1, dtype=np.int8)
     codes = {move: k for k, move in enumerate([(0, 1), (1, 0), *two_sided])}
+    block = _Block.empty()
 
     for i in range(n + 1):
+        if i >= block.end:
+            block = _Block.gains(band, i, block_cells, two_sided, gain)
         lo, hi = band.lo[i], band.hi[i]
         cols = np.arange(lo, hi + 1)
         row = np.full(cols.size, NEG)
@@ -81,14 +91,7 @@ def search(
         for a, b in two_sided:
             if i < a:
                 continue
-            previous = _previous(best, band, i - a, cols - b)
-            usable = np.isfinite(previous)
-            if not usable.any():
-                continue
-            values = np.full(cols.size, NEG)
-            values[usable] = previous[usable] + gain(
-                a, b, np.full(int(usable.sum()), i), cols[usable]
-            )
+            values = _previous(best, band, i - a, cols - b) + block.row(i, (a, b))
             _consider(row, row_back, values, codes[(a, b)])
         if (0, 1) in moves:
             running = np.maximum.accumulate(row)
@@ -101,6 +104,45 @@ def search(
     if not np.isfinite(best[n, m - band.lo[n]]):
         raise RuntimeError("no alignment path inside the search band")
     return _trace(back, band, n, m, {k: move for move, k in codes.items()})
+
+
+@dataclass(frozen=True)
+class _Block:
+    """The gains of every move into the cells of rows [start, end), row after row."""
+
+    start: int
+    end: int
+    offsets: np.ndarray  # where each row's cells begin in the flat arrays
+    values: dict[tuple[int, int], np.ndarray]
+
+    @classmethod
+    def empty(cls) -> _Block:
+        return cls(0, 0, np.zeros(1, dtype=np.int64), {})
+
+    @classmethod
+    def gains(cls, band: Band, start: int, block_cells: int, moves, gain) -> _Block:
+        widths = band.hi - band.lo + 1
+        cumulative = np.cumsum(widths[start:])
+        end = start + max(1, int(np.searchsorted(cumulative, block_cells, side="right")))
+        end = min(end, widths.size)
+        offsets = np.concatenate([[0], np.cumsum(widths[start:end])])
+        rows = np.repeat(np.arange(start, end), widths[start:end])
+        cols = np.arange(offsets[-1]) - np.repeat(offsets[:-1], widths[start:end])
+        cols += np.repeat(band.lo[start:end], widths[start:end])
+        values = {}
+        for a, b in moves:
+            # Only cells whose bead starts inside the band of an earlier row.
+            before = np.maximum(rows - a, 0)
+            usable = (rows >= a) & (cols - b >= band.lo[before]) & (cols - b <= band.hi[before])
+            out = np.full(rows.size, NEG)
+            if usable.any():
+                out[usable] = gain(a, b, rows[usable], cols[usable])
+            values[(a, b)] = out
+        return cls(start, end, offsets, values)
+
+    def row(self, i: int, move: tuple[int, int]) -> np.ndarray:
+        k = i - self.start
+        return self.values[move][self.offsets[k] : self.offsets[k + 1]]
 
 
 def _previous(best: np.ndarray, band: Band, row: int, cols: np.ndarray) -> np.ndarray:

