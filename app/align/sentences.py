@@ -16,6 +16,7 @@ a calibrated probability that the bead is right.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from collections.abc import Sequence
@@ -300,33 +301,97 @@ def length_ratio(src: features.SideArrays, tgt: features.SideArrays) -> float:
 def bead_features(src, tgt, a, b, rows, cols, ratio, names=None) -> dict[str, np.ndarray]:
     """The features of the candidate beads ending at (rows, cols) with shape a-b: those
     in ``names``, or every one the sides allow."""
-    available = {
-        "lexical": lambda: features.lexical(src, tgt, a, b, rows, cols),
-        "length": lambda: features.length(src, tgt, a, b, rows, cols, ratio),
-        "anchors": lambda: features.anchors(src, tgt, a, b, rows, cols),
-    }
+    wanted = available_features(src, tgt) if names is None else names
+    return {name: FEATURES[name](src, tgt, a, b, rows, cols, ratio) for name in wanted}
+
+
+FEATURES = {
+    "lexical": lambda src, tgt, a, b, rows, cols, ratio: features.lexical(
+        src, tgt, a, b, rows, cols
+    ),
+    "length": features.length,
+    "anchors": lambda src, tgt, a, b, rows, cols, ratio: features.anchors(
+        src, tgt, a, b, rows, cols
+    ),
+    "semantic": lambda src, tgt, a, b, rows, cols, ratio: features.semantic(
+        src, tgt, a, b, rows, cols
+    ),
+    "mt": lambda src, tgt, a, b, rows, cols, ratio: features.mt(src, tgt, a, b, rows, cols),
+}
+
+
+def available_features(src: features.SideArrays, tgt: features.SideArrays) -> list[str]:
+    """The features both sides have what it takes to compute."""
+    names = ["lexical", "length", "anchors"]
     if src.semantic is not None and tgt.semantic is not None:
-        available["semantic"] = lambda: features.semantic(src, tgt, a, b, rows, cols)
+        names.append("semantic")
     if src.chrf is not None and tgt.chrf is not None:
-        available["mt"] = lambda: features.mt(src, tgt, a, b, rows, cols)
-    wanted = available if names is None else names
-    return {name: available[name]() for name in wanted}
+        names.append("mt")
+    return names
+
+
+# Past this many sentences the anchoring band (a share of the length on each side of
+# the diagonal) would grow with the square of the length; the path is then found on
+# blocks of sentences first, and the anchoring pass searches a fixed width around it
+# (when it compares vectors, see ``anchor_path``).
+COARSE_FROM = 2000
+COARSE_BLOCKS = 1000
+COARSE_WIDTH_SHARE = 0.25
 
 
 def anchor_path(
     src: features.SideArrays, tgt: features.SideArrays, model: SentenceModel
 ) -> np.ndarray:
-    """For each source position 0..n, the target position of a 1-1-only first pass."""
+    """For each source position 0..n, the target position of a first pass with the
+    anchoring moves (1-1 and skips, by default)."""
     n, m = len(src), len(tgt)
-    width = max(model.min_anchor_width, math.ceil(model.anchor_width_share * max(n, m)))
-    band = banded.Band.diagonal(n, m, width)
+    if max(n, m) <= COARSE_FROM or model.anchor_feature not in ("semantic", "lexical"):
+        # Blocks keep what a vector space says (a block's vector is its sentences'
+        # sum), but not what lengths and anchors say between languages as far apart as
+        # English and Chinese: there the coarse path strayed by up to 100 sentences,
+        # so the fast models keep the proportional band.
+        width = max(model.min_anchor_width, math.ceil(model.anchor_width_share * max(n, m)))
+        band = banded.Band.diagonal(n, m, width)
+    else:
+        centre, block = coarse_path(src, tgt, model)
+        band = banded.Band.around(centre, max(model.min_anchor_width, 2 * block), m)
+    return _centre(banded.search(n, m, model.anchor_moves, anchor_gain(src, tgt, model), band), n)
+
+
+def coarse_path(
+    src: features.SideArrays, tgt: features.SideArrays, model: SentenceModel
+) -> tuple[np.ndarray, int]:
+    """Where the translation runs, found on blocks of consecutive sentences (about
+    ``COARSE_BLOCKS`` per side, the target's blocks scaled to the documents' ratio of
+    sentences), as a target position per source position; and the target block size.
+    Blocks cover the same stretch of text on both sides, so the anchoring gain still
+    tells a matching block pair from its neighbours."""
+    n, m = len(src), len(tgt)
+    src_block = max(1, math.ceil(max(n, m) / COARSE_BLOCKS * n / max(n, m)))
+    tgt_block = max(1, math.ceil(max(n, m) / COARSE_BLOCKS * m / max(n, m)))
+    coarse_src, coarse_tgt = features.blocks(src, src_block), features.blocks(tgt, tgt_block)
+    cn, cm = len(coarse_src), len(coarse_tgt)
+    # Blocks are few, so their band can be wide: a quarter of the text either way.
+    width = max(model.min_anchor_width, math.ceil(COARSE_WIDTH_SHARE * max(cn, cm)))
+    moves = sorted(set(model.anchor_moves) | {(1, 0), (0, 1), (1, 1), (1, 2), (2, 1)})
+    gain = anchor_gain(coarse_src, coarse_tgt, model)
+    spans = banded.search(cn, cm, moves, gain, banded.Band.diagonal(cn, cm, width))
+    coarse = _centre(spans, cn)
+    # Back to sentences: block k of the source starts at sentence k * src_block.
+    positions = np.minimum(np.arange(cn + 1) * src_block, n)
+    targets = np.minimum(coarse * tgt_block, m)
+    return np.interp(np.arange(n + 1), positions, targets), tgt_block
+
+
+def anchor_gain(src: features.SideArrays, tgt: features.SideArrays, model: SentenceModel):
+    """The anchoring pass's gain: one feature less a threshold, or the model's score."""
     ratio = length_ratio(src, tgt)
+    scoring = with_weights(model, available_features(src, tgt))
 
     def gain(a: int, b: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         if model.anchor_feature == "model":
-            return model.score(
-                bead_features(src, tgt, a, b, rows, cols, ratio, model.weights), a, b
-            )
+            values = bead_features(src, tgt, a, b, rows, cols, ratio, scoring.weights)
+            return scoring.score(values, a, b)
         if model.anchor_feature == "length":
             value = features.length(src, tgt, a, b, rows, cols, ratio)
         else:
@@ -334,8 +399,20 @@ def anchor_path(
             value = features.cosine(getattr(src, space), getattr(tgt, space), a, b, rows, cols)
         return value - model.anchor_threshold
 
+    return gain
+
+
+def with_weights(model: SentenceModel, names: list[str]) -> SentenceModel:
+    """The model with only the weights of features in ``names`` (blocks of sentences
+    have no machine translation)."""
+    kept = {k: w for k, w in model.weights.items() if k in names}
+    return model if len(kept) == len(model.weights) else dataclasses.replace(model, weights=kept)
+
+
+def _centre(spans, n: int) -> np.ndarray:
+    """A target position for each source position 0..n along a path of beads."""
     centre = np.zeros(n + 1)
-    for (s0, s1), (t0, t1) in banded.search(n, m, model.anchor_moves, gain, band):
+    for (s0, s1), (t0, t1) in spans:
         if s1 > s0:
             # Spread a bead's target span over its source rows.
             centre[s0 + 1 : s1 + 1] = t0 + (t1 - t0) * np.arange(1, s1 - s0 + 1) / (s1 - s0)

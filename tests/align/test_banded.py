@@ -3,8 +3,14 @@
 import numpy as np
 import pytest
 
-from app.align import banded
-from app.align.sentences import align_sentences, load_model
+from app.align import banded, features
+from app.align.sentences import (
+    COARSE_FROM,
+    align_sentences,
+    build_sides,
+    coarse_path,
+    load_model,
+)
 
 # A synthetic document pair: each sentence is a set of "meaning" ids; a bead is right
 # when both sides hold the same ids.
@@ -123,3 +129,50 @@ def test_the_fast_model_needs_no_embeddings():
         load_model("fast"),
     )
     assert [(b.src_start, b.tgt_start) for b in result.beads] == [(0, 0), (1, 1)]
+
+
+def a_long_translation_with_an_inserted_chapter(n=2400, inserted=300, at=1200, seed=5):
+    """Sentence vectors of a long text and of its translation, into which ``inserted``
+    unrelated sentences were put at ``at``: far more drift than the proportional band
+    of the anchoring pass (4% of the length) would allow for."""
+    rng = np.random.default_rng(seed)
+    src = rng.normal(size=(n, 64))
+    tgt = src + 0.4 * rng.normal(size=(n, 64))
+    tgt = np.concatenate([tgt[:at], rng.normal(size=(inserted, 64)), tgt[at:]])
+    unit = lambda v: (v / np.linalg.norm(v, axis=1, keepdims=True)).astype(np.float32)  # noqa: E731
+    texts = lambda k: ["Eine Zeile, gleich lang."] * k  # noqa: E731
+    return texts(n), texts(n + inserted), unit(src), unit(tgt)
+
+
+def test_a_long_text_is_anchored_on_blocks_of_sentences_first():
+    src_texts, tgt_texts, src, tgt = a_long_translation_with_an_inserted_chapter()
+    model = load_model("semantic-sums")
+    sides = build_sides(src_texts, tgt_texts, {1: src}, {1: tgt})
+    centre, block = coarse_path(*sides, model)
+    truth = np.concatenate([np.arange(1201), np.arange(1201, 2401) + 300])
+    assert len(src_texts) > COARSE_FROM
+    # Off only where the path jumps over the inserted chapter, within a block or two.
+    off = np.flatnonzero(np.abs(centre - truth) > 2 * block)
+    assert off.size == 0 or (off.min() >= 1200 - 2 * block and off.max() <= 1200 + 2 * block)
+
+    result = align_sentences(src_texts, tgt_texts, model, {1: src}, {1: tgt})
+    pairs = {(b.src_start, b.tgt_start) for b in result.beads if b.src_end - b.src_start == 1}
+    right = {(i, i if i < 1200 else i + 300) for i in range(2400)}
+    assert len(pairs & right) >= 0.99 * 2400
+    inserted = [b for b in result.beads if b.src_start == b.src_end]
+    assert sum(b.tgt_end - b.tgt_start for b in inserted) >= 290
+
+
+def test_a_block_of_sentences_sums_its_sentences():
+    texts = ["Zermatt (1620 m)?", "Le Cervin!", "Noch ein Satz.", "Fin."]
+    vectors = np.eye(4, dtype=np.float32)
+    side = build_sides(texts, texts, {1: vectors}, {1: vectors})[0]
+    coarse = features.blocks(side, 3)
+    assert len(coarse) == 2
+    np.testing.assert_allclose(coarse.semantic.vectors, [[1, 1, 1, 0], [0, 0, 0, 1]])
+    assert coarse.cumulative_chars.tolist() == [
+        0.0,
+        side.cumulative_chars[3],
+        side.cumulative_chars[4],
+    ]
+    np.testing.assert_array_equal(coarse.anchors[0], side.anchors[:3].sum(axis=0))
