@@ -229,26 +229,35 @@ def _one_row(rows: np.ndarray) -> bool:
     return bool(rows.size) and rows[0] == rows[-1] and bool((rows == rows[0]).all())
 
 
-# A block of rows against a stretch of columns is multiplied out whole when it holds at
-# most this many times the cells asked for; past that, the asked-for pairs are gathered.
+# Cosines over a band are computed a few rows at a time, each group's rows against the
+# stretch of columns they reach, as one matrix product: cheaper than gathering two
+# vectors per cell, as long as the product holds at most DENSE_WASTE times the cells.
+ROWS_PER_PRODUCT = 32
 DENSE_WASTE = 16
 
 
 def cosine(left: RunSpace, right: RunSpace, a: int, b: int, rows, cols) -> np.ndarray:
     """Cosine of the left run ending at each row with the right run ending at each col."""
     x, y = left.runs(a), right.runs(b)
+    out = np.empty(rows.size)
     if not rows.size:
-        return np.zeros(0)
-    r0, r1, c0, c1 = rows.min(), rows.max(), cols.min(), cols.max()
-    if (r1 - r0 + 1) * (c1 - c0 + 1) <= DENSE_WASTE * rows.size:
-        # The search asks for the cells of a band: a few rows, each against a stretch of
-        # columns. One matrix product over the block costs less than copying vectors.
-        # (Many columns by few rows: the long side first suits BLAS better, 2.5 times.)
-        block = y[c0 - b : c1 - b + 1] @ x[r0 - a : r1 - a + 1].T
-        values = block[cols - c0, rows - r0]
-    else:
-        values = np.einsum("ij,ij->i", x[rows - a], y[cols - b])
-    return np.clip(values, 0.0, 1.0)
+        return out
+    order = np.argsort(rows, kind="stable")
+    rows, cols = rows[order], cols[order]
+    edges = np.arange(rows[0], rows[-1] + ROWS_PER_PRODUCT, ROWS_PER_PRODUCT)
+    bounds = np.unique(np.searchsorted(rows, edges))
+    values = np.empty(rows.size)
+    for first, last in zip(bounds[:-1], bounds[1:], strict=True):
+        r, c = rows[first:last], cols[first:last]
+        r0, r1, c0, c1 = r[0], r[-1], c.min(), c.max()
+        if (r1 - r0 + 1) * (c1 - c0 + 1) <= DENSE_WASTE * r.size:
+            # Many columns by few rows: the long side first suits BLAS better.
+            block = y[c0 - b : c1 - b + 1] @ x[r0 - a : r1 - a + 1].T
+            values[first:last] = block[c - c0, r - r0]
+        else:
+            values[first:last] = np.einsum("ij,ij->i", x[r - a], y[c - b])
+    out[order] = np.clip(values, 0.0, 1.0)
+    return out
 
 
 def semantic(src: SideArrays, tgt: SideArrays, a: int, b: int, rows, cols) -> np.ndarray:
