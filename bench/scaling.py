@@ -2,12 +2,19 @@
 and the whole, each aligned from raw sentences in a fresh process (model load, embedding
 with an empty cache, both search passes).
 
-    python bench/scaling.py            # prints a Markdown table
+    python bench/scaling.py              # prints a Markdown table
+    python bench/scaling.py --repeat 3   # each size three times; the table gives medians
+
+Single runs on a shared 2-core machine vary by a third; medians of a few runs, taken in
+turns (quarter, half, whole, quarter, ...) so that a busy minute spreads over all sizes,
+say more about how the time grows.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -37,29 +44,40 @@ print(json.dumps({
 """
 
 
+def run(root: Path, fraction: float) -> dict:
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, str(fraction)], cwd=root, capture_output=True, text=True
+    )
+    if out.returncode != 0:
+        raise SystemExit(out.stderr.strip().splitlines()[-1])
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=1, help="runs per size (default 1)")
+    args = parser.parse_args()
     root = Path(__file__).resolve().parents[1]
-    rows = []
-    for fraction in FRACTIONS:
-        out = subprocess.run(
-            [sys.executable, "-c", CHILD, str(fraction)],
-            cwd=root,
-            capture_output=True,
-            text=True,
-        )
-        if out.returncode != 0:
-            print(out.stderr.strip().splitlines()[-1], file=sys.stderr)
-            return 1
-        rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
-    print("| input | sentences en/zh | model | wall s, process | wall s, aligning | peak RSS MB |")
-    print("|---|---|---|---:|---:|---:|")
-    for row in rows:
+    runs: dict[float, list[dict]] = {fraction: [] for fraction in FRACTIONS}
+    for _ in range(args.repeat):
+        for fraction in FRACTIONS:
+            runs[fraction].append(run(root, fraction))
+    print(
+        "| input | sentences en/zh | model | wall s, process | wall s, aligning | runs | peak MB |"
+    )
+    print("|---|---|---|---:|---:|---|---:|")
+    medians = {}
+    for fraction, rows in runs.items():
+        first = rows[0]
+        medians[fraction] = statistics.median(row["align_seconds"] for row in rows)
+        every = ", ".join(f"{row['align_seconds']}" for row in rows)
         print(
-            f"| {row['fraction']:g} × Bible | {row['sentences'][0]}/{row['sentences'][1]} "
-            f"| {row['model']} | {row['seconds']} | {row['align_seconds']} | {row['peak_rss_mb']} |"
+            f"| {fraction:g} × Bible | {first['sentences'][0]}/{first['sentences'][1]} "
+            f"| {first['model']} | {statistics.median(row['seconds'] for row in rows):.2f} "
+            f"| {medians[fraction]:.2f} | {every} | {max(row['peak_rss_mb'] for row in rows)} |"
         )
-    ratio = rows[-1]["align_seconds"] / rows[0]["align_seconds"]
-    print(f"\nwhole / quarter: {ratio:.2f} times the aligning time for 4 times the input")
+    ratio = medians[FRACTIONS[-1]] / medians[FRACTIONS[0]]
+    print(f"\nwhole / quarter: {ratio:.2f} times the aligning time for 4 times the input (medians)")
     return 0
 
 
