@@ -87,11 +87,11 @@ def search(
         if i == 0:
             row[cols == 0] = 0.0
         if omission and i >= 1:
-            _consider(row, row_back, _previous(best, band, i - 1, cols), codes[(1, 0)])
+            _consider(row, row_back, _previous(best, band, i - 1, lo, cols.size), codes[(1, 0)])
         for a, b in two_sided:
             if i < a:
                 continue
-            values = _previous(best, band, i - a, cols - b) + block.row(i, (a, b))
+            values = _previous(best, band, i - a, lo - b, cols.size) + block.row(i, (a, b))
             _consider(row, row_back, values, codes[(a, b)])
         if (0, 1) in moves:
             running = np.maximum.accumulate(row)
@@ -145,12 +145,14 @@ class _Block:
         return self.values[move][self.offsets[k] : self.offsets[k + 1]]
 
 
-def _previous(best: np.ndarray, band: Band, row: int, cols: np.ndarray) -> np.ndarray:
-    """best[row, cols], with -inf where a column lies outside that row's band."""
+def _previous(best: np.ndarray, band: Band, row: int, first: int, count: int) -> np.ndarray:
+    """best[row, first : first + count], with -inf where a column lies outside that
+    row's band (the columns are contiguous, so the inside ones are one slice)."""
     lo, hi = band.lo[row], band.hi[row]
-    inside = (cols >= lo) & (cols <= hi)
-    values = np.full(cols.size, NEG)
-    values[inside] = best[row, cols[inside] - lo]
+    values = np.full(count, NEG)
+    start, end = max(first, lo), min(first + count - 1, hi)
+    if start <= end:
+        values[start - first : end - first + 1] = best[row, start - lo : end - lo + 1]
     return values
 
 
