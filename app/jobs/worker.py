@@ -96,6 +96,17 @@ class AlineaSimpleWorker(_Watched, SimpleWorker):
     """Runs jobs in the worker's own process (where fork is unavailable)."""
 
 
+def preload_models() -> None:
+    """Load the embedding model before RQ forks a work-horse for each job, so that every
+    job inherits it (pages shared, copy-on-write) instead of loading it again."""
+    from app.align.scorers.embedding import use_encoder
+
+    try:
+        use_encoder()
+    except Exception:  # a job that needs the model will report why it could not load
+        log.exception("preloading the embedding model failed")
+
+
 def worker_name() -> str:
     return f"{socket.gethostname()}.{os.getpid()}"
 
@@ -115,6 +126,8 @@ def start(settings: Settings, queue_name: str | None, burst: bool, simple: bool 
         work_horse_killed_handler=watchman.horse_killed,
     )
     worker.watchman = watchman
+    if not simple:
+        preload_models()
     try:
         return worker.work(burst=burst, logging_level="INFO")
     finally:
