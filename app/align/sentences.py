@@ -4,7 +4,8 @@ Two passes, both with the banded search of ``banded.py``:
 
 1. Anchoring: 1-1 beads (and skips) scored by one similarity alone, in a band around
    the documents' diagonal wide enough for translations that drift (a few percent of
-   the length). This finds where the translation runs.
+   the length). This finds where the translation runs. Models with the "lexicon"
+   feature then learn the document's own lexicon from its 1-1 beads (``lexicon.py``).
 2. Refinement: every move up to 1-4/4-1, scored by a linear model over the bead's
    features, in a narrow band around the anchoring path.
 
@@ -19,7 +20,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -33,6 +34,9 @@ from app.segments import BeadSpan
 
 METHOD = "alinea-sentences/1"
 MODELS = Path(__file__).parent / "models"
+
+# Features learnt from a first alignment, which the anchoring pass cannot use.
+SECOND_PASS_FEATURES = ("lexicon",)
 
 SENTENCE_MOVES: tuple[tuple[int, int], ...] = (
     (1, 0), (0, 1), (1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1), (2, 3), (3, 2), (1, 4), (4, 1),
@@ -68,6 +72,10 @@ class SentenceModel:
     embedding_model: str = "use-multilingual-v3"
     # Moves of the anchoring pass (with anchor_feature "model": the model's own score).
     anchor_moves: tuple[tuple[int, int], ...] = ((1, 0), (0, 1), (1, 1))
+    # With anchor_feature "model": the anchoring pass's own weights and shape biases
+    # (empty: the model's, less the features the first pass cannot have, "lexicon").
+    anchor_weights: dict[str, float] = field(default_factory=dict)
+    anchor_shape_bias: dict[str, float] = field(default_factory=dict)
 
     @property
     def uses_embeddings(self) -> bool:
@@ -76,6 +84,17 @@ class SentenceModel:
     @property
     def uses_mt(self) -> bool:
         return "mt" in self.weights
+
+    @property
+    def uses_lexicon(self) -> bool:
+        return "lexicon" in self.weights
+
+    def first_pass(self) -> SentenceModel:
+        """The model the anchoring pass scores with (anchor_feature "model")."""
+        weights = self.anchor_weights or {
+            name: w for name, w in self.weights.items() if name not in SECOND_PASS_FEATURES
+        }
+        return replace(self, weights=weights, shape_bias=self.anchor_shape_bias or self.shape_bias)
 
     def score(self, values: dict[str, np.ndarray], a: int, b: int) -> np.ndarray:
         total = np.full(next(iter(values.values())).shape, self.shape_bias.get(f"{a}-{b}", -5.0))
@@ -181,7 +200,10 @@ def best_path(src: features.SideArrays, tgt: features.SideArrays, model: Sentenc
     if n == 0 or m == 0:
         return [((k, k + 1), (0, 0)) for k in range(n)] + [((n, n), (k, k + 1)) for k in range(m)]
     ratio = length_ratio(src, tgt)
-    band = banded.Band.around(anchor_path(src, tgt, model), model.band, m)
+    anchoring = anchor_beads(src, tgt, model)
+    if model.uses_lexicon:
+        features.attach_lexicon(src, tgt, one_to_one(anchoring))
+    band = banded.Band.around(path_centre(anchoring, n), model.band, m)
 
     def gain(a: int, b: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         return model.score(bead_features(src, tgt, a, b, rows, cols, ratio, model.weights), a, b)
@@ -307,25 +329,27 @@ def bead_features(src, tgt, a, b, rows, cols, ratio, names=None) -> dict[str, np
     }
     if src.semantic is not None and tgt.semantic is not None:
         available["semantic"] = lambda: features.semantic(src, tgt, a, b, rows, cols)
+    if src.lexicon is not None and tgt.lexicon is not None:
+        available["lexicon"] = lambda: features.lexicon(src, tgt, a, b, rows, cols)
     if src.chrf is not None and tgt.chrf is not None:
         available["mt"] = lambda: features.mt(src, tgt, a, b, rows, cols)
     wanted = available if names is None else names
     return {name: available[name]() for name in wanted}
 
 
-def anchor_path(
-    src: features.SideArrays, tgt: features.SideArrays, model: SentenceModel
-) -> np.ndarray:
-    """For each source position 0..n, the target position of a 1-1-only first pass."""
+def anchor_beads(src: features.SideArrays, tgt: features.SideArrays, model: SentenceModel):
+    """The beads of the first pass (1-1 and skips, or the moves of ``anchor_moves``), as
+    ((s0, s1), (t0, t1)) spans."""
     n, m = len(src), len(tgt)
     width = max(model.min_anchor_width, math.ceil(model.anchor_width_share * max(n, m)))
     band = banded.Band.diagonal(n, m, width)
     ratio = length_ratio(src, tgt)
+    first = model.first_pass()
 
     def gain(a: int, b: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         if model.anchor_feature == "model":
-            return model.score(
-                bead_features(src, tgt, a, b, rows, cols, ratio, model.weights), a, b
+            return first.score(
+                bead_features(src, tgt, a, b, rows, cols, ratio, first.weights), a, b
             )
         if model.anchor_feature == "length":
             value = features.length(src, tgt, a, b, rows, cols, ratio)
@@ -334,8 +358,18 @@ def anchor_path(
             value = features.cosine(getattr(src, space), getattr(tgt, space), a, b, rows, cols)
         return value - model.anchor_threshold
 
+    return banded.search(n, m, model.anchor_moves, gain, band)
+
+
+def one_to_one(spans) -> list[tuple[int, int]]:
+    """The (source, target) sentence of each 1-1 bead."""
+    return [(s0, t0) for (s0, s1), (t0, t1) in spans if s1 - s0 == 1 and t1 - t0 == 1]
+
+
+def path_centre(spans, n: int) -> np.ndarray:
+    """For each source position 0..n, the target position the beads pass through."""
     centre = np.zeros(n + 1)
-    for (s0, s1), (t0, t1) in banded.search(n, m, model.anchor_moves, gain, band):
+    for (s0, s1), (t0, t1) in spans:
         if s1 > s0:
             # Spread a bead's target span over its source rows.
             centre[s0 + 1 : s1 + 1] = t0 + (t1 - t0) * np.arange(1, s1 - s0 + 1) / (s1 - s0)
