@@ -67,7 +67,7 @@ START = {
     ),
     "fast": SentenceModel(
         name="fast",
-        weights={"lexical": 1.0, "length": 1.0, "anchors": 1.0},
+        weights={"lexical": 1.0, "length": 1.0, "anchors": 1.0, "lexicon": 1.0},
         shape_bias={},
         anchor_feature="model",
         anchor_moves=((1, 0), (0, 1), (1, 1), (1, 2), (2, 1)),
@@ -103,7 +103,7 @@ def main() -> int:
         if args.confidence_only:
             model = SentenceModel.from_json(path.read_text())
         else:
-            model = fit(START[name], documents)
+            model = fit(with_first_pass(START[name], documents), documents)
         sides = [_sides(d, model) for d in documents]
         model = replace(model, confidence=fit_confidence(documents, sides, model))
         path.write_text(model.to_json())
@@ -132,12 +132,18 @@ def main() -> int:
 
 
 def with_mt(base: SentenceModel, weight: float, centre: float) -> SentenceModel:
-    """``base`` plus ``weight * (mt - centre)``: the centre moves every shape's bias."""
+    """``base`` plus ``weight * (mt - centre)``: the centre moves every shape's bias (in
+    the anchoring pass too, when it has weights of its own)."""
+    first = {"mt": weight} if base.anchor_weights else {}
     return replace(
         base,
         name=f"{base.name}+mt",
         weights={**base.weights, "mt": weight},
         shape_bias={shape: bias - weight * centre for shape, bias in base.shape_bias.items()},
+        anchor_weights={**base.anchor_weights, **first},
+        anchor_shape_bias={
+            shape: bias - weight * centre for shape, bias in base.anchor_shape_bias.items()
+        },
         trained_on=f"{base.trained_on}; mt: ntrex dev perturbed",
         extra={**base.extra, "mt_weight": weight, "mt_centre": centre},
     )
@@ -156,6 +162,18 @@ def fit_mt(base: SentenceModel, documents) -> SentenceModel:
                 best = (f1, weight, centre)
     print(f"  {base.name}+mt: weight {best[1]}, centre {best[2]}: dev strict F1 {best[0]:.4f}")
     return with_mt(base, best[1], best[2])
+
+
+def with_first_pass(start: SentenceModel, documents) -> SentenceModel:
+    """A model whose anchoring pass scores with the model itself, but which has a
+    feature learnt from that pass ("lexicon"), gets the weights of the same model
+    fitted without it for the anchoring pass."""
+    if start.anchor_feature != "model" or start.anchor_weights or not start.uses_lexicon:
+        return start
+    first = start.first_pass()
+    print(f"  {start.name}: fitting the anchoring pass's weights (no lexicon)")
+    base = fit(replace(first, shape_bias={}), documents)
+    return replace(start, anchor_weights=base.weights, anchor_shape_bias=base.shape_bias)
 
 
 def fit(start: SentenceModel, documents) -> SentenceModel:
@@ -252,6 +270,7 @@ CONFIDENCE_FEATURES = (
     "length",
     "lexical",
     "anchors",
+    "lexicon",
     "mt",
     "one_to_one",
     "prev_one_sided",
@@ -281,7 +300,7 @@ def fit_confidence(documents, sides, model) -> dict[str, float]:
     return {"bias": float(w[0])} | {n: float(v) for n, v in zip(names, w[1:], strict=True)}
 
 
-FEATURE_NAMES = ("semantic", "length", "lexical", "anchors", "mt")
+FEATURE_NAMES = ("semantic", "length", "lexical", "anchors", "lexicon", "mt")
 
 
 def _logistic(x: np.ndarray, y: np.ndarray, ridge: float) -> np.ndarray:

@@ -132,10 +132,13 @@ def vectors(
     src: Vocabulary, tgt: Vocabulary, lexicon: Lexicon, dimensions: int = DIMENSIONS
 ) -> tuple[np.ndarray, np.ndarray]:
     """Each sentence as a vector over the lexicon's source words (see the module's
-    docstring), one row per sentence on each side; not normalised."""
+    docstring), one row per sentence on each side; not normalised. A long document's
+    lexicon is folded onto ``dimensions`` columns, which bounds the memory the runs'
+    vectors take."""
     # The lexicon's source words in order of id, folded onto the dimensions: with fewer
-    # words than dimensions, no two share one.
+    # words than dimensions, each has its own.
     known = np.unique(lexicon.source)
+    dimensions = max(1, min(dimensions, known.size))
     column = np.full(len(src) + 1, -1, dtype=np.int64)
     column[known] = np.arange(known.size) % dimensions
     s_rows, s_ids = _flatten(src.ids)
