@@ -23,6 +23,7 @@ on the same dev part.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -31,12 +32,22 @@ import numpy as np
 
 from app.align import choice as scorer_choice
 from app.align.scorers.embedding import E5_MODEL
-from app.align.sentences import MODELS, SentenceModel, bead_features, best_path, build_sides
+from app.align.sentences import (
+    MODELS,
+    SentenceModel,
+    bead_features,
+    best_path,
+    build_sides,
+    model_used,
+)
 from app.evaluation import datasets, metric
 from app.evaluation.links import Link
 from app.services.sentences import embeddings_for, translate_side
 
 EPOCHS = 30
+# A lexicon learnt from fewer 1-1 beads than this did not help on Text+Berg dev cut into
+# shorter documents, so those are aligned by the first-pass model alone.
+MIN_LEXICON_PAIRS = 150
 LEARNING_RATE = 0.1
 
 SEMANTIC = {"semantic": 1.0, "lexical": 1.0, "length": 1.0, "anchors": 1.0}
@@ -125,6 +136,10 @@ def main() -> int:
             print(f"{name}+mt: no gain on dev, not written")
             continue
         sides = [_sides(d, model) for d in ntrex_dev]
+        if model.first_pass_model:
+            first = model.first_pass()
+            first = replace(first, confidence=fit_confidence(ntrex_dev, sides, first))
+            model = replace(model, first_pass_model=json.loads(first.to_json()))
         model = replace(model, confidence=fit_confidence(ntrex_dev, sides, model))
         path.write_text(model.to_json())
         print(f"{name}+mt: wrote {path}")
@@ -133,17 +148,16 @@ def main() -> int:
 
 def with_mt(base: SentenceModel, weight: float, centre: float) -> SentenceModel:
     """``base`` plus ``weight * (mt - centre)``: the centre moves every shape's bias (in
-    the anchoring pass too, when it has weights of its own)."""
-    first = {"mt": weight} if base.anchor_weights else {}
+    the first-pass model too, if it has one of its own)."""
+    first = base.first_pass_model and json.loads(
+        with_mt(base.first_pass(), weight, centre).to_json()
+    )
     return replace(
         base,
         name=f"{base.name}+mt",
         weights={**base.weights, "mt": weight},
         shape_bias={shape: bias - weight * centre for shape, bias in base.shape_bias.items()},
-        anchor_weights={**base.anchor_weights, **first},
-        anchor_shape_bias={
-            shape: bias - weight * centre for shape, bias in base.anchor_shape_bias.items()
-        },
+        first_pass_model=first or {},
         trained_on=f"{base.trained_on}; mt: ntrex dev perturbed",
         extra={**base.extra, "mt_weight": weight, "mt_centre": centre},
     )
@@ -166,14 +180,20 @@ def fit_mt(base: SentenceModel, documents) -> SentenceModel:
 
 def with_first_pass(start: SentenceModel, documents) -> SentenceModel:
     """A model whose anchoring pass scores with the model itself, but which has a
-    feature learnt from that pass ("lexicon"), gets the weights of the same model
-    fitted without it for the anchoring pass."""
-    if start.anchor_feature != "model" or start.anchor_weights or not start.uses_lexicon:
+    feature learnt from that pass ("lexicon"), gets the same model fitted without it
+    (with its own confidence) for the anchoring pass and for documents too short to
+    learn a lexicon from."""
+    if start.anchor_feature != "model" or start.first_pass_model or not start.uses_lexicon:
         return start
-    first = start.first_pass()
-    print(f"  {start.name}: fitting the anchoring pass's weights (no lexicon)")
-    base = fit(replace(first, shape_bias={}), documents)
-    return replace(start, anchor_weights=base.weights, anchor_shape_bias=base.shape_bias)
+    print(f"  {start.name}: fitting the first pass (no lexicon)")
+    first = fit(start.first_pass(), documents)
+    sides = [_sides(d, first) for d in documents]
+    first = replace(first, confidence=fit_confidence(documents, sides, first))
+    return replace(
+        start,
+        first_pass_model=json.loads(first.to_json()),
+        min_lexicon_pairs=MIN_LEXICON_PAIRS,
+    )
 
 
 def fit(start: SentenceModel, documents) -> SentenceModel:
@@ -186,6 +206,8 @@ def fit(start: SentenceModel, documents) -> SentenceModel:
         for document, (src, tgt) in zip(documents, sides, strict=True):
             model = _with_weights(start, names, shapes, w)
             predicted = best_path(src, tgt, model)
+            if not _refined_by(src, tgt, model):
+                continue
             gold = [_span(link) for link in document.gold]
             delta = _path_features(src, tgt, gold, names, shapes, start)
             delta -= _path_features(src, tgt, predicted, names, shapes, start)
@@ -200,6 +222,12 @@ def fit(start: SentenceModel, documents) -> SentenceModel:
     return replace(
         model, calibration=_calibrate(documents, sides, model), trained_on="text+berg dev"
     )
+
+
+def _refined_by(src, tgt, model) -> bool:
+    """Whether ``best_path`` refined with ``model`` itself, not its first-pass model (a
+    document too short to learn a lexicon from): only then do its features count."""
+    return model_used(src, tgt, model).uses_lexicon == model.uses_lexicon
 
 
 def _sides(document, model):
@@ -289,6 +317,8 @@ def fit_confidence(documents, sides, model) -> dict[str, float]:
     for document, (src, tgt) in zip(documents, sides, strict=True):
         gold = {(link.src, link.tgt) for link in document.gold}
         spans = best_path(src, tgt, model)
+        if not _refined_by(src, tgt, model):
+            continue
         for ((s0, s1), (t0, t1)), context in zip(
             spans, bead_contexts(src, tgt, spans, model), strict=True
         ):
@@ -296,6 +326,8 @@ def fit_confidence(documents, sides, model) -> dict[str, float]:
                 continue
             rows.append([1.0] + [context[n] for n in names])
             labels.append((tuple(range(s0, s1)), tuple(range(t0, t1))) in gold)
+    if not rows:
+        return dict(model.confidence)
     w = _logistic(np.array(rows), np.array(labels, dtype=float), ridge=0.1)
     return {"bias": float(w[0])} | {n: float(v) for n, v in zip(names, w[1:], strict=True)}
 
@@ -322,7 +354,10 @@ def _calibrate(documents, sides, model) -> tuple[float, float]:
     for document, (src, tgt) in zip(documents, sides, strict=True):
         gold = {(link.src, link.tgt) for link in document.gold}
         ratio = length_ratio(src, tgt)
-        for (s0, s1), (t0, t1) in best_path(src, tgt, model):
+        spans = best_path(src, tgt, model)
+        if not _refined_by(src, tgt, model):
+            continue
+        for (s0, s1), (t0, t1) in spans:
             if s0 == s1 or t0 == t1:
                 continue
             a, b = s1 - s0, t1 - t0

@@ -72,10 +72,12 @@ class SentenceModel:
     embedding_model: str = "use-multilingual-v3"
     # Moves of the anchoring pass (with anchor_feature "model": the model's own score).
     anchor_moves: tuple[tuple[int, int], ...] = ((1, 0), (0, 1), (1, 1))
-    # With anchor_feature "model": the anchoring pass's own weights and shape biases
-    # (empty: the model's, less the features the first pass cannot have, "lexicon").
-    anchor_weights: dict[str, float] = field(default_factory=dict)
-    anchor_shape_bias: dict[str, float] = field(default_factory=dict)
+    # With anchor_feature "model": the model of the anchoring pass, as JSON data (empty:
+    # this one, less the features a first pass cannot have, "lexicon"). It also aligns
+    # documents whose first pass has fewer than ``min_lexicon_pairs`` 1-1 beads, too few
+    # to learn a lexicon from.
+    first_pass_model: dict[str, object] = field(default_factory=dict)
+    min_lexicon_pairs: int = 0
 
     @property
     def uses_embeddings(self) -> bool:
@@ -91,10 +93,10 @@ class SentenceModel:
 
     def first_pass(self) -> SentenceModel:
         """The model the anchoring pass scores with (anchor_feature "model")."""
-        weights = self.anchor_weights or {
-            name: w for name, w in self.weights.items() if name not in SECOND_PASS_FEATURES
-        }
-        return replace(self, weights=weights, shape_bias=self.anchor_shape_bias or self.shape_bias)
+        if self.first_pass_model:
+            return SentenceModel.from_dict(self.first_pass_model)
+        weights = {n: w for n, w in self.weights.items() if n not in SECOND_PASS_FEATURES}
+        return replace(self, weights=weights)
 
     def score(self, values: dict[str, np.ndarray], a: int, b: int) -> np.ndarray:
         total = np.full(next(iter(values.values())).shape, self.shape_bias.get(f"{a}-{b}", -5.0))
@@ -114,7 +116,11 @@ class SentenceModel:
 
     @classmethod
     def from_json(cls, text: str) -> SentenceModel:
-        data = json.loads(text)
+        return cls.from_dict(json.loads(text))
+
+    @classmethod
+    def from_dict(cls, data: dict) -> SentenceModel:
+        data = dict(data)
         data["moves"] = tuple(tuple(m) for m in data["moves"])
         if "anchor_moves" in data:
             data["anchor_moves"] = tuple(tuple(m) for m in data["anchor_moves"])
@@ -179,14 +185,15 @@ def align_sentences(
     # times more), so it gets one thread here.
     with threadpool_limits(1, user_api="blas"):
         spans = best_path(src, tgt, model)
-        beads = describe_beads(src, tgt, spans, model)
+        used = model_used(src, tgt, model)
+        beads = describe_beads(src, tgt, spans, used)
     return AlignmentResult(
         beads=beads,
         method=METHOD,
         parameters={
             "level": "sentence",
             "model": model.name,
-            "scorers": sorted(model.weights),
+            "scorers": sorted(used.weights),
             "trained_on": model.trained_on,
             "moves": [f"{a}-{b}" for a, b in model.moves],
             "band": model.band,
@@ -201,14 +208,33 @@ def best_path(src: features.SideArrays, tgt: features.SideArrays, model: Sentenc
         return [((k, k + 1), (0, 0)) for k in range(n)] + [((n, n), (k, k + 1)) for k in range(m)]
     ratio = length_ratio(src, tgt)
     anchoring = anchor_beads(src, tgt, model)
-    if model.uses_lexicon:
-        features.attach_lexicon(src, tgt, one_to_one(anchoring))
+    model = refining_model(src, tgt, model, anchoring)
     band = banded.Band.around(path_centre(anchoring, n), model.band, m)
 
     def gain(a: int, b: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         return model.score(bead_features(src, tgt, a, b, rows, cols, ratio, model.weights), a, b)
 
     return canonical_order(banded.search(n, m, model.moves, gain, band))
+
+
+def refining_model(src, tgt, model: SentenceModel, anchoring) -> SentenceModel:
+    """``model``, once the sides have the lexicon learnt from the anchoring pass's 1-1
+    beads if it uses one; or its first-pass model if they are too few to learn from."""
+    if not model.uses_lexicon:
+        return model
+    pairs = one_to_one(anchoring)
+    if len(pairs) < model.min_lexicon_pairs and model.first_pass_model:
+        src.lexicon = tgt.lexicon = None
+        return model.first_pass()
+    features.attach_lexicon(src, tgt, pairs)
+    return model
+
+
+def model_used(src, tgt, model: SentenceModel) -> SentenceModel:
+    """The model ``best_path`` refined with on these sides (see ``refining_model``)."""
+    if model.uses_lexicon and src.lexicon is None and model.first_pass_model:
+        return model.first_pass()
+    return model
 
 
 def describe_beads(src, tgt, spans, model: SentenceModel) -> list[BeadSpan]:

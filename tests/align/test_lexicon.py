@@ -153,11 +153,24 @@ def test_the_vectorised_feature_matches_a_direct_computation():
     )
 
 
-def test_the_fast_model_learns_its_lexicon_during_alignment():
-    src_texts, tgt_texts = parallel_text(60, seed=5)
+def test_the_fast_model_learns_its_lexicon_from_a_long_text():
+    src_texts, tgt_texts = parallel_text(400, seed=5)
     model = load_model("fast")
-    assert model.uses_lexicon
+    assert model.uses_lexicon and model.min_lexicon_pairs <= 300
     result = align_sentences(src_texts, tgt_texts, model)
+    assert "lexicon" in result.parameters["scorers"]
     assert all("lexicon" in bead.scores for bead in result.beads if bead.scores)
-    right = sum(b.src_start == b.tgt_start and b.src_end == b.src_start + 1 for b in result.beads)
-    assert right >= 55
+    right = sum(
+        (b.src_start, b.src_end, b.tgt_start, b.tgt_end) == (k, k + 1, k, k + 1)
+        for k, b in enumerate(result.beads)
+    )
+    assert right >= 390
+
+
+def test_a_text_too_short_to_learn_from_is_aligned_by_the_first_pass_model():
+    src_texts, tgt_texts = parallel_text(30, seed=5)
+    model = load_model("fast")
+    assert model.min_lexicon_pairs > 30
+    result = align_sentences(src_texts, tgt_texts, model)
+    assert "lexicon" not in result.parameters["scorers"]
+    assert all(bead.scores and "lexicon" not in bead.scores for bead in result.beads)
