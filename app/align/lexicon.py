@@ -32,6 +32,9 @@ _UNSPACED = re.compile(
     "\U00020000-\U0003ffff]"
 )
 
+# Sentence pairs with more distinct tokens on a side than this (a whole chapter on one
+# line) are not learnt from: their token pairs grow with the product of the sizes.
+MAX_TOKENS = 400
 MIN_COOCCURRENCES = 2
 MIN_DICE = 0.1
 PARTNERS = 3
@@ -98,8 +101,10 @@ def learn(
 ) -> Lexicon:
     """The word pairs that co-occur in the sentence pairs ``pairs`` (source index,
     target index) at least ``min_cooccurrences`` times with a Dice coefficient of at
-    least ``min_dice``, each among the ``partners`` best of both its words."""
+    least ``min_dice``, each among the ``partners`` best of both its words. Pairs with a
+    sentence of more than ``MAX_TOKENS`` distinct tokens are left out."""
     empty = Lexicon(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
+    pairs = [(i, j) for i, j in pairs if max(src.ids[i].size, tgt.ids[j].size) <= MAX_TOKENS]
     if not pairs or not len(src) or not len(tgt):
         return empty
     width = len(tgt)

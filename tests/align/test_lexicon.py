@@ -75,6 +75,14 @@ def test_only_partners_among_the_best_k_of_both_words_are_kept():
     assert partners(three, src, tgt) == {"a": {"x", "y", "z"}}
 
 
+def test_overlong_sentences_are_not_learnt_from():
+    long_src = " ".join(f"s{k}" for k in range(lexicon.MAX_TOKENS + 1))
+    src = lexicon.Vocabulary([long_src, "a b", long_src, "a b"])
+    tgt = lexicon.Vocabulary(["x", "y", "x", "y"])
+    found = lexicon.learn(src, tgt, [(k, k) for k in range(4)])
+    assert partners(found, src, tgt) == {"a": {"y"}, "b": {"y"}}
+
+
 def lexicon_sides(src_texts, tgt_texts, pairs):
     src = features.SideArrays.build(src_texts, None)
     tgt = features.SideArrays.build(tgt_texts, None)
