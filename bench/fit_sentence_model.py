@@ -7,10 +7,12 @@ and of runs of up to four sentences, character trigrams, anchors, length),
 "semantic-sums" (the same, but runs are the sums of their sentences' embeddings: one
 model call per sentence, for long texts), "e5" (multilingual-e5-small sums, for
 languages USE does not know) and "fast" (trigrams, anchors and length, no neural
-model). Weights are learnt by an averaged structured perceptron: decode the dev
-document with the current weights, then move the weights towards the features of the
-gold path and away from those of the decoded one. Calibration is a logistic fit of "is
-this chosen bead right?" on the chosen beads' context, again on dev.
+model; it learns each document's lexicon from a first pass by the same model fitted
+without it, see docs/alignment.md). Weights are learnt by an averaged structured
+perceptron: decode the dev document with the current weights, then move the weights
+towards the features of the gold path and away from those of the decoded one.
+Calibration is a logistic fit of "is this chosen bead right?" on the chosen beads'
+context, again on dev.
 
 The "+mt" models ("semantic+mt", "fast+mt"...) add chrF against Apertium's translation
 to a fitted model. Text+Berg is German-French, a pair Apertium lacks, so the MT
@@ -116,7 +118,7 @@ def main() -> int:
         else:
             model = fit(with_first_pass(START[name], documents), documents)
         sides = [_sides(d, model) for d in documents]
-        model = replace(model, confidence=fit_confidence(documents, sides, model))
+        model = with_confidence(model, documents, sides)
         path.write_text(model.to_json())
         print(f"{name}: wrote {path}")
     for name in filter(None, args.mt.split(",")):
@@ -136,14 +138,20 @@ def main() -> int:
             print(f"{name}+mt: no gain on dev, not written")
             continue
         sides = [_sides(d, model) for d in ntrex_dev]
-        if model.first_pass_model:
-            first = model.first_pass()
-            first = replace(first, confidence=fit_confidence(ntrex_dev, sides, first))
-            model = replace(model, first_pass_model=json.loads(first.to_json()))
-        model = replace(model, confidence=fit_confidence(ntrex_dev, sides, model))
+        model = with_confidence(model, ntrex_dev, sides)
         path.write_text(model.to_json())
         print(f"{name}+mt: wrote {path}")
     return 0
+
+
+def with_confidence(model: SentenceModel, documents, sides) -> SentenceModel:
+    """``model`` with its confidence model, and its first-pass model's, fitted on
+    ``documents`` (each on the documents it aligns)."""
+    if model.first_pass_model:
+        first = model.first_pass()
+        first = replace(first, confidence=fit_confidence(documents, sides, first))
+        model = replace(model, first_pass_model=json.loads(first.to_json()))
+    return replace(model, confidence=fit_confidence(documents, sides, model))
 
 
 def with_mt(base: SentenceModel, weight: float, centre: float) -> SentenceModel:
@@ -180,15 +188,12 @@ def fit_mt(base: SentenceModel, documents) -> SentenceModel:
 
 def with_first_pass(start: SentenceModel, documents) -> SentenceModel:
     """A model whose anchoring pass scores with the model itself, but which has a
-    feature learnt from that pass ("lexicon"), gets the same model fitted without it
-    (with its own confidence) for the anchoring pass and for documents too short to
-    learn a lexicon from."""
+    feature learnt from that pass ("lexicon"), gets the same model fitted without it for
+    the anchoring pass and for documents too short to learn a lexicon from."""
     if start.anchor_feature != "model" or start.first_pass_model or not start.uses_lexicon:
         return start
     print(f"  {start.name}: fitting the first pass (no lexicon)")
     first = fit(start.first_pass(), documents)
-    sides = [_sides(d, first) for d in documents]
-    first = replace(first, confidence=fit_confidence(documents, sides, first))
     return replace(
         start,
         first_pass_model=json.loads(first.to_json()),

@@ -22,10 +22,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-# Letters and digits of any script. Scripts written without spaces between words (CJK,
-# Thai...) give one token per character: a document has too few sentences to learn
-# word segmentation from, and the characters of a Chinese word each co-occur with its
-# translation, which is what Dice measures.
+# Letters and digits of any script. Scripts written without spaces between words
+# (Chinese, Japanese, Thai, Lao, Khmer, Burmese) give one token per character: a document
+# has too few sentences to learn word segmentation from, and the characters of a Chinese
+# word each co-occur with its translation, which is what Dice measures. Korean too is cut
+# into syllables, since its spaced words carry their particles with them.
 _WORD = re.compile(r"\w+")
 _UNSPACED = re.compile(
     "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff"
@@ -38,6 +39,8 @@ MAX_TOKENS = 400
 MIN_COOCCURRENCES = 2
 MIN_DICE = 0.1
 PARTNERS = 3
+# Columns of the sentence vectors at most (one per lexicon source word up to this): the
+# runs' vectors take rows x DIMENSIONS floats for each run size on each side.
 DIMENSIONS = 2048
 
 
