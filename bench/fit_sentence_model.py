@@ -7,10 +7,12 @@ and of runs of up to four sentences, character trigrams, anchors, length),
 "semantic-sums" (the same, but runs are the sums of their sentences' embeddings: one
 model call per sentence, for long texts), "e5" (multilingual-e5-small sums, for
 languages USE does not know) and "fast" (trigrams, anchors and length, no neural
-model). Weights are learnt by an averaged structured perceptron: decode the dev
-document with the current weights, then move the weights towards the features of the
-gold path and away from those of the decoded one. Calibration is a logistic fit of "is
-this chosen bead right?" on the chosen beads' context, again on dev.
+model; it learns each document's lexicon from a first pass by the same model fitted
+without it, see docs/alignment.md). Weights are learnt by an averaged structured
+perceptron: decode the dev document with the current weights, then move the weights
+towards the features of the gold path and away from those of the decoded one.
+Calibration is a logistic fit of "is this chosen bead right?" on the chosen beads'
+context, again on dev.
 
 The "+mt" models ("semantic+mt", "fast+mt"...) add chrF against Apertium's translation
 to a fitted model. Text+Berg is German-French, a pair Apertium lacks, so the MT
@@ -23,6 +25,7 @@ on the same dev part.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -31,12 +34,22 @@ import numpy as np
 
 from app.align import choice as scorer_choice
 from app.align.scorers.embedding import E5_MODEL
-from app.align.sentences import MODELS, SentenceModel, bead_features, best_path, build_sides
+from app.align.sentences import (
+    MODELS,
+    SentenceModel,
+    bead_features,
+    best_path,
+    build_sides,
+    model_used,
+)
 from app.evaluation import datasets, metric
 from app.evaluation.links import Link
 from app.services.sentences import embeddings_for, translate_side
 
 EPOCHS = 30
+# A lexicon learnt from fewer 1-1 beads than this did not help on Text+Berg dev cut into
+# shorter documents, so those are aligned by the first-pass model alone.
+MIN_LEXICON_PAIRS = 150
 LEARNING_RATE = 0.1
 
 SEMANTIC = {"semantic": 1.0, "lexical": 1.0, "length": 1.0, "anchors": 1.0}
@@ -67,7 +80,7 @@ START = {
     ),
     "fast": SentenceModel(
         name="fast",
-        weights={"lexical": 1.0, "length": 1.0, "anchors": 1.0},
+        weights={"lexical": 1.0, "length": 1.0, "anchors": 1.0, "lexicon": 1.0},
         shape_bias={},
         anchor_feature="model",
         anchor_moves=((1, 0), (0, 1), (1, 1), (1, 2), (2, 1)),
@@ -103,9 +116,9 @@ def main() -> int:
         if args.confidence_only:
             model = SentenceModel.from_json(path.read_text())
         else:
-            model = fit(START[name], documents)
+            model = fit(with_first_pass(START[name], documents), documents)
         sides = [_sides(d, model) for d in documents]
-        model = replace(model, confidence=fit_confidence(documents, sides, model))
+        model = with_confidence(model, documents, sides)
         path.write_text(model.to_json())
         print(f"{name}: wrote {path}")
     for name in filter(None, args.mt.split(",")):
@@ -125,19 +138,34 @@ def main() -> int:
             print(f"{name}+mt: no gain on dev, not written")
             continue
         sides = [_sides(d, model) for d in ntrex_dev]
-        model = replace(model, confidence=fit_confidence(ntrex_dev, sides, model))
+        model = with_confidence(model, ntrex_dev, sides)
         path.write_text(model.to_json())
         print(f"{name}+mt: wrote {path}")
     return 0
 
 
+def with_confidence(model: SentenceModel, documents, sides) -> SentenceModel:
+    """``model`` with its confidence model, and its first-pass model's, fitted on
+    ``documents`` (each on the documents it aligns)."""
+    if model.first_pass_model:
+        first = model.first_pass()
+        first = replace(first, confidence=fit_confidence(documents, sides, first))
+        model = replace(model, first_pass_model=json.loads(first.to_json()))
+    return replace(model, confidence=fit_confidence(documents, sides, model))
+
+
 def with_mt(base: SentenceModel, weight: float, centre: float) -> SentenceModel:
-    """``base`` plus ``weight * (mt - centre)``: the centre moves every shape's bias."""
+    """``base`` plus ``weight * (mt - centre)``: the centre moves every shape's bias (in
+    the first-pass model too, if it has one of its own)."""
+    first = base.first_pass_model and json.loads(
+        with_mt(base.first_pass(), weight, centre).to_json()
+    )
     return replace(
         base,
         name=f"{base.name}+mt",
         weights={**base.weights, "mt": weight},
         shape_bias={shape: bias - weight * centre for shape, bias in base.shape_bias.items()},
+        first_pass_model=first or {},
         trained_on=f"{base.trained_on}; mt: ntrex dev perturbed",
         extra={**base.extra, "mt_weight": weight, "mt_centre": centre},
     )
@@ -158,6 +186,21 @@ def fit_mt(base: SentenceModel, documents) -> SentenceModel:
     return with_mt(base, best[1], best[2])
 
 
+def with_first_pass(start: SentenceModel, documents) -> SentenceModel:
+    """A model whose anchoring pass scores with the model itself, but which has a
+    feature learnt from that pass ("lexicon"), gets the same model fitted without it for
+    the anchoring pass and for documents too short to learn a lexicon from."""
+    if start.anchor_feature != "model" or start.first_pass_model or not start.uses_lexicon:
+        return start
+    print(f"  {start.name}: fitting the first pass (no lexicon)")
+    first = fit(start.first_pass(), documents)
+    return replace(
+        start,
+        first_pass_model=json.loads(first.to_json()),
+        min_lexicon_pairs=MIN_LEXICON_PAIRS,
+    )
+
+
 def fit(start: SentenceModel, documents) -> SentenceModel:
     shapes = [f"{a}-{b}" for a, b in start.moves if a and b]
     names = sorted(start.weights)
@@ -168,6 +211,8 @@ def fit(start: SentenceModel, documents) -> SentenceModel:
         for document, (src, tgt) in zip(documents, sides, strict=True):
             model = _with_weights(start, names, shapes, w)
             predicted = best_path(src, tgt, model)
+            if not _refined_by(src, tgt, model):
+                continue
             gold = [_span(link) for link in document.gold]
             delta = _path_features(src, tgt, gold, names, shapes, start)
             delta -= _path_features(src, tgt, predicted, names, shapes, start)
@@ -182,6 +227,12 @@ def fit(start: SentenceModel, documents) -> SentenceModel:
     return replace(
         model, calibration=_calibrate(documents, sides, model), trained_on="text+berg dev"
     )
+
+
+def _refined_by(src, tgt, model) -> bool:
+    """Whether ``best_path`` refined with ``model`` itself, not its first-pass model (a
+    document too short to learn a lexicon from): only then do its features count."""
+    return model_used(src, tgt, model).uses_lexicon == model.uses_lexicon
 
 
 def _sides(document, model):
@@ -252,6 +303,7 @@ CONFIDENCE_FEATURES = (
     "length",
     "lexical",
     "anchors",
+    "lexicon",
     "mt",
     "one_to_one",
     "prev_one_sided",
@@ -270,6 +322,8 @@ def fit_confidence(documents, sides, model) -> dict[str, float]:
     for document, (src, tgt) in zip(documents, sides, strict=True):
         gold = {(link.src, link.tgt) for link in document.gold}
         spans = best_path(src, tgt, model)
+        if not _refined_by(src, tgt, model):
+            continue
         for ((s0, s1), (t0, t1)), context in zip(
             spans, bead_contexts(src, tgt, spans, model), strict=True
         ):
@@ -277,11 +331,13 @@ def fit_confidence(documents, sides, model) -> dict[str, float]:
                 continue
             rows.append([1.0] + [context[n] for n in names])
             labels.append((tuple(range(s0, s1)), tuple(range(t0, t1))) in gold)
+    if not rows:
+        return dict(model.confidence)
     w = _logistic(np.array(rows), np.array(labels, dtype=float), ridge=0.1)
     return {"bias": float(w[0])} | {n: float(v) for n, v in zip(names, w[1:], strict=True)}
 
 
-FEATURE_NAMES = ("semantic", "length", "lexical", "anchors", "mt")
+FEATURE_NAMES = ("semantic", "length", "lexical", "anchors", "lexicon", "mt")
 
 
 def _logistic(x: np.ndarray, y: np.ndarray, ridge: float) -> np.ndarray:
@@ -303,7 +359,10 @@ def _calibrate(documents, sides, model) -> tuple[float, float]:
     for document, (src, tgt) in zip(documents, sides, strict=True):
         gold = {(link.src, link.tgt) for link in document.gold}
         ratio = length_ratio(src, tgt)
-        for (s0, s1), (t0, t1) in best_path(src, tgt, model):
+        spans = best_path(src, tgt, model)
+        if not _refined_by(src, tgt, model):
+            continue
+        for (s0, s1), (t0, t1) in spans:
             if s0 == s1 or t0 == t1:
                 continue
             a, b = s1 - s0, t1 - t0

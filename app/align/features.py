@@ -9,6 +9,8 @@ evidence are computed with numpy for arrays of candidates:
   sentence, not one per candidate run.
 * ``length``: Gale and Church's length model on a log scale (as ``LengthScorer``).
 * ``lexical``: cosine of hashed character-trigram profiles.
+* ``lexicon``: cosine of the runs' vectors over a lexicon learnt from the document
+  itself (``lexicon.py``), attached to the sides after a first pass.
 * ``mt``: chrF between one side's machine translation and the other side, from hashed
   character n-gram counts (see ``ChrfSpace``).
 """
@@ -23,6 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from app.align import lexicon as learnt
 from app.align.scorers.length import LOG_FLOOR, VARIANCE_PER_CHAR
 
 # Characters of the CJK scripts carry about as much as three Latin letters; counting
@@ -172,6 +175,9 @@ class SideArrays:
     chrf: ChrfSpace | None = None
     translated: bool = False
     anchors: np.ndarray | None = None  # (n, ANCHOR_DIMENSIONS) counts, see anchor_counts
+    words: learnt.Vocabulary | None = None
+    # Vectors over a lexicon learnt from a first alignment (see ``attach_lexicon``).
+    lexicon: RunSpace | None = None
 
     @classmethod
     def build(
@@ -193,6 +199,7 @@ class SideArrays:
             ChrfSpace(chrf_texts) if chrf_texts is not None else None,
             translated,
             anchor_counts(texts),
+            learnt.Vocabulary(texts),
         )
 
     def __len__(self) -> int:
@@ -245,7 +252,7 @@ def cosine(left: RunSpace, right: RunSpace, a: int, b: int, rows, cols) -> np.nd
     order = np.argsort(rows, kind="stable")
     rows, cols = rows[order], cols[order]
     edges = np.arange(rows[0], rows[-1] + ROWS_PER_PRODUCT, ROWS_PER_PRODUCT)
-    bounds = np.unique(np.searchsorted(rows, edges))
+    bounds = np.unique(np.append(np.searchsorted(rows, edges), rows.size))
     values = np.empty(rows.size)
     for first, last in zip(bounds[:-1], bounds[1:], strict=True):
         r, c = rows[first:last], cols[first:last]
@@ -266,6 +273,19 @@ def semantic(src: SideArrays, tgt: SideArrays, a: int, b: int, rows, cols) -> np
 
 def lexical(src: SideArrays, tgt: SideArrays, a: int, b: int, rows, cols) -> np.ndarray:
     return cosine(src.lexical, tgt.lexical, a, b, rows, cols)
+
+
+def lexicon(src: SideArrays, tgt: SideArrays, a: int, b: int, rows, cols) -> np.ndarray:
+    return cosine(src.lexicon, tgt.lexicon, a, b, rows, cols)
+
+
+def attach_lexicon(src: SideArrays, tgt: SideArrays, pairs) -> learnt.Lexicon:
+    """Learn a lexicon from the sentence pairs ``pairs`` (source index, target index)
+    and give both sides their vectors over it, for the ``lexicon`` feature."""
+    found = learnt.learn(src.words, tgt.words, pairs)
+    s_vectors, t_vectors = learnt.vectors(src.words, tgt.words, found)
+    src.lexicon, tgt.lexicon = RunSpace(s_vectors), RunSpace(t_vectors)
+    return found
 
 
 def mt(src: SideArrays, tgt: SideArrays, a: int, b: int, rows, cols) -> np.ndarray:

@@ -4,7 +4,8 @@ Two passes, both with the banded search of ``banded.py``:
 
 1. Anchoring: 1-1 beads (and skips) scored by one similarity alone, in a band around
    the documents' diagonal wide enough for translations that drift (a few percent of
-   the length). This finds where the translation runs.
+   the length). This finds where the translation runs. Models with the "lexicon"
+   feature then learn the document's own lexicon from its 1-1 beads (``lexicon.py``).
 2. Refinement: every move up to 1-4/4-1, scored by a linear model over the bead's
    features, in a narrow band around the anchoring path.
 
@@ -20,7 +21,7 @@ import dataclasses
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -34,6 +35,9 @@ from app.segments import BeadSpan
 
 METHOD = "alinea-sentences/1"
 MODELS = Path(__file__).parent / "models"
+
+# Features learnt from a first alignment, which the anchoring pass cannot use.
+SECOND_PASS_FEATURES = ("lexicon",)
 
 SENTENCE_MOVES: tuple[tuple[int, int], ...] = (
     (1, 0), (0, 1), (1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1), (2, 3), (3, 2), (1, 4), (4, 1),
@@ -69,6 +73,12 @@ class SentenceModel:
     embedding_model: str = "use-multilingual-v3"
     # Moves of the anchoring pass (with anchor_feature "model": the model's own score).
     anchor_moves: tuple[tuple[int, int], ...] = ((1, 0), (0, 1), (1, 1))
+    # With anchor_feature "model": the model of the anchoring pass, as JSON data (empty:
+    # this one, less the features a first pass cannot have, "lexicon"). It also aligns
+    # documents whose first pass has fewer than ``min_lexicon_pairs`` 1-1 beads, too few
+    # to learn a lexicon from.
+    first_pass_model: dict[str, object] = field(default_factory=dict)
+    min_lexicon_pairs: int = 0
 
     @property
     def uses_embeddings(self) -> bool:
@@ -77,6 +87,17 @@ class SentenceModel:
     @property
     def uses_mt(self) -> bool:
         return "mt" in self.weights
+
+    @property
+    def uses_lexicon(self) -> bool:
+        return "lexicon" in self.weights
+
+    def first_pass(self) -> SentenceModel:
+        """The model the anchoring pass scores with (anchor_feature "model")."""
+        if self.first_pass_model:
+            return SentenceModel.from_dict(self.first_pass_model)
+        weights = {n: w for n, w in self.weights.items() if n not in SECOND_PASS_FEATURES}
+        return replace(self, weights=weights)
 
     def score(self, values: dict[str, np.ndarray], a: int, b: int) -> np.ndarray:
         total = np.full(next(iter(values.values())).shape, self.shape_bias.get(f"{a}-{b}", -5.0))
@@ -96,7 +117,11 @@ class SentenceModel:
 
     @classmethod
     def from_json(cls, text: str) -> SentenceModel:
-        data = json.loads(text)
+        return cls.from_dict(json.loads(text))
+
+    @classmethod
+    def from_dict(cls, data: dict) -> SentenceModel:
+        data = dict(data)
         data["moves"] = tuple(tuple(m) for m in data["moves"])
         if "anchor_moves" in data:
             data["anchor_moves"] = tuple(tuple(m) for m in data["anchor_moves"])
@@ -161,14 +186,15 @@ def align_sentences(
     # times more), so it gets one thread here.
     with threadpool_limits(1, user_api="blas"):
         spans = best_path(src, tgt, model)
-        beads = describe_beads(src, tgt, spans, model)
+        used = model_used(src, tgt, model)
+        beads = describe_beads(src, tgt, spans, used)
     return AlignmentResult(
         beads=beads,
         method=METHOD,
         parameters={
             "level": "sentence",
             "model": model.name,
-            "scorers": sorted(model.weights),
+            "scorers": sorted(used.weights),
             "trained_on": model.trained_on,
             "moves": [f"{a}-{b}" for a, b in model.moves],
             "band": model.band,
@@ -182,12 +208,34 @@ def best_path(src: features.SideArrays, tgt: features.SideArrays, model: Sentenc
     if n == 0 or m == 0:
         return [((k, k + 1), (0, 0)) for k in range(n)] + [((n, n), (k, k + 1)) for k in range(m)]
     ratio = length_ratio(src, tgt)
-    band = banded.Band.around(anchor_path(src, tgt, model), model.band, m)
+    anchoring = anchor_beads(src, tgt, model)
+    model = refining_model(src, tgt, model, anchoring)
+    band = banded.Band.around(path_centre(anchoring, n), model.band, m)
 
     def gain(a: int, b: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         return model.score(bead_features(src, tgt, a, b, rows, cols, ratio, model.weights), a, b)
 
     return canonical_order(banded.search(n, m, model.moves, gain, band))
+
+
+def refining_model(src, tgt, model: SentenceModel, anchoring) -> SentenceModel:
+    """``model``, once the sides have the lexicon learnt from the anchoring pass's 1-1
+    beads if it uses one; or its first-pass model if they are too few to learn from."""
+    if not model.uses_lexicon:
+        return model
+    pairs = one_to_one(anchoring)
+    if len(pairs) < model.min_lexicon_pairs and model.first_pass_model:
+        src.lexicon = tgt.lexicon = None
+        return model.first_pass()
+    features.attach_lexicon(src, tgt, pairs)
+    return model
+
+
+def model_used(src, tgt, model: SentenceModel) -> SentenceModel:
+    """The model ``best_path`` refined with on these sides (see ``refining_model``)."""
+    if model.uses_lexicon and src.lexicon is None and model.first_pass_model:
+        return model.first_pass()
+    return model
 
 
 def describe_beads(src, tgt, spans, model: SentenceModel) -> list[BeadSpan]:
@@ -317,6 +365,9 @@ FEATURES = {
         src, tgt, a, b, rows, cols
     ),
     "mt": lambda src, tgt, a, b, rows, cols, ratio: features.mt(src, tgt, a, b, rows, cols),
+    "lexicon": lambda src, tgt, a, b, rows, cols, ratio: features.lexicon(
+        src, tgt, a, b, rows, cols
+    ),
 }
 
 
@@ -325,6 +376,8 @@ def available_features(src: features.SideArrays, tgt: features.SideArrays) -> li
     names = ["lexical", "length", "anchors"]
     if src.semantic is not None and tgt.semantic is not None:
         names.append("semantic")
+    if src.lexicon is not None and tgt.lexicon is not None:
+        names.append("lexicon")
     if src.chrf is not None and tgt.chrf is not None:
         names.append("mt")
     return names
@@ -333,17 +386,15 @@ def available_features(src: features.SideArrays, tgt: features.SideArrays) -> li
 # Past this many sentences the anchoring band (a share of the length on each side of
 # the diagonal) would grow with the square of the length; the path is then found on
 # blocks of sentences first, and the anchoring pass searches a fixed width around it
-# (when it compares vectors, see ``anchor_path``).
+# (when it compares vectors, see ``anchor_beads``).
 COARSE_FROM = 2000
 COARSE_BLOCKS = 1000
 COARSE_WIDTH_SHARE = 0.25
 
 
-def anchor_path(
-    src: features.SideArrays, tgt: features.SideArrays, model: SentenceModel
-) -> np.ndarray:
-    """For each source position 0..n, the target position of a first pass with the
-    anchoring moves (1-1 and skips, by default)."""
+def anchor_beads(src: features.SideArrays, tgt: features.SideArrays, model: SentenceModel):
+    """The beads of the first pass (1-1 and skips, or the moves of ``anchor_moves``), as
+    ((s0, s1), (t0, t1)) spans."""
     n, m = len(src), len(tgt)
     if max(n, m) <= COARSE_FROM or model.anchor_feature not in ("semantic", "lexical"):
         # Blocks keep what a vector space says (a block's vector is its sentences'
@@ -355,7 +406,7 @@ def anchor_path(
     else:
         centre, block = coarse_path(src, tgt, model)
         band = banded.Band.around(centre, max(model.min_anchor_width, 2 * block), m)
-    return _centre(banded.search(n, m, model.anchor_moves, anchor_gain(src, tgt, model), band), n)
+    return banded.search(n, m, model.anchor_moves, anchor_gain(src, tgt, model), band)
 
 
 def coarse_path(
@@ -376,7 +427,7 @@ def coarse_path(
     moves = sorted(set(model.anchor_moves) | {(1, 0), (0, 1), (1, 1), (1, 2), (2, 1)})
     gain = anchor_gain(coarse_src, coarse_tgt, model)
     spans = banded.search(cn, cm, moves, gain, banded.Band.diagonal(cn, cm, width))
-    coarse = _centre(spans, cn)
+    coarse = path_centre(spans, cn)
     # Back to sentences: block k of the source starts at sentence k * src_block.
     positions = np.minimum(np.arange(cn + 1) * src_block, n)
     targets = np.minimum(coarse * tgt_block, m)
@@ -386,12 +437,12 @@ def coarse_path(
 def anchor_gain(src: features.SideArrays, tgt: features.SideArrays, model: SentenceModel):
     """The anchoring pass's gain: one feature less a threshold, or the model's score."""
     ratio = length_ratio(src, tgt)
-    scoring = with_weights(model, available_features(src, tgt))
+    first = with_weights(model.first_pass(), available_features(src, tgt))
 
     def gain(a: int, b: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         if model.anchor_feature == "model":
-            values = bead_features(src, tgt, a, b, rows, cols, ratio, scoring.weights)
-            return scoring.score(values, a, b)
+            values = bead_features(src, tgt, a, b, rows, cols, ratio, first.weights)
+            return first.score(values, a, b)
         if model.anchor_feature == "length":
             value = features.length(src, tgt, a, b, rows, cols, ratio)
         else:
@@ -409,8 +460,13 @@ def with_weights(model: SentenceModel, names: list[str]) -> SentenceModel:
     return model if len(kept) == len(model.weights) else dataclasses.replace(model, weights=kept)
 
 
-def _centre(spans, n: int) -> np.ndarray:
-    """A target position for each source position 0..n along a path of beads."""
+def one_to_one(spans) -> list[tuple[int, int]]:
+    """The (source, target) sentence of each 1-1 bead."""
+    return [(s0, t0) for (s0, s1), (t0, t1) in spans if s1 - s0 == 1 and t1 - t0 == 1]
+
+
+def path_centre(spans, n: int) -> np.ndarray:
+    """For each source position 0..n, the target position the beads pass through."""
     centre = np.zeros(n + 1)
     for (s0, s1), (t0, t1) in spans:
         if s1 > s0:

@@ -98,3 +98,24 @@ def test_hashed_chrf_of_a_run_is_close_to_that_of_its_joined_text():
     ours = features.mt(src, tgt, 2, 2, np.array([2]), np.array([2]))[0]
     exact = CHRF().sentence_score(" ".join(SPANISH[:2]), [" ".join(SPANISH_2[:2])]).score / 100
     assert ours == pytest.approx(exact, abs=0.04)
+
+
+@pytest.mark.parametrize(
+    ("rows", "cols"),
+    [
+        ([5], [5]),
+        ([51, 51, 51], [51, 52, 90]),
+        (list(range(3, 120)), list(range(5, 122))),
+        ([100, 3, 40, 40, 7], [9, 2, 118, 41, 30]),
+    ],
+)
+def test_cosines_of_any_cells_equal_those_computed_one_by_one(rows, cols):
+    rng = np.random.default_rng(0)
+    left = features.RunSpace(rng.normal(size=(130, 16)).astype(np.float32))
+    right = features.RunSpace(rng.normal(size=(130, 16)).astype(np.float32))
+    rows, cols = np.array(rows), np.array(cols)
+    for a, b in [(1, 1), (2, 1), (1, 3)]:
+        x, y = left.runs(a)[rows - a], right.runs(b)[cols - b]
+        expected = np.clip(np.sum(x * y, axis=1), 0.0, 1.0)
+        got = features.cosine(left, right, a, b, rows, cols)
+        np.testing.assert_allclose(got, expected, atol=1e-6)
