@@ -49,6 +49,11 @@ class Forward:
         return float(table[i, j - lo]) if lo <= j <= hi else NEG
 
 
+# Cells whose gains are asked for in one call: enough to make the call overhead
+# negligible, few enough that features gathered per cell (chrF counts) stay small.
+GAIN_BATCH = 4096
+
+
 def forward(
     n: int,
     m: int,
@@ -58,32 +63,43 @@ def forward(
     temperature: float = 1.0,
 ) -> Forward:
     two_sided = [(a, b) for a, b in moves if a and b]
-    width = int(np.max(band.hi - band.lo)) + 1
-    alpha = np.full((n + 1, width), NEG)
-    gains = np.full((len(two_sided), n + 1, width), NEG)
+    gains = band_gains(n, two_sided, gain, band) / temperature
+    alpha = np.full(gains.shape[1:], NEG)
     for i in range(n + 1):
-        cols = np.arange(band.lo[i], band.hi[i] + 1)
-        row = np.full(cols.size, NEG)
+        size = band.hi[i] - band.lo[i] + 1
+        row = np.full(size, NEG)
         if i == 0:
-            row[cols == 0] = 0.0
+            row[0 - band.lo[0]] = 0.0
         if (1, 0) in moves and i >= 1:
-            row = np.logaddexp(row, _row_values(alpha, band, i - 1, cols))
+            row = np.logaddexp(row, _shifted(alpha, band, i - 1, i, 0))
         for k, (a, b) in enumerate(two_sided):
-            if i < a:
-                continue
-            previous = _row_values(alpha, band, i - a, cols - b)
-            usable = np.isfinite(previous)
-            if not usable.any():
-                continue
-            scaled = np.full(cols.size, NEG)
-            scaled[usable] = gain(a, b, np.full(int(usable.sum()), i), cols[usable]) / temperature
-            gains[k, i, : cols.size] = scaled
-            row = np.logaddexp(row, previous + scaled)
+            if i >= a:
+                row = np.logaddexp(row, _shifted(alpha, band, i - a, i, b) + gains[k, i, :size])
         if (0, 1) in moves:
             # Insertions chain along the row: alpha[j] = logaddexp(row[j], alpha[j - 1]).
             row = np.logaddexp.accumulate(row)
-        alpha[i, : cols.size] = row
+        alpha[i, :size] = row
     return Forward(band, two_sided, alpha, gains, (1, 0) in moves, (0, 1) in moves)
+
+
+def band_gains(n: int, two_sided, gain: GainFunction, band: Band) -> np.ndarray:
+    """gains[k, i, j - lo[i]]: the gain of move ``two_sided[k]`` ending at (i, j), for
+    every cell of the band where it can end, asked for in a few large batches rather
+    than row by row; -inf elsewhere."""
+    width = int(np.max(band.hi - band.lo)) + 1
+    gains = np.full((len(two_sided), n + 1, width), NEG)
+    sizes = band.hi - band.lo + 1
+    rows = np.repeat(np.arange(n + 1), sizes)
+    offsets = np.arange(rows.size) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    cols = band.lo[rows] + offsets
+    for k, (a, b) in enumerate(two_sided):
+        start = np.maximum(rows - a, 0)
+        usable = (rows >= a) & (cols - b >= band.lo[start]) & (cols - b <= band.hi[start])
+        where = np.flatnonzero(usable)
+        for first in range(0, where.size, GAIN_BATCH):
+            chunk = where[first : first + GAIN_BATCH]
+            gains[k, rows[chunk], offsets[chunk]] = gain(a, b, rows[chunk], cols[chunk])
+    return gains
 
 
 def marginals(
@@ -122,19 +138,16 @@ def bead_marginals(table: Forward, n: int, m: int, beads: Sequence[Span]) -> np.
 def _backward_row(table: Forward, later: dict[int, np.ndarray], i: int, n: int, m: int):
     """beta[i]: the log of the summed weight of the paths from (i, j) to (n, m)."""
     band = table.band
-    cols = np.arange(band.lo[i], band.hi[i] + 1)
-    row = np.full(cols.size, NEG)
+    row = np.full(band.hi[i] - band.lo[i] + 1, NEG)
     if i == n:
-        row[cols == m] = 0.0
+        row[m - band.lo[n]] = 0.0
     if table.omission and i < n:
-        row = np.logaddexp(row, _read(later[i + 1], band, i + 1, cols))
+        row = np.logaddexp(row, _shifted_row(later[i + 1], band, i + 1, i, 0))
     for k, (a, b) in enumerate(table.two_sided):
-        if i + a > n:
-            continue
-        ends = cols + b
-        onward = _read(later[i + a], band, i + a, ends)
-        edge = _read(table.gains[k, i + a], band, i + a, ends)
-        row = np.logaddexp(row, onward + edge)
+        if i + a <= n:
+            # The move from (i, j) ends at (i + a, j + b): its gain and what follows.
+            onward = later[i + a] + table.gains[k, i + a, : later[i + a].size]
+            row = np.logaddexp(row, _shifted_row(onward, band, i + a, i, -b))
     if table.insertion:
         # beta[j] = logaddexp(row[j], beta[j + 1]): the same chain, right to left.
         row = np.logaddexp.accumulate(row[::-1])[::-1]
@@ -160,15 +173,18 @@ def _marginal(table: Forward, bead: Span, beta: np.ndarray, log_total: float) ->
     return float(np.exp(min(total, 0.0))) if np.isfinite(total) else 0.0
 
 
-def _row_values(table: np.ndarray, band: Band, row: int, cols: np.ndarray) -> np.ndarray:
-    return _read(table[row], band, row, cols)
+def _shifted(table: np.ndarray, band: Band, source: int, target: int, b: int) -> np.ndarray:
+    return _shifted_row(table[source], band, source, target, b)
 
 
-def _read(values: np.ndarray, band: Band, row: int, cols: np.ndarray) -> np.ndarray:
-    """values[cols - lo] for a row stored from its band's first column, -inf where a
-    column lies outside the band."""
-    lo, hi = band.lo[row], band.hi[row]
-    inside = (cols >= lo) & (cols <= hi)
-    out = np.full(cols.size, NEG)
-    out[inside] = values[cols[inside] - lo]
+def _shifted_row(values: np.ndarray, band: Band, source: int, target: int, b: int):
+    """For each column j of row ``target``'s band, the value of row ``source`` (stored
+    from its band's first column) at column j - b; -inf outside that row's band."""
+    size = band.hi[target] - band.lo[target] + 1
+    shift = band.lo[target] - b - band.lo[source]
+    valid = band.hi[source] - band.lo[source] + 1
+    out = np.full(size, NEG)
+    first, last = max(0, -shift), min(size, valid - shift)
+    if first < last:
+        out[first:last] = values[first + shift : last + shift]
     return out
