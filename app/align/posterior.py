@@ -8,9 +8,10 @@ gets a low marginal even when its own score is high.
 
 The sums run over the same banded lattice as ``banded.search`` (forward-backward in log
 space): a forward table of every row, then the backward pass row by row, keeping only
-the few rows a move can reach. The gains of the two-sided moves are computed once, in
-the forward pass, and kept for the backward one, so memory grows with rows times band
-width (times the number of moves).
+the few rows a move can reach. The gains of the two-sided moves are asked for once, for
+every cell of the band in a few large batches (one call per row and move would cost as
+much as the search itself), and kept for both passes, so memory grows with rows times
+band width (times the number of moves).
 """
 
 from __future__ import annotations
