@@ -4,7 +4,13 @@ from dataclasses import replace
 
 import numpy as np
 
-from app.align.sentences import bead_posteriors, build_sides, describe_beads, load_model
+from app.align.sentences import (
+    band_around_path,
+    bead_posteriors,
+    build_sides,
+    describe_beads,
+    load_model,
+)
 
 from .test_banded import one_hot_embeddings
 
@@ -46,3 +52,17 @@ def test_the_planted_wrong_bead_gets_the_lowest_posterior():
     planted = marginal.pop(JUNK_AFTER)
     assert planted < 0.5 < min(marginal)
     assert np.all(np.array(marginal) <= 1.0 + 1e-9)
+
+
+def test_the_band_around_a_path_holds_every_cell_the_path_visits():
+    spans = [
+        ((0, 1), (0, 1)),
+        ((1, 1), (1, 2)),
+        ((1, 1), (2, 3)),
+        ((1, 4), (3, 4)),
+        ((4, 5), (4, 4)),
+    ]
+    band = band_around_path(spans, 5, 4, width=0)
+    for (s0, s1), (t0, t1) in spans:
+        for i, j in ((s0, t0), (s1, t1)):
+            assert band.lo[i] <= j <= band.hi[i]
