@@ -69,8 +69,8 @@ def forward(
     for i in range(n + 1):
         size = band.hi[i] - band.lo[i] + 1
         row = np.full(size, NEG)
-        if i == 0:
-            row[0 - band.lo[0]] = 0.0
+        if i == 0 and band.lo[0] == 0:
+            row[0] = 0.0  # every path starts at (0, 0)
         if (1, 0) in moves and i >= 1:
             row = np.logaddexp(row, _shifted(alpha, band, i - 1, i, 0))
         for k, (a, b) in enumerate(two_sided):
