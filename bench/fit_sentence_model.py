@@ -276,8 +276,8 @@ def fit_confidence(documents, sides, model) -> SentenceModel:
     Each variant (without the posterior, or with it at each temperature and in each
     form) is judged as ``alinea eval`` judges the result, by the wrong beads among the
     10% least confident ones, but held out: fitted on one half of the dev beads and
-    counted on the other, both ways (ties go to the simpler variant, then to the count
-    on all of dev). The chosen variant is then fitted on all of dev.
+    counted on the other, both ways (ties go to the count on all of dev, then to the
+    simpler variant, tried first). The chosen variant is then fitted on all of dev.
     """
     spans = [best_path(src, tgt, model) for src, tgt in sides]
     base = [n for n in CONFIDENCE_FEATURES if n in model.weights or n not in FEATURE_NAMES]
