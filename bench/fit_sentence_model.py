@@ -12,7 +12,8 @@ without it, see docs/alignment.md). Weights are learnt by an averaged structured
 perceptron: decode the dev document with the current weights, then move the weights
 towards the features of the gold path and away from those of the decoded one.
 Calibration is a logistic fit of "is this chosen bead right?" on the chosen beads'
-context, again on dev.
+context, again on dev; whether the context includes the bead's posterior probability,
+and at which temperature, is chosen on dev too (``fit_confidence``).
 
 The "+mt" models ("semantic+mt", "fast+mt"...) add chrF against Apertium's translation
 to a fitted model. Text+Berg is German-French, a pair Apertium lacks, so the MT
@@ -148,10 +149,9 @@ def with_confidence(model: SentenceModel, documents, sides) -> SentenceModel:
     """``model`` with its confidence model, and its first-pass model's, fitted on
     ``documents`` (each on the documents it aligns)."""
     if model.first_pass_model:
-        first = model.first_pass()
-        first = replace(first, confidence=fit_confidence(documents, sides, first))
+        first = fit_confidence(documents, sides, model.first_pass())
         model = replace(model, first_pass_model=json.loads(first.to_json()))
-    return replace(model, confidence=fit_confidence(documents, sides, model))
+    return fit_confidence(documents, sides, model)
 
 
 def with_mt(base: SentenceModel, weight: float, centre: float) -> SentenceModel:
@@ -313,28 +313,84 @@ CONFIDENCE_FEATURES = (
 )
 
 
-def fit_confidence(documents, sides, model) -> dict[str, float]:
-    """Logistic regression of "the chosen bead is right" on its context, on dev."""
+# The posterior probability (``sentences.bead_posteriors``) joins the confidence model
+# only where it catches more wrong beads on dev: with which temperature, and as the
+# probability, its logit or both.
+POSTERIOR_TEMPERATURES = (1.0, 2.0, 3.0, 4.0)
+POSTERIOR_FORMS = (("posterior",), ("posterior_logit",), ("posterior", "posterior_logit"))
+
+
+def fit_confidence(documents, sides, model) -> SentenceModel:
+    """Logistic regression of "the chosen bead is right" on its context, on dev.
+
+    Each variant (without the posterior, or with it at each temperature and in each
+    form) is judged as ``alinea eval`` judges the result, by the wrong beads among the
+    10% least confident ones, but held out: fitted on one half of the dev beads and
+    counted on the other, both ways (ties go to the count on all of dev, then to the
+    simpler variant, tried first). The chosen variant is then fitted on all of dev.
+    """
+    spans = [best_path(src, tgt, model) for src, tgt in sides]
+    # Only the documents the model refined itself (see ``_refined_by``).
+    kept = [k for k, (src, tgt) in enumerate(sides) if _refined_by(src, tgt, model)]
+    if not kept:
+        return model
+    documents, sides = [documents[k] for k in kept], [sides[k] for k in kept]
+    spans = [spans[k] for k in kept]
+    base = [n for n in CONFIDENCE_FEATURES if n in model.weights or n not in FEATURE_NAMES]
+    variants = [(0.0, ())] + [(t, form) for t in POSTERIOR_TEMPERATURES for form in POSTERIOR_FORMS]
+    best = None
+    for temperature, form in variants:
+        candidate = replace(model, posterior_temperature=temperature)
+        contexts, labels = _judged_contexts(documents, sides, spans, candidate)
+        names = base + list(form)
+        x = np.array([[1.0] + [c[n] for n in names] for c in contexts])
+        y = np.array(labels, dtype=float)
+        caught = (_held_out_catch(x, y), _catch(_predict(x, _logistic(x, y, ridge=0.1)), y))
+        print(f"  confidence, posterior {temperature} {'+'.join(form) or '-'}: caught {caught}")
+        if best is None or caught > best[0]:
+            best = (caught, candidate, names, x, y)
+    _, candidate, names, x, y = best
+    w = _logistic(x, y, ridge=0.1)
+    print(
+        f"  chosen: posterior temperature {candidate.posterior_temperature}, {names[len(base) :]}"
+    )
+    confidence = {"bias": float(w[0])} | {n: float(v) for n, v in zip(names, w[1:], strict=True)}
+    return replace(candidate, confidence=confidence)
+
+
+def _judged_contexts(documents, sides, spans, model):
+    """The contexts of the chosen two-sided beads, and whether each is right."""
     from app.align.sentences import bead_contexts
 
-    names = [n for n in CONFIDENCE_FEATURES if n in model.weights or n not in FEATURE_NAMES]
-    rows, labels = [], []
-    for document, (src, tgt) in zip(documents, sides, strict=True):
+    contexts, labels = [], []
+    for document, (src, tgt), path in zip(documents, sides, spans, strict=True):
         gold = {(link.src, link.tgt) for link in document.gold}
-        spans = best_path(src, tgt, model)
-        if not _refined_by(src, tgt, model):
-            continue
         for ((s0, s1), (t0, t1)), context in zip(
-            spans, bead_contexts(src, tgt, spans, model), strict=True
+            path, bead_contexts(src, tgt, path, model), strict=True
         ):
-            if context is None:
-                continue
-            rows.append([1.0] + [context[n] for n in names])
-            labels.append((tuple(range(s0, s1)), tuple(range(t0, t1))) in gold)
-    if not rows:
-        return dict(model.confidence)
-    w = _logistic(np.array(rows), np.array(labels, dtype=float), ridge=0.1)
-    return {"bias": float(w[0])} | {n: float(v) for n, v in zip(names, w[1:], strict=True)}
+            if context is not None:
+                contexts.append(context)
+                labels.append((tuple(range(s0, s1)), tuple(range(t0, t1))) in gold)
+    return contexts, labels
+
+
+def _predict(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    return 1 / (1 + np.exp(-x @ w))
+
+
+def _catch(p: np.ndarray, y: np.ndarray) -> int:
+    """Wrong beads among the 10% with the lowest probability (rounded as reported)."""
+    lowest = np.argsort(np.round(p, 4), kind="stable")[: max(1, len(p) // 10)]
+    return int(np.sum(y[lowest] == 0))
+
+
+def _held_out_catch(x: np.ndarray, y: np.ndarray) -> int:
+    half = len(y) // 2
+    first, second = slice(0, half), slice(half, None)
+    return sum(
+        _catch(_predict(x[test], _logistic(x[train], y[train], ridge=0.1)), y[test])
+        for train, test in ((first, second), (second, first))
+    )
 
 
 FEATURE_NAMES = ("semantic", "length", "lexical", "anchors", "lexicon", "mt")

@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from app.align import banded, features
+from app.align import banded, features, posterior
 from app.align.aligner import AlignmentResult
 from app.align.search import canonical_order
 from app.segments import BeadSpan
@@ -79,6 +79,12 @@ class SentenceModel:
     # to learn a lexicon from.
     first_pass_model: dict[str, object] = field(default_factory=dict)
     min_lexicon_pairs: int = 0
+    # The posterior probability of a chosen bead (a confidence feature, see
+    # ``bead_posteriors``) sums the paths within ``posterior_width`` columns of the
+    # chosen one, their scores divided by this temperature (chosen on dev; 0: the
+    # confidence model does without it, and it is not computed).
+    posterior_temperature: float = 0.0
+    posterior_width: int = 2
 
     @property
     def uses_embeddings(self) -> bool:
@@ -260,7 +266,9 @@ def bead_contexts(src, tgt, spans, model: SentenceModel) -> list[dict[str, float
     its features and score; whether it is 1-1 and stands beside a one-sided bead (most
     wrong beads are near-misses there: a 1-2 where the truth is a 1-1 and a 0-1); and its
     margin, its score minus the best the search could have had instead around it (the
-    bead cut in two, one part perhaps one-sided, or merged with a one-sided neighbour).
+    bead cut in two, one part perhaps one-sided, or merged with a one-sided neighbour);
+    and, when the model has a posterior temperature, its posterior probability (the share
+    of all nearby paths' weight that passes through it) and that probability's logit.
     Candidates are scored in batches, one per shape."""
     ratio = length_ratio(src, tgt)
     moves = set(model.moves)
@@ -308,6 +316,7 @@ def bead_contexts(src, tgt, spans, model: SentenceModel) -> list[dict[str, float
                 "score": float(scores[index])
             }
 
+    marginal = bead_posteriors(src, tgt, spans, model) if model.posterior_temperature else None
     out: list[dict[str, float] | None] = []
     for k, ((s0, s1), (t0, t1)) in enumerate(spans):
         if k not in plans:
@@ -315,6 +324,9 @@ def bead_contexts(src, tgt, spans, model: SentenceModel) -> list[dict[str, float
             continue
         a, b = s1 - s0, t1 - t0
         context = dict(values[(a, b, s1, t1)])
+        if marginal is not None:
+            context["posterior"] = float(marginal[k])
+            context["posterior_logit"] = _logit(marginal[k])
         alternatives = [sum(values[p]["score"] for p in option) for option in plans[k]]
         best = max([-MARGIN_CAP, *alternatives])
         context["margin"] = min(context["score"] - best, MARGIN_CAP)
@@ -326,6 +338,47 @@ def bead_contexts(src, tgt, spans, model: SentenceModel) -> list[dict[str, float
         context["merged_beside_gap"] = float((previous or following) and a + b > 2)
         out.append(context)
     return out
+
+
+LOGIT_CAP = 10.0
+
+
+def _logit(p: float) -> float:
+    p = min(max(float(p), math.exp(-LOGIT_CAP)), 1 - math.exp(-LOGIT_CAP))
+    return math.log(p / (1 - p))
+
+
+def bead_posteriors(src, tgt, spans, model: SentenceModel) -> np.ndarray:
+    """Each chosen bead's posterior probability under the model's scores (see
+    ``posterior.py``), summed over the paths near the chosen one: paths that stray
+    further carry next to no weight, and a narrow band keeps this cheap."""
+    n, m = len(src), len(tgt)
+    if n == 0 or m == 0:
+        return np.ones(len(spans))
+    band = band_around_path(spans, n, m, model.posterior_width)
+    ratio = length_ratio(src, tgt)
+
+    def gain(a: int, b: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        return model.score(bead_features(src, tgt, a, b, rows, cols, ratio, model.weights), a, b)
+
+    return posterior.marginals(n, m, model.moves, gain, band, spans, model.posterior_temperature)
+
+
+def band_around_path(spans, n: int, m: int, width: int) -> banded.Band:
+    """The columns within ``width`` of those a path of spans visits on each row (a row
+    may hold several cells of the path, linked by insertions)."""
+    first, last = np.full(n + 1, np.inf), np.full(n + 1, -np.inf)
+    first[0] = last[0] = 0
+    for (s0, s1), (t0, t1) in spans:
+        if s1 > s0:
+            # A many-source bead passes its inner rows somewhere between t0 and t1.
+            first[s0 + 1 : s1 + 1] = np.minimum(first[s0 + 1 : s1 + 1], t0)
+        first[s1], last[s1] = min(first[s1], t1), max(last[s1], t1)
+        last[s0 + 1 : s1 + 1] = np.maximum(last[s0 + 1 : s1 + 1], t1)
+    low = banded.Band.around(first, width, m)
+    high = banded.Band.around(last, width, m)
+    # Both bands are valid (monotone, neighbouring rows overlap), and so is their union.
+    return banded.Band(np.minimum(low.lo, high.lo), np.maximum(low.hi, high.hi))
 
 
 def confidence(context: dict[str, float], model: SentenceModel) -> float:

@@ -110,7 +110,7 @@ def _print(report: Report, fast: bool, as_json: bool) -> None:
         click.echo(
             f"  confidence: {c['wrong_in_lowest_10_percent']} of {c['wrong']} wrong beads "
             f"are among the 10% with the lowest similarity "
-            f"({c['share_of_wrong_in_lowest_10_percent']})"
+            f"({c['share_of_wrong_in_lowest_10_percent']}); Brier score {c.get('brier')}"
         )
         for row in c["reliability"]:
             click.echo(

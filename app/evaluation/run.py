@@ -124,13 +124,16 @@ def confidence(judged: list[tuple[BeadSpan, bool]], bins: int = 5) -> dict[str, 
     """How well the similarity finds the wrong beads.
 
     Returns the share of all wrong beads found among the 10% of beads with the lowest
-    similarity, and a reliability table: for bins of predicted probability, the mean
-    prediction and the observed share of right beads.
+    similarity, the Brier score (the mean squared difference between the similarity,
+    read as the probability that the bead is right, and what it is: 1 right, 0 wrong),
+    and a reliability table: for bins of predicted probability, the mean prediction and
+    the observed share of right beads.
     """
     ordered = sorted(judged, key=lambda item: item[0].similarity)
     wrong = sum(1 for _, right in ordered if not right)
     lowest = ordered[: max(1, len(ordered) // 10)]
     caught = sum(1 for _, right in lowest if not right)
+    brier = sum((b.similarity - right) ** 2 for b, right in ordered) / max(1, len(ordered))
     table = []
     for k in range(bins):
         low, high = k / bins, (k + 1) / bins
@@ -153,5 +156,6 @@ def confidence(judged: list[tuple[BeadSpan, bool]], bins: int = 5) -> dict[str, 
         "wrong": wrong,
         "wrong_in_lowest_10_percent": caught,
         "share_of_wrong_in_lowest_10_percent": round(caught / wrong, 3) if wrong else None,
+        "brier": round(brier, 4) if ordered else None,
         "reliability": table,
     }
