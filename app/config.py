@@ -73,6 +73,8 @@ class Settings:
     # How many reverse proxies in front of the app set X-Forwarded-For/-Proto/-Host.
     trusted_proxies: int = 0
     session_hours: int = 12
+    # Failed logins a name may have in 15 minutes before it must wait (0: no limit).
+    login_limit: int = 10
     log_level: str = "INFO"
     jobs: JobSettings = JobSettings()
     # Largest document file ``alinea import`` reads (ALINEA_MAX_IMPORT_MB); checked with stat()
@@ -98,6 +100,7 @@ class Settings:
             https=_flag(env, "ALINEA_HTTPS"),
             trusted_proxies=_number(env, "ALINEA_TRUSTED_PROXIES", 0),
             session_hours=_number(env, "ALINEA_SESSION_HOURS", 12, minimum=1),
+            login_limit=_number(env, "ALINEA_LOGIN_LIMIT", 10),
             log_level=_choice(
                 env, "ALINEA_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR"), upper=True
             ),

@@ -34,6 +34,7 @@ TABLES = (
     "embeddings",
     "memberships",
     "users",
+    "login_failures",
 )
 
 

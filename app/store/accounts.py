@@ -25,6 +25,7 @@ from sqlalchemy import (
     Boolean,
     ColumnElement,
     ForeignKey,
+    Index,
     String,
     UniqueConstraint,
     false,
@@ -284,3 +285,16 @@ def members(session: Session, project: Project) -> list[tuple[User, str]]:
         .order_by(User.name)
     )
     return [(user, role) for user, role in rows]
+
+
+class LoginFailure(Base):
+    """One failed login, counted against the name tried and against the address it came
+    from (``key`` is "name:<name>" or "address:<address>"), so that guessing passwords
+    is slowed down across every server process sharing the database."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_key_at", "key", "at"),)
+
+    id: Mapped[intpk]
+    key: Mapped[str] = mapped_column(String(200))
+    at: Mapped[created]

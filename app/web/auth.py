@@ -14,6 +14,7 @@ which changes with the password or when the account is disabled: that ends its s
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from flask import (
@@ -32,6 +33,7 @@ from flask_login import LoginManager, UserMixin, current_user, login_user, logou
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from app.services import logins
 from app.store import accounts
 from app.web.database import db
 from app.web.errors import wants_json
@@ -47,6 +49,7 @@ PUBLIC_ENDPOINTS = frozenset({"static", "auth.login", "health.healthz"})
 LOCAL_ACTOR = "local"
 
 WRONG_LOGIN = "The name or password is wrong."
+TOO_MANY_LOGINS = "Too many failed logins: try again in {minutes} minute{s}."
 
 
 class SessionUser(UserMixin):
@@ -190,12 +193,22 @@ def login() -> str | Response | tuple[str, int]:
         return render_template("login.html", next_page=next_page, name="", error=None)
     name = request.form.get("name", "")
     password = request.form.get("password", "")
+    limit = current_app.config["ALINEA_SETTINGS"].login_limit
+    wait = logins.wait(db(), name, request.remote_addr, limit)
+    if wait is not None:
+        # Refused before the password is even checked, for names that exist or not.
+        minutes = max(1, math.ceil(wait.total_seconds() / 60))
+        error = TOO_MANY_LOGINS.format(minutes=minutes, s="" if minutes == 1 else "s")
+        page = render_template("login.html", next_page=next_page, name=name, error=error)
+        return page, 429, {"Retry-After": str(math.ceil(wait.total_seconds()))}
     user = accounts.authenticate(db(), name, password) if name and password else None
     if user is None:
         current_app.logger.info("failed login", extra={"user": name.strip().lower()[:64]})
+        logins.record_failure(db(), name, request.remote_addr)
         # One answer for an unknown name, a disabled account and a wrong password.
         page = render_template("login.html", next_page=next_page, name=name, error=WRONG_LOGIN)
         return page, 200
+    logins.clear(db(), name)
     # A fresh session: nothing from before the login (a planted session id, an old CSRF
     # token) carries over into the logged-in one.
     session.clear()

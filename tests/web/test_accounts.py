@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 from flask import url_for
@@ -478,3 +479,72 @@ def test_every_route_that_accepts_a_post_refuses_one_without_the_token(protected
         response = client.post(path, data={"version": "1", "status": "confirmed"})
         assert response.status_code == 400, rule.rule
         assert "The form has expired" in response.get_data(as_text=True), rule.rule
+
+
+# Password guessing ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def limited_app(settings):
+    """Login asked for, at most three failures per name (fifteen per address)."""
+    limited = create_app(replace(settings, login_limit=3), TESTING=True, WTF_CSRF_ENABLED=False)
+    yield limited
+    limited.extensions["alinea.engine"].dispose()
+
+
+def failures(sessions) -> list[accounts.LoginFailure]:
+    with sessions() as session:
+        return list(session.scalars(select(accounts.LoginFailure)))
+
+
+@pytest.mark.parametrize("name", ["rita", "nobody"])
+def test_repeated_failed_logins_make_the_name_wait_even_with_the_right_password(
+    limited_app, sessions, team, name
+):
+    client = limited_app.test_client()
+    for _ in range(3):
+        assert login(client, name, "wrong password").status_code == 200
+
+    refused = login(client, name, PASSWORD)
+
+    # The same answer whether the account exists or not.
+    assert refused.status_code == 429
+    assert "Too many failed logins: try again in 15 minutes." in refused.get_data(as_text=True)
+    assert 0 < int(refused.headers["Retry-After"]) <= 15 * 60
+    assert client.get("/").status_code == 302  # not logged in
+    # Other names are not held up.
+    assert login(client, "eddie").status_code == 303
+
+
+def test_the_wait_ends_when_the_failures_leave_the_window(limited_app, sessions, team):
+    client = limited_app.test_client()
+    for _ in range(3):
+        login(client, "rita", "wrong password")
+    assert login(client, "rita").status_code == 429
+    with sessions() as session:
+        for failure in session.scalars(select(accounts.LoginFailure)):
+            failure.at = failure.at - timedelta(minutes=16)
+        session.commit()
+
+    assert login(client, "rita").status_code == 303
+
+
+def test_a_successful_login_clears_the_name_s_failures(limited_app, sessions, team):
+    client = limited_app.test_client()
+    for _ in range(2):
+        login(client, "rita", "wrong password")
+    assert login(client, "rita").status_code == 303
+    assert [f.key for f in failures(sessions)] == ["address:127.0.0.1"] * 2
+
+    client.post("/logout", data={})
+    for _ in range(2):
+        assert login(client, "rita", "wrong password").status_code == 200
+    assert login(client, "rita").status_code == 303  # two new failures, not four
+
+
+def test_one_address_guessing_many_names_is_held_up_too(limited_app, sessions, team):
+    client = limited_app.test_client()
+    for k in range(15):
+        assert login(client, f"guess{k}", "wrong password").status_code == 200
+
+    assert login(client, "rita").status_code == 429
