@@ -698,7 +698,7 @@ def worker_command(obj: Context, burst: bool, queue_name: str | None, simple: bo
 
 
 @main.group("jobs", invoke_without_command=True)
-@click.option("--state", type=click.Choice(["queued", "running", "done", "failed"]))
+@click.option("--state", type=click.Choice(["queued", "running", "done", "failed", "cancelled"]))
 @click.option("--batch", help="Only the jobs of this batch.")
 @click.option("--limit", default=50, show_default=True, type=int)
 @click.pass_context
@@ -736,16 +736,37 @@ def _job_line(view: dict) -> str:
     detail = view["stage"] or ""
     if view["state"] == "done":
         detail = f"alignment {view['alignment_id']}"
-    elif view["state"] == "failed":
+    elif view["state"] in ("failed", "cancelled"):
         detail = view["error"] or ""
     elif view["eta_seconds"] is not None:
         detail += f", about {_duration(view['eta_seconds'])} left"
-    return f"{view['id']:>6}  {view['state']:<7}  {progress}  {view['title']}  {detail}"
+    return f"{view['id']:>6}  {view['state']:<9}  {progress}  {view['title']}  {detail}"
 
 
 def _duration(seconds: float) -> str:
     seconds = int(round(seconds))
     return f"{seconds // 60} min {seconds % 60} s" if seconds >= 60 else f"{seconds} s"
+
+
+@jobs_group.command("cancel")
+@click.argument("job_ids", type=int, nargs=-1, required=True)
+@click.pass_obj
+@user_errors
+def jobs_cancel(obj: Context, job_ids: tuple[int, ...]) -> None:
+    """Cancel queued or running jobs; a running one stops at its next progress report
+    and stores nothing."""
+    import getpass
+
+    from app.services import jobs as job_service
+
+    sessions = obj.sessions()
+    for job_id in job_ids:
+        with sessions() as session:
+            job_service.get_job(session, job_id)  # a clear error for an unknown id
+        if job_service.cancel(sessions, job_id, f"{getpass.getuser()} (command line)"):
+            click.echo(f"job {job_id} cancelled")
+        else:
+            click.echo(f"job {job_id} had already finished; nothing was cancelled", err=True)
 
 
 @jobs_group.command("show")

@@ -38,7 +38,8 @@ PROGRESS_INTERVAL = 0.5
 
 
 class Superseded(Exception):
-    """This run no longer owns its job: it was given up for dead and queued again."""
+    """This run no longer owns its job: it was cancelled, or given up for dead and queued
+    again."""
 
 
 def configure(settings: Settings) -> None:
@@ -88,7 +89,10 @@ def _run(sessions: sessionmaker[Session], settings: Settings, job_id: int, attem
         return JobState.DONE.value
     except Superseded:
         log.warning(
-            "job %s: attempt %s was given up for dead; its work is dropped", job_id, attempt
+            "job %s: attempt %s no longer owns the job (cancelled, or given up for dead); "
+            "its work is dropped",
+            job_id,
+            attempt,
         )
         return "superseded"
     except (AlineaError, IngestError) as error:

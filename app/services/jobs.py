@@ -295,3 +295,27 @@ def fail_unfinished(sessions: sessionmaker[Session], job_id: int, message: str) 
             .values(state=JobState.FAILED.value, error=message, finished_at=now())
             .execution_options(synchronize_session=False)
         )
+
+
+def cancel(sessions: sessionmaker[Session], job_id: int, by: str) -> bool:
+    """Cancel a job that is queued or running; False if it had already finished.
+
+    Nothing is interrupted from here: a queued job is no longer claimed, and a running one
+    loses its ownership (every write of a run requires the job to be running), so its
+    next progress report stops it and its result is never stored.
+    """
+    with transaction(sessions) as session:
+        changed = session.execute(
+            update(Job)
+            .where(
+                Job.id == job_id,
+                Job.state.in_([JobState.QUEUED.value, JobState.RUNNING.value]),
+            )
+            .values(
+                state=JobState.CANCELLED.value,
+                error=f"cancelled by {by}"[:4000],
+                finished_at=now(),
+            )
+            .execution_options(synchronize_session=False)
+        ).rowcount
+    return changed == 1

@@ -48,9 +48,13 @@
       document.getElementById("job-alignment-link").setAttribute("href", job.alignment_url);
       document.getElementById("job-result").classList.remove("hidden");
     }
-    if (job.state === "failed") {
-      text("job-error", job.error || "The job failed.");
+    if (job.state === "failed" || job.state === "cancelled") {
+      text("job-error", job.error || "The job " + job.state + ".");
       document.getElementById("job-error").classList.remove("hidden");
+    }
+    var cancel = document.getElementById("job-cancel");
+    if (cancel && job.finished) {
+      cancel.classList.add("hidden");
     }
   }
 
@@ -74,7 +78,8 @@
       });
   }
 
-  if (section.getAttribute("data-state") !== "done" && section.getAttribute("data-state") !== "failed") {
+  var state = section.getAttribute("data-state");
+  if (state === "queued" || state === "running") {
     poll();
   }
 })();

@@ -7,7 +7,17 @@ with nothing written) and queues the alignment itself, which can take minutes, f
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, g, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from sqlalchemy import update
 from werkzeug.datastructures import FileStorage
 from werkzeug.wrappers import Response
@@ -23,9 +33,9 @@ from app.store import models
 from app.store.accounts import at_least
 from app.store.jobs import Job
 from app.web.access import authorise_project, visible, visible_projects
-from app.web.auth import principal
+from app.web.auth import actor_name, principal
 from app.web.database import db
-from app.web.errors import sentence
+from app.web.errors import sentence, wants_json
 
 bp = Blueprint("jobs", __name__)
 
@@ -191,7 +201,28 @@ def _visible_job(job_id: int):
 @bp.get("/jobs/<int:job_id>")
 def job_page(job_id: int) -> str:
     _reap()
-    return render_template("job.html", job=job_service.describe(_visible_job(job_id)))
+    job = _visible_job(job_id)
+    role = principal().role_in(job_service.job_project(job))
+    return render_template(
+        "job.html",
+        job=job_service.describe(job),
+        can_cancel=at_least(role, "reviewer"),
+    )
+
+
+@bp.post("/jobs/<int:job_id>/cancel")
+def cancel_job(job_id: int) -> Response | tuple[Response, int]:
+    """Cancel a queued or running job (reviewer role in its project)."""
+    job = _visible_job(job_id)
+    authorise_project(job_service.job_project(job), "reviewer", f"there is no job {job_id}")
+    cancelled = job_service.cancel(_sessions(), job_id, actor_name())
+    if wants_json():
+        db().refresh(job)  # cancelled through another session
+        view = job_service.describe(job)
+        return jsonify(view | {"cancelled": cancelled}), (200 if cancelled else 409)
+    if not cancelled:
+        flash(f"Job {job_id} had already finished; nothing was cancelled.")
+    return redirect(url_for("jobs.job_page", job_id=job_id), 303)
 
 
 @bp.get("/jobs/<int:job_id>.json")

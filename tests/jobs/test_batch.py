@@ -189,3 +189,30 @@ def test_without_redis_the_worker_and_a_queued_batch_say_so_and_queue_nothing(
         assert result.exit_code == 1
         assert "cannot reach Redis at redis://127.0.0.1:1/0" in result.stderr
     assert invoke(database_url, tmp_path, "jobs").stderr.strip() == "no jobs"
+
+
+def test_alinea_jobs_cancel_cancels_a_queued_job_and_says_when_one_had_finished(
+    database_url, tmp_path, sessions
+):
+    from app.services import jobs as job_service
+    from app.store.db import transaction
+
+    with transaction(sessions) as session:
+        job = job_service.create_job(
+            session,
+            job_service.ALIGN,
+            job_service.align_parameters({"path": "/nowhere/es.txt"}, {"path": "/nowhere/en.txt"}),
+            queue="alinea-cancel-test",
+            max_attempts=1,
+        )
+        job_id = str(job.id)
+
+    first = invoke(database_url, tmp_path, "jobs", "cancel", job_id)
+    second = invoke(database_url, tmp_path, "jobs", "cancel", job_id)
+    missing = invoke(database_url, tmp_path, "jobs", "cancel", "999999")
+
+    assert first.exit_code == 0 and f"job {job_id} cancelled" in first.output
+    assert f"job {job_id} had already finished" in second.output
+    assert missing.exit_code != 0 and "999999" in missing.output
+    listed = invoke(database_url, tmp_path, "jobs", "--state", "cancelled")
+    assert job_id in listed.output and "cancelled by" in listed.output

@@ -162,3 +162,58 @@ def test_a_job_for_a_file_that_is_not_text_fails_with_the_importers_message(
         assert job.error == "scan.txt: this looks like a binary file, not text"
         assert session.scalar(select(func.count()).select_from(models.Document)) == 0
     assert alignments(sessions) == 0
+
+
+def upload_long_pair(client, tmp_path, copies: int = 12) -> int:
+    """The corpus pair written out ``copies`` times (each copy numbered, so no paragraph
+    repeats): long enough to be caught while it runs."""
+    paths = []
+    for name in ("es.txt", "en.txt"):
+        paragraphs = (CORPUS / name).read_text(encoding="utf-8").split("\n\n")
+        text = "\n\n".join(f"{k}. {p}" for k in range(copies) for p in paragraphs)
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    with paths[0].open("rb") as es, paths[1].open("rb") as en:
+        response = client.post(
+            "/alignments/new",
+            data={"source_file": (es, "es.txt"), "target_file": (en, "en.txt")},
+            content_type="multipart/form-data",
+        )
+    assert response.status_code == 303, response.get_data(as_text=True)
+    return int(response.headers["Location"].rsplit("/", 1)[-1])
+
+
+def test_a_running_job_cancelled_from_the_page_stops_and_stores_nothing(
+    client, workers, sessions, tmp_path
+):
+    job_id = upload_long_pair(client, tmp_path)
+    worker = workers.start("--burst")
+    _wait_until_embedding(client, job_id)
+
+    response = client.post(f"/jobs/{job_id}/cancel")
+
+    assert response.status_code == 303
+    assert status(client, job_id)["state"] == "cancelled"
+    # The worker's run notices at its next progress report, drops its work and moves on.
+    assert worker.wait(timeout=120) == 0, workers.output()
+    final = status(client, job_id)
+    assert final["state"] == "cancelled" and final["error"].startswith("cancelled by ")
+    assert alignments(sessions) == 0
+    assert "no longer owns the job" in workers.output()
+
+
+def test_a_queued_job_cancelled_is_never_run_and_a_finished_one_cannot_be(
+    client, workers, sessions
+):
+    job_id = upload_pair(client)
+    cancelled = client.post(f"/jobs/{job_id}/cancel", headers={"Accept": "application/json"})
+    assert cancelled.status_code == 200 and cancelled.get_json()["state"] == "cancelled"
+
+    worker = workers.start("--burst")
+    assert worker.wait(timeout=120) == 0, workers.output()
+
+    assert status(client, job_id)["state"] == "cancelled"
+    assert alignments(sessions) == 0
+    again = client.post(f"/jobs/{job_id}/cancel", headers={"Accept": "application/json"})
+    assert again.status_code == 409 and again.get_json()["cancelled"] is False

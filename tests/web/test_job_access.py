@@ -56,3 +56,25 @@ def test_a_viewer_cannot_start_an_alignment_in_the_project(sessions, team, as_us
     assert 'name="project"' not in form  # no project to offer a viewer
     with sessions() as session:
         assert job_service.list_jobs(session) == []
+
+
+def test_only_a_reviewer_of_the_job_s_project_may_cancel_it(sessions, team, as_user):
+    job_id = queue_job_in(sessions, "news")
+    viewer, outsider, reviewer = as_user("vera"), as_user("nora"), as_user("rita")
+
+    assert viewer.post(f"/jobs/{job_id}/cancel").status_code == 403
+    assert outsider.post(f"/jobs/{job_id}/cancel").status_code == 404
+    assert reviewer.get(f"/jobs/{job_id}.json").json["state"] == "queued"
+
+    assert reviewer.post(f"/jobs/{job_id}/cancel").status_code == 303
+    view = reviewer.get(f"/jobs/{job_id}.json").json
+    assert view["state"] == "cancelled" and view["error"] == "cancelled by rita"
+    page = reviewer.get(f"/jobs/{job_id}").get_data(as_text=True)
+    assert "cancelled by rita" in page and "Cancel the job" not in page
+
+
+def test_the_cancel_button_is_shown_to_those_who_may_use_it(sessions, team, as_user):
+    job_id = queue_job_in(sessions, "news")
+
+    assert "Cancel the job" not in as_user("vera").get(f"/jobs/{job_id}").get_data(as_text=True)
+    assert "Cancel the job" in as_user("rita").get(f"/jobs/{job_id}").get_data(as_text=True)
