@@ -71,7 +71,7 @@ class SentenceModel:
 
     @property
     def uses_embeddings(self) -> bool:
-        return "semantic" in self.weights
+        return "semantic" in self.weights or "leak" in self.weights
 
     @property
     def uses_mt(self) -> bool:
@@ -304,9 +304,12 @@ def bead_features(src, tgt, a, b, rows, cols, ratio, names=None) -> dict[str, np
         "lexical": lambda: features.lexical(src, tgt, a, b, rows, cols),
         "length": lambda: features.length(src, tgt, a, b, rows, cols, ratio),
         "anchors": lambda: features.anchors(src, tgt, a, b, rows, cols),
+        "cut": lambda: features.cut(src, tgt, a, b, rows, cols),
+        "debris": lambda: features.debris(src, tgt, a, b, rows, cols),
     }
     if src.semantic is not None and tgt.semantic is not None:
         available["semantic"] = lambda: features.semantic(src, tgt, a, b, rows, cols)
+        available["leak"] = lambda: features.leak(src, tgt, a, b, rows, cols)
     if src.chrf is not None and tgt.chrf is not None:
         available["mt"] = lambda: features.mt(src, tgt, a, b, rows, cols)
     wanted = available if names is None else names
