@@ -88,7 +88,7 @@ class SentenceModel:
 
     @property
     def uses_embeddings(self) -> bool:
-        return "semantic" in self.weights
+        return "semantic" in self.weights or "leak" in self.weights
 
     @property
     def uses_mt(self) -> bool:
@@ -421,14 +421,17 @@ FEATURES = {
     "lexicon": lambda src, tgt, a, b, rows, cols, ratio: features.lexicon(
         src, tgt, a, b, rows, cols
     ),
+    "cut": lambda src, tgt, a, b, rows, cols, ratio: features.cut(src, tgt, a, b, rows, cols),
+    "debris": lambda src, tgt, a, b, rows, cols, ratio: features.debris(src, tgt, a, b, rows, cols),
+    "leak": lambda src, tgt, a, b, rows, cols, ratio: features.leak(src, tgt, a, b, rows, cols),
 }
 
 
 def available_features(src: features.SideArrays, tgt: features.SideArrays) -> list[str]:
     """The features both sides have what it takes to compute."""
-    names = ["lexical", "length", "anchors"]
+    names = ["lexical", "length", "anchors", "cut", "debris"]
     if src.semantic is not None and tgt.semantic is not None:
-        names.append("semantic")
+        names += ["semantic", "leak"]
     if src.lexicon is not None and tgt.lexicon is not None:
         names.append("lexicon")
     if src.chrf is not None and tgt.chrf is not None:

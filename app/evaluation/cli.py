@@ -9,7 +9,7 @@ import click
 
 from app.align.choice import describe
 from app.evaluation import datasets
-from app.evaluation.run import Report, confidence, evaluate, verse_merged
+from app.evaluation.run import Report, confidence, error_kinds, evaluate, verse_merged
 
 
 @click.command("eval")
@@ -56,6 +56,7 @@ def eval_command(dataset, split, fast, no_mt, perturbed, data, out, as_json) -> 
     report, judged = evaluate(name, documents, fast, out, log, use_mt=not no_mt)
     if dataset in ("textberg", "ntrex"):
         report.extra["confidence"] = confidence(judged)
+    report.extra["errors"] = error_kinds(report.links, documents)
     if dataset == "bible":
         report.extra["verse_merged"] = _scores(verse_merged(report.links[0], data))
     _print(report, fast, as_json)
@@ -105,6 +106,8 @@ def _print(report: Report, fast: bool, as_json: bool) -> None:
     if "verse_merged" in data:
         v = data["verse_merged"]
         click.echo(f"  verse-merged strict F1 {v['strict_f1']:.3f}  lax F1 {v['lax_f1']:.3f}")
+    if "errors" in data:
+        _print_errors(data["errors"])
     if "confidence" in data:
         c = data["confidence"]
         click.echo(
@@ -120,4 +123,16 @@ def _print(report: Report, fast: bool, as_json: bool) -> None:
     click.echo(
         f"  time {report.seconds:.1f} s (CPU {report.cpu_seconds:.1f} s), "
         f"peak memory {report.peak_rss_mb:.0f} MB"
+    )
+
+
+def _print_errors(kinds: dict) -> None:
+    wrong = kinds["wrong_links"]
+    click.echo(f"  wrong links: {sum(wrong.values())}")
+    for kind, count in wrong.items():
+        click.echo(f"    {count:5d}  {kind}")
+    click.echo(
+        f"  gold one-sided lines: {kinds['gold_one_sided']}, "
+        f"{kinds['gold_one_sided_put_in_beads']} of them put in beads; "
+        f"gold links no monotone alignment can produce: {kinds['gold_unreachable']}"
     )

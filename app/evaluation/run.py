@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.align.embed import MemoryCache
-from app.evaluation import datasets, metric, verses
+from app.evaluation import datasets, errors, metric, verses
 from app.evaluation.links import Link, write_links
 from app.segments import BeadSpan
 from app.services.sentences import align_presegmented
@@ -111,6 +111,28 @@ def evaluate(
         extra={"scorer_choice": list(choices.values()), "models": sorted(models)},
     )
     return report, judged
+
+
+def error_kinds(
+    links: list[list[Link]], documents: list[datasets.EvalDocument]
+) -> dict[str, object]:
+    """The wrong links by kind (``errors.KINDS``), pooled over documents, with the gold
+    one-sided lines put in beads and the gold links no monotone alignment can produce."""
+    kinds: dict[str, int] = dict.fromkeys(errors.KINDS, 0)
+    missed = blocked = one_sided = 0
+    for predicted, document in zip(links, documents, strict=True):
+        gold = document.gold or []
+        for kind, count in errors.classify(predicted, gold).items():
+            kinds[kind] += count
+        missed += errors.missed_one_sided(predicted, gold)
+        blocked += len(errors.unreachable(gold))
+        one_sided += sum(1 for g in gold if g.one_sided)
+    return {
+        "wrong_links": kinds,
+        "gold_one_sided": one_sided,
+        "gold_one_sided_put_in_beads": missed,
+        "gold_unreachable": blocked,
+    }
 
 
 def verse_merged(report_links: list[Link], root: Path | None = None) -> metric.Scores:

@@ -119,3 +119,69 @@ def test_cosines_of_any_cells_equal_those_computed_one_by_one(rows, cols):
         expected = np.clip(np.sum(x * y, axis=1), 0.0, 1.0)
         got = features.cosine(left, right, a, b, rows, cols)
         np.testing.assert_allclose(got, expected, atol=1e-6)
+
+
+def embedded(vectors) -> features.SideArrays:
+    texts = [f"Sentence number {k}." for k in range(len(vectors))]
+    return features.SideArrays.build(texts, {1: np.asarray(vectors, dtype=np.float32)})
+
+
+def test_leak_is_the_fit_of_the_line_just_past_the_bead():
+    # Target line 1 carries the end of source line 0: the bead [0]:[0] leaves it outside.
+    src = embedded([[1, 0, 0], [0, 0, 1]])
+    tgt = embedded([[1, 0, 0], [0.6, 0.8, 0], [0, 0, 1]])
+    value = features.leak(src, tgt, 1, 1, np.array([1]), np.array([1]))
+    assert value == pytest.approx([0.6])
+    # Taken in, nothing outside fits: the next lines are orthogonal to the bead's.
+    assert features.leak(src, tgt, 1, 2, np.array([1]), np.array([2])) == pytest.approx([0.0])
+
+
+def test_leak_of_many_beads_at_once_is_that_of_each_alone():
+    generator = np.random.default_rng(5)
+    src = embedded(generator.normal(size=(9, 6)))
+    tgt = embedded(generator.normal(size=(11, 6)))
+    x = src.semantic.vectors / np.linalg.norm(src.semantic.vectors, axis=1, keepdims=True)
+    y = tgt.semantic.vectors / np.linalg.norm(tgt.semantic.vectors, axis=1, keepdims=True)
+    for a, b in ((1, 1), (2, 1), (1, 3), (3, 2)):
+        band = np.divmod(np.arange(9 * 11), 11)
+        cells = [(i, j) for i, j in zip(*band, strict=True) if i >= a and j >= b]
+        rows, cols = np.array([i for i, _ in cells]), np.array([j for _, j in cells])
+        direct = []
+        for i, j in cells:
+            pairs = [(i, j - 1), (i - 1, j), (i - a - 1, j - b), (i - a, j - b - 1)]
+            fits = [max(0.0, float(x[p] @ y[q])) for p, q in pairs if 0 <= p < 9 and 0 <= q < 11]
+            direct.append(max(fits, default=0.0))
+        for chosen in (slice(None), slice(None, None, 7)):  # a block, and scattered cells
+            ours = features.leak(src, tgt, a, b, rows[chosen], cols[chosen])
+            assert ours == pytest.approx(np.array(direct)[chosen], abs=1e-5)
+
+
+def test_a_line_runs_on_without_a_final_stop_or_into_a_lowercase_line():
+    lines = ["Das Buch ( Grenoble :", "B.Arthaud ) , das jetzt vorliegt.", "Er ging.", "und dann"]
+    assert features.runs_on(lines).tolist() == [0, 1, 0, 1, 0]
+
+
+def test_cut_counts_the_ends_where_only_one_side_runs_on():
+    src, tgt = sides(
+        ["Il fallut deux jours pour gravir 250 m. Six heures de cramponnage.", "Et puis."],
+        ["Die ersten Seillängen kosteten Stunden,", "250 m in zwei Tagen.", "Sechs Stunden."],
+    )
+    # [0]:[0] ends where the source sentence ends and the target's runs on: one end.
+    assert features.cut(src, tgt, 1, 1, np.array([1]), np.array([1])) == pytest.approx([1])
+    # [0]:[0, 1] ends where both end.
+    assert features.cut(src, tgt, 1, 2, np.array([1]), np.array([2])) == pytest.approx([0])
+
+
+def test_debris_is_what_a_line_lacks_of_a_sentence():
+    scores = features.debris_scores(["141", "C ) .", "Der Lhotse misst amtlich noch 8501 m."])
+    assert scores == pytest.approx([1.0, 1 - 1 / features.DEBRIS_LETTERS, 0.0])
+
+
+def test_a_beads_debris_sums_its_lines_on_both_sides():
+    src, tgt = sides(
+        ["Le sommet fut atteint le 9 mai.", "141"], ["Der Gipfel wurde erreicht.", "C ) .", "- _-"]
+    )
+    lines = features.debris_scores(["141", "C ) .", "- _-"])
+    rows, cols = np.array([2, 1]), np.array([3, 2])
+    ours = features.debris(src, tgt, 1, 2, rows, cols)
+    assert ours == pytest.approx([lines[0] + lines[1] + lines[2], lines[1]])

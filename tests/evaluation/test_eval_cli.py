@@ -28,10 +28,14 @@ def test_eval_scores_the_links_it_writes(textberg_test, tmp_path):
     report = json.loads(result.stdout)
     assert report["documents"] == 7
     assert report["sentences"] == [991, 1011]
-    counts = None
+    counts, wrong = None, 0
     for document in textberg_test:
-        c = metric.score_document(read_links(tmp_path / f"{document.name}.align"), document.gold)
+        links = read_links(tmp_path / f"{document.name}.align")
+        c = metric.score_document(links, document.gold)
         counts = c if counts is None else counts + c
+        wrong += len(set(links) - set(document.gold))
+    assert sum(report["errors"]["wrong_links"].values()) == wrong
+    assert report["errors"]["gold_one_sided"] == 58
     assert report["scores"]["strict_f1"] == pytest.approx(counts.scores().strict_f1, abs=1e-4)
     assert 0.0 < report["scores"]["strict_f1"] <= 1.0
     assert report["confidence"]["beads"] > 0
