@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -55,7 +56,10 @@ def test_open_the_demo_and_confirm_a_pair_by_keyboard(page, live_server):
     assert page.locator(".progress-count").inner_text().startswith(f"1/{len(states(live))}")
     screenshot(page, "01-confirmed-by-keyboard")
     page.evaluate("window.scrollTo(0, 0)")
-    capture(page, DOCS_SCREENSHOT)
+    # The README's picture is renewed on request only, so a test run leaves the
+    # checkout as it found it.
+    if os.environ.get("ALINEA_RENEW_SCREENSHOT") == "1":
+        capture(page, DOCS_SCREENSHOT)
 
 
 def test_merge_and_split(page, live_server):
