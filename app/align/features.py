@@ -175,11 +175,18 @@ class SideArrays:
     chrf: ChrfSpace | None = None
     translated: bool = False
     anchors: np.ndarray | None = None  # (n, ANCHOR_DIMENSIONS) counts, see anchor_counts
+    # The sentences' tokens, for learning a lexicon: made when first needed (``tokens``).
     words: learnt.Vocabulary | None = None
     # Vectors over a lexicon learnt from a first alignment (see ``attach_lexicon``).
     lexicon: RunSpace | None = None
     cumulative_debris: np.ndarray | None = None  # (n + 1,): debris of lines [0, k)
     runs_on: np.ndarray | None = None  # (n + 1,): 1 where line k - 1 runs on into line k
+    texts: list[str] | None = None
+
+    def tokens(self) -> learnt.Vocabulary:
+        if self.words is None:
+            self.words = learnt.Vocabulary(self.texts or [])
+        return self.words
 
     @classmethod
     def build(
@@ -201,7 +208,7 @@ class SideArrays:
             chrf=ChrfSpace(chrf_texts) if chrf_texts is not None else None,
             translated=translated,
             anchors=anchor_counts(texts),
-            words=learnt.Vocabulary(texts),
+            texts=texts,
             cumulative_debris=np.concatenate([[0.0], np.cumsum(debris_scores(texts))]),
             runs_on=runs_on(texts),
         )
@@ -353,8 +360,8 @@ def lexicon(src: SideArrays, tgt: SideArrays, a: int, b: int, rows, cols) -> np.
 def attach_lexicon(src: SideArrays, tgt: SideArrays, pairs) -> learnt.Lexicon:
     """Learn a lexicon from the sentence pairs ``pairs`` (source index, target index)
     and give both sides their vectors over it, for the ``lexicon`` feature."""
-    found = learnt.learn(src.words, tgt.words, pairs)
-    s_vectors, t_vectors = learnt.vectors(src.words, tgt.words, found)
+    found = learnt.learn(src.tokens(), tgt.tokens(), pairs)
+    s_vectors, t_vectors = learnt.vectors(src.tokens(), tgt.tokens(), found)
     src.lexicon, tgt.lexicon = RunSpace(s_vectors), RunSpace(t_vectors)
     return found
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import ColumnElement, func, select, true
+from sqlalchemy import ColumnElement, func, insert, select, true
 from sqlalchemy.orm import Session
 
 from app.align.aligner import AlignmentResult, Progress, align
@@ -51,12 +51,23 @@ def add_document(
         checksum=loaded.checksum,
         project_id=project_id,
     )
-    document.segments = [
-        models.Segment(position=k, kind=segment.kind.value, text=segment.text)
-        for k, segment in enumerate(loaded.segments)
-    ]
     session.add(document)
     session.flush()
+    if loaded.segments:
+        # A book has thousands of segments: one multi-row INSERT, not an ORM object each
+        # (document.segments loads them when it is first read).
+        session.execute(
+            insert(models.Segment),
+            [
+                {
+                    "document_id": document.id,
+                    "position": k,
+                    "kind": segment.kind.value,
+                    "text": segment.text,
+                }
+                for k, segment in enumerate(loaded.segments)
+            ],
+        )
     return document
 
 
@@ -200,21 +211,27 @@ def store_alignment(
         method=result.method,
         parameters=result.parameters,
     )
-    alignment.beads = [
-        models.Bead(
-            sort_key=key,
-            src_start=bead.src_start,
-            src_end=bead.src_end,
-            tgt_start=bead.tgt_start,
-            tgt_end=bead.tgt_end,
-            similarity=bead.similarity,
-            scores=dict(bead.scores),
-            status=BeadStatus.AUTOMATIC.value,
-        )
-        for key, bead in zip(initial_keys(len(result.beads)), result.beads, strict=True)
-    ]
     session.add(alignment)
     session.flush()
+    if result.beads:
+        # One multi-row INSERT (alignment.beads loads them when it is first read).
+        session.execute(
+            insert(models.Bead),
+            [
+                {
+                    "alignment_id": alignment.id,
+                    "sort_key": key,
+                    "src_start": bead.src_start,
+                    "src_end": bead.src_end,
+                    "tgt_start": bead.tgt_start,
+                    "tgt_end": bead.tgt_end,
+                    "similarity": bead.similarity,
+                    "scores": dict(bead.scores),
+                    "status": BeadStatus.AUTOMATIC.value,
+                }
+                for key, bead in zip(initial_keys(len(result.beads)), result.beads, strict=True)
+            ],
+        )
     return alignment
 
 

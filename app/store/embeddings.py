@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.store.models import Embedding
@@ -47,8 +47,11 @@ class StoreEmbeddingCache:
                         )
                     )
                 )
-            session.add_all(
-                Embedding(model=model, text_hash=h, vector=np.asarray(v, np.float32).tobytes())
+            rows = [
+                {"model": model, "text_hash": h, "vector": np.asarray(v, np.float32).tobytes()}
                 for h, v in items
                 if h not in known
-            )
+            ]
+            if rows:
+                # One multi-row INSERT per batch, not one ORM object per vector.
+                session.execute(insert(Embedding), rows)

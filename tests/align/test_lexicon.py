@@ -139,7 +139,7 @@ def test_the_vectorised_feature_matches_a_direct_computation():
     # Noisy pairs, so that the lexicon holds wrong partners and weights below 1 too.
     pairs = [(k, k) for k in range(0, 120, 2)] + [(k, (k + 3) % 120) for k in range(1, 120, 4)]
     src, tgt = lexicon_sides(src_texts, tgt_texts, pairs)
-    found = lexicon.learn(src.words, tgt.words, pairs)
+    found = lexicon.learn(src.tokens(), tgt.tokens(), pairs)
     assert (found.dice < 1).any()
     rng = np.random.default_rng(0)
     for a, b in ((1, 1), (1, 2), (2, 1), (3, 2), (1, 4)):
@@ -147,7 +147,9 @@ def test_the_vectorised_feature_matches_a_direct_computation():
         cols = rng.integers(b, 121, size=20)
         vectorised = features.lexicon(src, tgt, a, b, rows, cols)
         direct = [
-            direct_cosine(src_texts, tgt_texts, found, src.words, tgt.words, i - a, i, j - b, j)
+            direct_cosine(
+                src_texts, tgt_texts, found, src.tokens(), tgt.tokens(), i - a, i, j - b, j
+            )
             for i, j in zip(rows, cols, strict=True)
         ]
         np.testing.assert_allclose(vectorised, direct, atol=1e-5)
