@@ -309,7 +309,8 @@ def bead_contexts(src, tgt, spans, model: SentenceModel) -> list[dict[str, float
         ordered = sorted(cells)
         rows = np.array([i for i, _ in ordered])
         cols = np.array([j for _, j in ordered])
-        batch = bead_features(src, tgt, a, b, rows, cols, ratio)
+        # Only the model's own features: the confidence model weighs no others.
+        batch = bead_features(src, tgt, a, b, rows, cols, ratio, model.weights)
         scores = model.score({n: batch[n] for n in model.weights}, a, b)
         for index, (i, j) in enumerate(ordered):
             values[(a, b, i, j)] = {n: float(v[index]) for n, v in batch.items()} | {
@@ -401,30 +402,15 @@ def length_ratio(src: features.SideArrays, tgt: features.SideArrays) -> float:
 
 def bead_features(src, tgt, a, b, rows, cols, ratio, names=None) -> dict[str, np.ndarray]:
     """The features of the candidate beads ending at (rows, cols) with shape a-b: those
-    in ``names``, or every one the sides allow."""
+    in ``names``, or every one the sides allow. Each is the function of that name in
+    ``features``; only ``length`` needs the documents' length ratio."""
     wanted = available_features(src, tgt) if names is None else names
-    return {name: FEATURES[name](src, tgt, a, b, rows, cols, ratio) for name in wanted}
-
-
-FEATURES = {
-    "lexical": lambda src, tgt, a, b, rows, cols, ratio: features.lexical(
-        src, tgt, a, b, rows, cols
-    ),
-    "length": features.length,
-    "anchors": lambda src, tgt, a, b, rows, cols, ratio: features.anchors(
-        src, tgt, a, b, rows, cols
-    ),
-    "semantic": lambda src, tgt, a, b, rows, cols, ratio: features.semantic(
-        src, tgt, a, b, rows, cols
-    ),
-    "mt": lambda src, tgt, a, b, rows, cols, ratio: features.mt(src, tgt, a, b, rows, cols),
-    "lexicon": lambda src, tgt, a, b, rows, cols, ratio: features.lexicon(
-        src, tgt, a, b, rows, cols
-    ),
-    "cut": lambda src, tgt, a, b, rows, cols, ratio: features.cut(src, tgt, a, b, rows, cols),
-    "debris": lambda src, tgt, a, b, rows, cols, ratio: features.debris(src, tgt, a, b, rows, cols),
-    "leak": lambda src, tgt, a, b, rows, cols, ratio: features.leak(src, tgt, a, b, rows, cols),
-}
+    return {
+        name: features.length(src, tgt, a, b, rows, cols, ratio)
+        if name == "length"
+        else getattr(features, name)(src, tgt, a, b, rows, cols)
+        for name in wanted
+    }
 
 
 def available_features(src: features.SideArrays, tgt: features.SideArrays) -> list[str]:

@@ -18,6 +18,7 @@ from app.align import progress as stages
 from app.errors import NotFound
 from app.store.db import transaction
 from app.store.jobs import Job, JobState
+from app.store.models import aware
 
 ALIGN = "align"
 LOCAL_QUEUE = "local"
@@ -132,11 +133,11 @@ def eta_seconds(job: Job, at: datetime | None = None) -> float | None:
     if job.percent < MIN_PERCENT_FOR_ETA:
         return None
     at = at or now()
-    elapsed = (_aware(job.progress_at) - _aware(job.started_at)).total_seconds()
+    elapsed = (aware(job.progress_at) - aware(job.started_at)).total_seconds()
     if elapsed <= 0:
         return None
     left = (100.0 - job.percent) * elapsed / job.percent
-    left -= (at - _aware(job.progress_at)).total_seconds()
+    left -= (at - aware(job.progress_at)).total_seconds()
     return round(max(0.0, left), 1)
 
 
@@ -214,7 +215,7 @@ def reap(
         )
     out = []
     for job in stale:
-        seen = _aware(job.heartbeat_at) if job.heartbeat_at else None
+        seen = aware(job.heartbeat_at) if job.heartbeat_at else None
         reason = (
             f"attempt {job.attempts} of {job.max_attempts} on {job.worker or 'a worker'} stopped"
             f" answering (last heartbeat {_iso(seen)}): its process was killed or crashed"
@@ -274,13 +275,8 @@ def abandon(
     return Reaped(job_id, retry)
 
 
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; every time stored here is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def _iso(moment: datetime | None) -> str | None:
-    return _aware(moment).isoformat(timespec="seconds") if moment else None
+    return aware(moment).isoformat(timespec="seconds") if moment else None
 
 
 def fail_unfinished(sessions: sessionmaker[Session], job_id: int, message: str) -> None:

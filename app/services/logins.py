@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.store.accounts import LoginFailure
-from app.store.models import utcnow
+from app.store.models import aware, utcnow
 
 WINDOW = timedelta(minutes=15)
 ADDRESS_FACTOR = 5
@@ -39,15 +39,19 @@ def wait(
     for key, allowed in ((name_key, limit), (address_key, limit * ADDRESS_FACTOR)):
         if key is None:
             continue
-        recent = select(LoginFailure.at).where(
-            LoginFailure.key == key, LoginFailure.at > now - WINDOW
+        # The newest ``allowed`` failures inside the window: all of them means wait
+        # until the oldest of those leaves it.
+        times = list(
+            session.scalars(
+                select(LoginFailure.at)
+                .where(LoginFailure.key == key, LoginFailure.at > now - WINDOW)
+                .order_by(LoginFailure.at.desc())
+                .limit(allowed)
+            )
         )
-        count = session.scalar(select(func.count()).select_from(recent.subquery()))
-        if count < allowed:
+        if len(times) < allowed:
             continue
-        # Free again when enough of the recent failures have left the window.
-        times = list(session.scalars(recent.order_by(LoginFailure.at.desc()).limit(allowed)))
-        free_at = _aware(times[-1]) + WINDOW
+        free_at = aware(times[-1]) + WINDOW
         longest = max(longest or timedelta(0), free_at - now)
     return longest
 
@@ -67,8 +71,3 @@ def clear(session: Session, name: str) -> None:
     """A successful login: the name's failures no longer count."""
     session.execute(delete(LoginFailure).where(LoginFailure.key == _keys(name, None)[0]))
     session.commit()
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; they were stored in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=utcnow().tzinfo)

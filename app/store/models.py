@@ -30,6 +30,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def aware(moment: datetime) -> datetime:
+    """A stored time with its zone: SQLite hands back naive datetimes, all stored in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 intpk = Annotated[int, mapped_column(primary_key=True)]
 created = Annotated[datetime, mapped_column(DateTime(timezone=True), default=utcnow)]
 

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from app import create_app
 from app.services import add_document
+from app.services import jobs as job_service
 from app.store import models
 from app.store.db import transaction
 from app.store.jobs import Job
@@ -107,21 +108,9 @@ def test_without_a_reachable_queue_the_form_says_so_and_queues_nothing(settings,
 
 def test_the_job_page_follows_its_job_with_a_script_of_its_own(client, sessions):
     with transaction(sessions) as session:
-        job = Job(
-            kind="align",
-            parameters={"title": "a pair"},
-            queue="q",
-            state="queued",
-            stage_done=0,
-            stage_total=0,
-            percent=0.0,
-            result={},
-            notes=[],
-            attempts=0,
-            max_attempts=2,
+        job = job_service.create_job(
+            session, job_service.ALIGN, {"title": "a pair"}, queue="q", max_attempts=2
         )
-        session.add(job)
-        session.flush()
         job_id = job.id
     response = client.get(f"/jobs/{job_id}")
     html = response.get_data(as_text=True)

@@ -18,9 +18,10 @@ from app.store.jobs import Job
 from .conftest import CORPUS, STALE_AFTER, children, kill, wait_for
 
 
-def upload_pair(client) -> int:
-    """Queue the corpus pair from the "New alignment" form; returns the job id."""
-    with (CORPUS / "es.txt").open("rb") as es, (CORPUS / "en.txt").open("rb") as en:
+def upload_pair(client, folder=CORPUS) -> int:
+    """Queue a pair (``folder``'s es.txt and en.txt; the corpus pair by default) from the
+    "New alignment" form; returns the job id."""
+    with (folder / "es.txt").open("rb") as es, (folder / "en.txt").open("rb") as en:
         response = client.post(
             "/alignments/new",
             data={"source_file": (es, "es.txt"), "target_file": (en, "en.txt")},
@@ -167,21 +168,11 @@ def test_a_job_for_a_file_that_is_not_text_fails_with_the_importers_message(
 def upload_long_pair(client, tmp_path, copies: int = 12) -> int:
     """The corpus pair written out ``copies`` times (each copy numbered, so no paragraph
     repeats): long enough to be caught while it runs."""
-    paths = []
     for name in ("es.txt", "en.txt"):
         paragraphs = (CORPUS / name).read_text(encoding="utf-8").split("\n\n")
         text = "\n\n".join(f"{k}. {p}" for k in range(copies) for p in paragraphs)
-        path = tmp_path / name
-        path.write_text(text, encoding="utf-8")
-        paths.append(path)
-    with paths[0].open("rb") as es, paths[1].open("rb") as en:
-        response = client.post(
-            "/alignments/new",
-            data={"source_file": (es, "es.txt"), "target_file": (en, "en.txt")},
-            content_type="multipart/form-data",
-        )
-    assert response.status_code == 303, response.get_data(as_text=True)
-    return int(response.headers["Location"].rsplit("/", 1)[-1])
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    return upload_pair(client, tmp_path)
 
 
 def test_a_running_job_cancelled_from_the_page_stops_and_stores_nothing(
