@@ -441,8 +441,8 @@ def anchor_beads(src: features.SideArrays, tgt: features.SideArrays, model: Sent
     if max(n, m) <= COARSE_FROM or model.anchor_feature not in ("semantic", "lexical"):
         # Blocks keep what a vector space says (a block's vector is its sentences'
         # sum), but not what lengths and anchors say between languages as far apart as
-        # English and Chinese: there the coarse path strayed by up to 100 sentences,
-        # so the fast models keep the proportional band.
+        # English and Chinese: there the coarse path strayed far from the sentence
+        # level's, so the fast models keep the proportional band.
         width = max(model.min_anchor_width, math.ceil(model.anchor_width_share * max(n, m)))
         band = banded.Band.diagonal(n, m, width)
     else:
