@@ -21,7 +21,7 @@ from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import __version__
-from app.align.aligner import Progress
+from app.align.result import Progress
 from app.config import Settings, SettingsError
 from app.errors import AlineaError, InvalidRequest, NotFound
 from app.ingest import IngestError, LoadedDocument, load_document
@@ -253,9 +253,9 @@ def align_lines(
     """Align two one-sentence-per-line files; store them and optionally write the links."""
     from app import services
     from app.align.choice import describe as describe_choice
+    from app.align.levels import align_presegmented
     from app.evaluation.links import format_links
     from app.evaluation.run import links_of
-    from app.services.sentences import align_presegmented
     from app.store.embeddings import StoreEmbeddingCache
 
     sessions = obj.sessions()

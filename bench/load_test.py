@@ -107,7 +107,7 @@ def drop_database(server: str, name: str) -> None:
 
 def fill(url: str, alignments: int, beads: int, reviewers: int) -> list[int]:
     """Migrate, then add the reviewers, the project and the alignments; returns their ids."""
-    from app.align.aligner import AlignmentResult
+    from app.align.result import AlignmentResult
     from app.config import normalise_url
     from app.ingest import load_document
     from app.ingest.document import LoadedDocument

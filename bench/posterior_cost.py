@@ -20,9 +20,9 @@ def main() -> int:
     from threadpoolctl import threadpool_limits
 
     from app.align.choice import choose
-    from app.align.sentences import bead_contexts, best_path, build_sides
+    from app.align.engine import bead_contexts, best_path, build_sides
+    from app.align.levels import choose_model, embeddings_for
     from app.evaluation import datasets
-    from app.services.sentences import choose_model, embeddings_for
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fast", action="store_true")

@@ -25,8 +25,8 @@ CHILD = """
 import json, resource, sys, time
 started = time.perf_counter()
 from app.evaluation import datasets
-from app.align.sentences import load_model
-from app.services.sentences import align_presegmented
+from app.align.engine import load_model
+from app.align.levels import align_presegmented
 fraction = float(sys.argv[1])
 bible = datasets.bible()
 src = bible.src_lines[: int(len(bible.src_lines) * fraction)]

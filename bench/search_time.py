@@ -3,7 +3,7 @@
     python bench/search_time.py [--model semantic-sums]
 
 Embeds the Bible's sentences once (kept in a file under the system's temporary folder,
-so later runs skip it), then times, with one BLAS thread as ``align_sentences`` uses:
+so later runs skip it), then times, with one BLAS thread as ``align_units`` uses:
 building the sides' arrays, the search (``best_path``) and the chosen beads' contexts
 (the confidence, posterior included). It prints a digest of the path and one of the
 similarities, so two versions of the code can be shown to give the same alignment.
@@ -20,9 +20,9 @@ from pathlib import Path
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from app.align import sentences
+from app.align import engine as sentences
 from app.align.embed import embed_side
-from app.align.scorers.embedding import USE_MODEL, use_encoder
+from app.align.encoders import USE_MODEL, use_encoder
 from app.evaluation import datasets
 
 

@@ -129,11 +129,11 @@ def corpus_pair():
 
 @pytest.fixture(scope="session")
 def corpus_result(corpus_pair):
-    """The aligner's result on the corpus pair, computed once per run."""
-    from app.align.aligner import align
+    """The paragraph alignment of the corpus pair, computed once per run."""
+    from app.align.levels import align_segments
 
     es, en = corpus_pair
-    return align(es.segments, en.segments, es.language, en.language)
+    return align_segments(es.segments, en.segments, es.language, en.language)
 
 
 @pytest.fixture

@@ -19,9 +19,11 @@ DECIMAL_COMMA = frozenset(
 )
 
 URL = re.compile(r"(?:https?://|www\.)[^\s<>\"“”«»]+[^\s<>\"“”«».,;:!?)\]]")
-NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,\u00a0\u202f]\d+)*(?![\w])")
+# Groups of digits may be separated by a point, a comma, a (narrow) no-break space, or
+# an apostrophe as in Swiss 10'000.
+NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,'’\u00a0\u202f]\d+)*(?![\w])")
 WORD = re.compile(r"[^\W\d_][\w'’\-]*", re.UNICODE)
-SENTENCE_END = re.compile(r"[.!?…:;«»“”\"¿¡(]\s*$")
+SENTENCE_END = re.compile(r"[.!?…:;«»“”\"¿¡(。！？：；]\s*$")
 NAME_MATCH_THRESHOLD = 85.0
 
 
@@ -50,7 +52,8 @@ def number_values(token: str, language: str) -> frozenset[float]:
     a lone separator followed by exactly three digits is read both ways unless the
     language settles it.
     """
-    token = token.replace("\u00a0", " ").replace("\u202f", " ")
+    for separator in "\u00a0\u202f'’":
+        token = token.replace(separator, " ")
     groups = re.split(r"[., ]", token)
     seps = re.findall(r"[., ]", token)
     if not seps:
@@ -72,6 +75,12 @@ def number_values(token: str, language: str) -> frozenset[float]:
     if groups[0] == "0":
         return frozenset({as_decimal})
     return frozenset({as_decimal if seps[0] == decimal_mark else as_thousands})
+
+
+def digits(token: str) -> str:
+    """A written number's digits alone, without leading zeros: "10.000", "10,000" and
+    "10'000" all give "10000" (a cheap key where the value cannot be settled)."""
+    return re.sub(r"\D", "", token).lstrip("0") or "0"
 
 
 def fold(word: str) -> str:

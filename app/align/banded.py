@@ -35,8 +35,16 @@ class Band:
     def around(cls, centre: np.ndarray, width: int, m: int) -> Band:
         """Columns within ``width`` of ``centre[i]``, widened so that the corners and
         every step between neighbouring rows stay reachable."""
-        lo = np.clip(np.floor(centre - width).astype(np.int64), 0, m)
-        hi = np.clip(np.ceil(centre + width).astype(np.int64), 0, m)
+        lo = np.floor(centre - width).astype(np.int64)
+        hi = np.ceil(centre + width).astype(np.int64)
+        return cls.valid(lo, hi, m)
+
+    @classmethod
+    def valid(cls, lo: np.ndarray, hi: np.ndarray, m: int) -> Band:
+        """The band ``lo..hi`` per row, widened so that the corners and every step
+        between neighbouring rows stay reachable."""
+        lo = np.clip(np.asarray(lo, dtype=np.int64), 0, m)
+        hi = np.clip(np.asarray(hi, dtype=np.int64), 0, m)
         lo[0], hi[-1] = 0, m
         # A row must overlap the next one, or no path could pass from one to the other.
         lo = np.minimum.accumulate(lo[::-1])[::-1]
@@ -171,3 +179,34 @@ def _trace(back, band, n, m, moves):
         i, j = i - a, j - b
     spans.reverse()
     return spans
+
+
+def canonical_order(spans):
+    """Within a run of one-sided beads, put omissions (source only) before insertions.
+
+    Any order of adjacent one-sided beads covers the same segments; one canonical
+    order makes alignments comparable with each other and with gold standards.
+    """
+    ordered, run = [], []
+    for span in [*spans, None]:
+        if span is not None and (span[0][0] == span[0][1] or span[1][0] == span[1][1]):
+            run.append(span)
+            continue
+        if run:
+            ordered.extend(_split_run(run))
+            run = []
+        if span is not None:
+            ordered.append(span)
+    return ordered
+
+
+def _split_run(run):
+    omissions = [s for s in run if s[1][0] == s[1][1]]
+    insertions = [s for s in run if s[1][0] != s[1][1]]
+    # Omissions sit at the run's first target position, insertions after the run's last
+    # source segment, so positions stay monotone.
+    t_first = min(s[1][0] for s in run)
+    s_last = max(s[0][1] for s in run)
+    out = [(s[0], (t_first, t_first)) for s in omissions]
+    out += [((s_last, s_last), s[1]) for s in insertions]
+    return out

@@ -9,7 +9,8 @@
    the opposite direction is installed, the target is translated and compared with the
    source). Apertium is rule-based, so the fast mode uses it too. Off with
    ``use_mt=False`` (``--no-mt``).
-3. Always: anchors (numbers, names, punctuation), length, and character n-grams.
+3. Always: every feature that needs nothing but the texts (``app.align.features``):
+   anchors (numbers, names, URLs, punctuation), length, character n-grams, structure.
 
 For example: es-en gets USE + Apertium + anchors + length; sw-en gets e5 + anchors +
 length; en-zh gets USE + anchors + length. The choice, with the reason for every
@@ -21,10 +22,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.align import features
 from app.align import mt as apertium
-from app.align.scorers.embedding import E5_MODEL, USE_MODEL, model_for
+from app.align.encoders import E5_MODEL, USE_MODEL, model_for
 
-ALWAYS = ("anchors", "length", "lexical")
+# The features every model may weigh whatever the languages: those of the texts alone
+# (the edge features only refine the search, and are not "scorers" a reader chooses).
+ALWAYS = tuple(
+    name
+    for name, feature in features.FEATURES.items()
+    if not feature.needs and name not in ("cut", "debris")
+)
 LABELS = {
     USE_MODEL: "USE multilingual v3",
     E5_MODEL: "multilingual-e5-small",

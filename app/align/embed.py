@@ -77,14 +77,26 @@ def embed_texts(
     return np.stack([known[h] for h in hashes])
 
 
-def run_texts(sentences: Sequence[str], size: int) -> list[str]:
-    """The concatenated texts of every run of ``size`` consecutive sentences."""
-    return [" ".join(sentences[k : k + size]) for k in range(len(sentences) - size + 1)]
+def run_starts(n: int, size: int, regions: np.ndarray | None = None) -> np.ndarray:
+    """The first sentence of each run of ``size`` consecutive sentences worth embedding:
+    every run, or with ``regions`` (the region of each sentence) those inside one region."""
+    starts = np.arange(max(0, n - size + 1))
+    if regions is None or not starts.size:
+        return starts
+    return starts[regions[starts] == regions[starts + size - 1]]
 
 
-def count_texts(n: int, concat_runs: int) -> int:
+def run_texts(sentences: Sequence[str], size: int, starts: np.ndarray | None = None) -> list[str]:
+    """The concatenated texts of the runs of ``size`` consecutive sentences (starting at
+    ``starts``, default every position)."""
+    if starts is None:
+        starts = run_starts(len(sentences), size)
+    return [" ".join(sentences[k : k + size]) for k in starts]
+
+
+def count_texts(n: int, concat_runs: int, regions: np.ndarray | None = None) -> int:
     """How many texts ``embed_side`` embeds for ``n`` sentences."""
-    return sum(max(0, n - size + 1) for size in range(1, concat_runs + 1))
+    return sum(run_starts(n, size, regions).size for size in range(1, concat_runs + 1))
 
 
 def embed_side(
@@ -94,10 +106,19 @@ def embed_side(
     concat_runs: int,
     cache: EmbeddingCache | None = None,
     progress: Callable[[int], None] | None = None,
+    regions: np.ndarray | None = None,
 ) -> dict[int, np.ndarray]:
-    """Embeddings of single sentences (key 1) and of concatenated runs (keys 2..)."""
+    """Embeddings of single sentences (key 1) and of concatenated runs (keys 2..). With
+    ``regions`` (the region of each sentence), runs that cross regions, which no bead
+    may hold, are not embedded: their rows stay zero."""
     out = {1: embed_texts(sentences, encoder, model, cache, progress)}
     for size in range(2, concat_runs + 1):
         if len(sentences) >= size:
-            out[size] = embed_texts(run_texts(sentences, size), encoder, model, cache, progress)
+            starts = run_starts(len(sentences), size, regions)
+            vectors = embed_texts(
+                run_texts(sentences, size, starts), encoder, model, cache, progress
+            )
+            rows = np.zeros((len(sentences) - size + 1, out[1].shape[1]), dtype=np.float32)
+            rows[starts] = vectors
+            out[size] = rows
     return out

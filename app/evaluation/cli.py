@@ -9,6 +9,7 @@ import click
 
 from app.align.choice import describe
 from app.evaluation import datasets
+from app.evaluation.paragraphs import paragraph_document
 from app.evaluation.run import Report, confidence, error_kinds, evaluate, verse_merged
 
 
@@ -39,8 +40,24 @@ from app.evaluation.run import Report, confidence, error_kinds, evaluate, verse_
     type=click.Path(file_okay=False, path_type=Path),
     help="Write the links scored, one [i,j]:[k] file per document.",
 )
+@click.option(
+    "--level",
+    type=click.Choice(["sentence", "paragraph"]),
+    default="sentence",
+    show_default=True,
+    help="paragraph: paragraphs built from the sentence gold (merges and splits "
+    "included, see app/evaluation/paragraphs.py), aligned by the paragraph model.",
+)
+@click.option(
+    "--alone",
+    type=click.FloatRange(0.0, 1.0),
+    default=0.0,
+    show_default=True,
+    help="With --level paragraph: the chance that an untranslated sentence becomes a "
+    "one-sided paragraph of its own (else it stays in its paragraph).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def eval_command(dataset, split, fast, no_mt, perturbed, data, out, as_json) -> None:
+def eval_command(dataset, split, fast, no_mt, perturbed, data, out, level, alone, as_json) -> None:
     """Align a gold set's documents and print strict and lax precision, recall and F1
     (counts pooled over documents), the scorers used, time and peak memory."""
     log = (lambda _line: None) if as_json else (lambda line: click.echo(line, err=True))
@@ -53,11 +70,14 @@ def eval_command(dataset, split, fast, no_mt, perturbed, data, out, as_json) -> 
     name = dataset if dataset == "bible" else f"{dataset} {split}"
     if perturbed:
         name += " perturbed"
-    report, judged = evaluate(name, documents, fast, out, log, use_mt=not no_mt)
-    if dataset in ("textberg", "ntrex"):
+    if level == "paragraph":
+        documents = [paragraph_document(d, alone=alone) for d in documents]
+        name += " paragraphs" + (f" (alone {alone})" if alone else "")
+    report, judged = evaluate(name, documents, fast, out, log, use_mt=not no_mt, level=level)
+    if dataset in ("textberg", "ntrex") or level == "paragraph":
         report.extra["confidence"] = confidence(judged)
     report.extra["errors"] = error_kinds(report.links, documents)
-    if dataset == "bible":
+    if dataset == "bible" and level == "sentence":
         report.extra["verse_merged"] = _scores(verse_merged(report.links[0], data))
     _print(report, fast, as_json)
 
@@ -98,7 +118,7 @@ def _print(report: Report, fast: bool, as_json: bool) -> None:
     )
     for choice in data.get("scorer_choice", []):
         click.echo(f"  {describe(choice)}")
-    click.echo(f"  sentence model: {', '.join(data.get('models', []))}")
+    click.echo(f"  model: {', '.join(data.get('models', []))}")
     click.echo(
         f"  strict  P {s.strict_precision:.3f}  R {s.strict_recall:.3f}  F1 {s.strict_f1:.3f}"
     )

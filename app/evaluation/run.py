@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.align.embed import MemoryCache
+from app.align.levels import align_presegmented
 from app.evaluation import datasets, errors, metric, verses
 from app.evaluation.links import Link, write_links
 from app.segments import BeadSpan
-from app.services.sentences import align_presegmented
 
 
 @dataclass
@@ -62,6 +62,7 @@ def evaluate(
     out_dir: Path | None,
     log: Callable[[str], None] = print,
     use_mt: bool = True,
+    level: str = "sentence",
 ) -> tuple[Report, list[tuple[BeadSpan, bool]]]:
     """Align and score documents; return the report and every two-sided bead with its
     correctness (for the confidence analysis)."""
@@ -79,6 +80,7 @@ def evaluate(
             fast=fast,
             use_mt=use_mt,
             cache=cache,
+            level=level,
         )
         choice = result.parameters.get("scorer_choice", {})
         choices[repr(sorted(choice.items()))] = choice

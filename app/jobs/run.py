@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.align.aligner import Progress
+from app.align.result import Progress
 from app.config import Settings
 from app.errors import AlineaError, InvalidRequest
 from app.ingest import IngestError, LoadedDocument, load_document

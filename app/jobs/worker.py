@@ -99,7 +99,7 @@ class AlineaSimpleWorker(_Watched, SimpleWorker):
 def preload_models() -> None:
     """Load the embedding model before RQ forks a work-horse for each job, so that every
     job inherits it (pages shared, copy-on-write) instead of loading it again."""
-    from app.align.scorers.embedding import use_encoder
+    from app.align.encoders import use_encoder
 
     try:
         use_encoder()

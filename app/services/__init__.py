@@ -12,7 +12,8 @@ from datetime import UTC, datetime
 from sqlalchemy import ColumnElement, func, insert, select, true
 from sqlalchemy.orm import Session
 
-from app.align.aligner import AlignmentResult, Progress, align
+from app.align.embed import EmbeddingCache
+from app.align.result import AlignmentResult, Progress
 from app.errors import Conflict, InvalidRequest, NotFound
 from app.formats import ExportMeta
 from app.ingest import LoadedDocument
@@ -106,19 +107,23 @@ def align_plain(
     target: LoadedDocument,
     progress: Progress | None = None,
     use_mt: bool = True,
+    cache: EmbeddingCache | None = None,
 ) -> AlignmentResult:
-    """Run the aligner on two documents; touches no database."""
+    """Align two documents' paragraphs; touches no database (but ``cache``, if given)."""
+    from app.align.levels import align_segments
+
     if source.checksum == target.checksum:
         raise InvalidRequest(
             "the two documents hold the same text; give an original and its translation"
         )
-    result = align(
+    result = align_segments(
         source.segments,
         target.segments,
         source.language,
         target.language,
         progress=progress,
         use_mt=use_mt,
+        cache=cache,
     )
     result.parameters.update(assess_alignment(source, target, result))
     return result

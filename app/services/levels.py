@@ -34,12 +34,12 @@ CHILD_CHANGED = (
 
 
 def fast_sentence_aligner() -> SentenceAligner:
-    from app.align.sentences import align_sentences, load_model
+    from app.align.engine import align_units, load_model
 
     model = load_model("fast")
 
     def align(src: Sequence[str], tgt: Sequence[str]) -> list[BeadState]:
-        result = align_sentences(src, tgt, model)
+        result = align_units(src, tgt, model)
         return [
             BeadState(b.src_start, b.src_end, b.tgt_start, b.tgt_end, b.similarity, dict(b.scores))
             for b in result.beads

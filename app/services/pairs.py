@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import services
-from app.align.aligner import AlignmentResult, Progress
+from app.align import levels
 from app.align.progress import ReportFn
+from app.align.result import AlignmentResult, Progress
 from app.ingest import LoadedDocument
 from app.services import sentences
 from app.store import models
@@ -69,17 +70,18 @@ def compute(
     ``sessions`` serve the embedding cache only.
     """
     report: ReportFn | None = progress.report if progress is not None else None
-    paragraphs = services.align_plain(source, target, progress, use_mt=use_mt)
+    cache = StoreEmbeddingCache(sessions)
+    paragraphs = services.align_plain(source, target, progress, use_mt=use_mt, cache=cache)
     src_sentences = sentences.document_sentences(source.segments, source.language)
     tgt_sentences = sentences.document_sentences(target.segments, target.language)
-    sentence_result = sentences.align_within_beads(
+    sentence_result = levels.align_within_beads(
         paragraphs.beads,
         src_sentences,
         tgt_sentences,
         source.language,
         target.language,
         use_mt=use_mt,
-        cache=StoreEmbeddingCache(sessions),
+        cache=cache,
         report=report,
     )
     return PairAlignment(source, target, paragraphs, src_sentences, tgt_sentences, sentence_result)

@@ -250,9 +250,9 @@ def realign(
 ) -> Outcome:
     """Re-run the aligner between confirmed beads, keeping every confirmed bead as it is.
 
-    ``aligner`` defaults to ``app.align.aligner.align``; tests may pass a faster one. A
-    sentence alignment is re-aligned inside each bead of its paragraph alignment, with the
-    sentence aligner (``levels.realign_child``).
+    ``aligner`` defaults to the engine (``app.align.levels.align_segments``); tests may
+    pass a faster one. A sentence alignment is re-aligned inside each bead of its
+    paragraph alignment, with the sentence aligner (``levels.realign_child``).
     """
     from app.services import levels
 
@@ -930,7 +930,11 @@ def _gap_aligner(
 ) -> AlignGap:
     """A function aligning one stretch of both documents with the alignment's languages."""
     if aligner is None:
-        from app.align.aligner import align as aligner
+        from app.align.levels import align_segments
+
+        def aligner(src, tgt, src_lang, tgt_lang):
+            return align_segments(src, tgt, src_lang, tgt_lang, level=alignment.level)
+
     src = _segments(session, alignment.source_id, alignment.level)
     tgt = _segments(session, alignment.target_id, alignment.level)
     src_lang, tgt_lang = alignment.source.language, alignment.target.language

@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 from app.align import banded, features
-from app.align.sentences import (
+from app.align.engine import (
     COARSE_FROM,
-    align_sentences,
+    align_units,
     build_sides,
     coarse_path,
     load_model,
@@ -105,7 +105,7 @@ def test_the_sentence_aligner_follows_the_meaning_it_is_given(shapes):
     # Texts of equal length per id, so the length feature agrees with the meaning.
     src_texts = [" ".join(f"word{i:03d}" for i in sorted(ids)) for ids in src]
     tgt_texts = [" ".join(f"mot{i:03d}xx" for i in sorted(ids)) for ids in tgt]
-    result = align_sentences(
+    result = align_units(
         src_texts,
         tgt_texts,
         load_model("semantic"),
@@ -119,11 +119,11 @@ def test_the_sentence_aligner_follows_the_meaning_it_is_given(shapes):
 
 def test_the_semantic_model_refuses_to_run_without_embeddings():
     with pytest.raises(ValueError, match="needs sentence embeddings"):
-        align_sentences(["a"], ["b"], load_model("semantic"))
+        align_units(["a"], ["b"], load_model("semantic"))
 
 
 def test_the_fast_model_needs_no_embeddings():
-    result = align_sentences(
+    result = align_units(
         ["Der Mont Blanc misst 4808 m.", "Zermatt liegt im Wallis."],
         ["Le Mont Blanc mesure 4808 m.", "Zermatt se trouve en Valais."],
         load_model("fast"),
@@ -155,7 +155,7 @@ def test_a_long_text_is_anchored_on_blocks_of_sentences_first():
     off = np.flatnonzero(np.abs(centre - truth) > 2 * block)
     assert off.size == 0 or (off.min() >= 1200 - 2 * block and off.max() <= 1200 + 2 * block)
 
-    result = align_sentences(src_texts, tgt_texts, model, {1: src}, {1: tgt})
+    result = align_units(src_texts, tgt_texts, model, {1: src}, {1: tgt})
     pairs = {(b.src_start, b.tgt_start) for b in result.beads if b.src_end - b.src_start == 1}
     right = {(i, i if i < 1200 else i + 300) for i in range(2400)}
     assert len(pairs & right) >= 0.99 * 2400

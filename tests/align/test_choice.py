@@ -1,4 +1,4 @@
-"""Scorers chosen per language pair: the rule, Apertium's translations, the MT scorer, e5.
+"""Scorers chosen per language pair: the rule, Apertium's translations, the MT feature, e5.
 
 Apertium tests use the real program (``apertium`` with ``apertium-eng-spa``). Without it
 they skip with the reason, unless ALINEA_REQUIRE_APERTIUM=1 (set by .ci/run), which
@@ -16,11 +16,7 @@ from sacrebleu.metrics import CHRF
 from app.align import choice as scorer_choice
 from app.align import features
 from app.align import mt as apertium
-from app.align.aligner import choose_scorers
-from app.align.runs import Side
-from app.align.scorers import MtScorer
-from app.align.scorers.embedding import E5_MODEL, USE_MODEL, model_for
-from app.segments import Segment
+from app.align.encoders import E5_MODEL, USE_MODEL, model_for
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +75,7 @@ def test_anchors_and_length_are_always_chosen():
 
 def test_spanish_english_gets_use_apertium_anchors_and_length(spa_eng):
     chosen = scorer_choice.choose("es", "en")
-    assert chosen.scorers == ["semantic", "mt", "anchors", "length", "lexical"]
+    assert chosen.scorers == ["semantic", "mt", *scorer_choice.ALWAYS]
     assert (chosen.mt, chosen.mt_translates) == ("spa-eng", "source")
     assert chosen.as_dict()["mt"] == "apertium spa-eng"
 
@@ -91,14 +87,14 @@ def test_english_spanish_translates_the_english_source(spa_eng):
 
 def test_swahili_english_gets_e5_and_says_why_there_is_no_mt():
     chosen = scorer_choice.choose("sw", "en")
-    assert chosen.scorers == ["semantic", "anchors", "length", "lexical"]
+    assert chosen.scorers == ["semantic", *scorer_choice.ALWAYS]
     assert chosen.embedding == E5_MODEL
     assert any("sw-en" in note for note in chosen.notes)
 
 
 def test_english_chinese_gets_use_and_no_mt():
     chosen = scorer_choice.choose("en", "zh")
-    assert chosen.scorers == ["semantic", "anchors", "length", "lexical"]
+    assert chosen.scorers == ["semantic", *scorer_choice.ALWAYS]
     assert chosen.mt is None
 
 
@@ -114,12 +110,16 @@ def test_without_apertium_the_choice_says_it_is_missing(no_apertium):
     assert any("not installed" in note for note in chosen.notes)
 
 
-def test_the_paragraph_scorers_follow_the_rule(spa_eng):
-    names = [s.name for s in choose_scorers("es", "en")]
-    assert names[:2] == ["semantic", "mt"]
-    assert {"anchors", "length"} <= set(names)
-    e5 = choose_scorers("sw", "en")[0]
-    assert (e5.name, e5.model_name) == ("semantic", E5_MODEL)
+@pytest.mark.parametrize("level", ["paragraph", "sentence"])
+def test_both_levels_choose_their_model_by_the_same_rule(spa_eng, level):
+    from app.align.levels import choose_model
+
+    spanish = choose_model(scorer_choice.choose("es", "en"), level=level)
+    assert spanish.level == level and "semantic" in spanish.weights
+    swahili = choose_model(scorer_choice.choose("sw", "en"), level=level)
+    assert swahili.embedding_model == E5_MODEL
+    fast = choose_model(scorer_choice.choose("sw", "en", fast=True), level=level)
+    assert fast.name.startswith("fast") and not fast.uses_embeddings
 
 
 def test_a_described_choice_names_the_model_and_the_apertium_pair(spa_eng):
@@ -166,31 +166,28 @@ def test_an_unknown_direction_is_a_clear_error(spa_eng):
         apertium.translate(["Hola"], "xxx-yyy")
 
 
-# The MT scorer --------------------------------------------------------------------------
+# The MT feature ------------------------------------------------------------------------
 
 
-def side(*texts: str, language: str) -> Side:
-    return Side(tuple(Segment(t) for t in texts), language)
+def test_the_mt_feature_is_chrf_of_the_translation_against_the_target(spa_eng):
+    src_texts, tgt_texts = (
+        ["La casa es roja.", "El perro come carne."],
+        ["The house is red.", "The dog eats meat."],
+    )
+    translated = apertium.translate(src_texts, spa_eng)
+    src = features.SideArrays.build(src_texts, None, translated, translated=True)
+    tgt = features.SideArrays.build(tgt_texts, None, tgt_texts)
+    values = features.mt(src, tgt, 1, 1, np.array([1, 1]), np.array([1, 2]))
+    expected = CHRF().sentence_score(translated[0], ["The house is red."]).score / 100
+    assert values[0] == pytest.approx(expected, abs=0.04)
+    assert values[0] > values[1] + 0.3
 
 
-def test_the_mt_scorer_is_chrf_of_the_translation_against_the_target(spa_eng):
-    src = side("La casa es roja.", "El perro come carne.", language="es")
-    tgt = side("The house is red.", "The dog eats meat.", language="en")
-    scorer = MtScorer(spa_eng)
-    scorer.prepare(src, tgt, max_run=2)
-    translation = apertium.translate(["La casa es roja."], spa_eng)[0]
-    expected = CHRF().sentence_score(translation, ["The house is red."]).score / 100
-    assert scorer.score(src, 0, 1, tgt, 0, 1) == pytest.approx(expected, abs=1e-9)
-    assert scorer.score(src, 0, 1, tgt, 0, 1) > scorer.score(src, 0, 1, tgt, 1, 2) + 0.3
-    assert scorer.describe()["apertium"] == "spa-eng"
-
-
-def test_the_mt_scorer_can_translate_the_target_instead(spa_eng):
-    src = side("The house is red.", language="en")
-    tgt = side("La casa es roja.", language="es")
-    scorer = MtScorer(spa_eng, translates="target")
-    scorer.prepare(src, tgt, max_run=1)
-    assert scorer.score(src, 0, 1, tgt, 0, 1) > 0.6
+def test_the_mt_feature_can_translate_the_target_instead(spa_eng):
+    translated = apertium.translate(["La casa es roja."], spa_eng)
+    src = features.SideArrays.build(["The house is red."], None, ["The house is red."])
+    tgt = features.SideArrays.build(["La casa es roja."], None, translated, translated=True)
+    assert features.mt(src, tgt, 1, 1, np.array([1]), np.array([1]))[0] > 0.6
 
 
 SPANISH = [
@@ -223,7 +220,7 @@ def test_the_vectorised_mt_feature_is_close_to_sacrebleus_chrf(spa_eng):
 
 
 def test_e5_finds_the_english_translation_of_swahili_sentences():
-    from app.align.scorers.embedding import encoder_for
+    from app.align.encoders import encoder_for
 
     swahili = [
         "Mvua kubwa ilinyesha jana usiku mjini Nairobi.",

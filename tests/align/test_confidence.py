@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from app.align.sentences import (
+from app.align.engine import (
     band_around_path,
     bead_posteriors,
     build_sides,

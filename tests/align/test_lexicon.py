@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from app.align import features, lexicon
-from app.align.sentences import align_sentences, load_model
+from app.align.engine import align_units, load_model
 
 # A made-up language pair: each source word has one translation, and sentences are
 # random bags of words, so only the true pairs co-occur in every sentence pair.
@@ -167,7 +167,7 @@ def test_the_fast_model_learns_its_lexicon_from_a_long_text():
     src_texts, tgt_texts = parallel_text(400, seed=5)
     model = load_model("fast")
     assert model.uses_lexicon and model.min_lexicon_pairs <= 300
-    result = align_sentences(src_texts, tgt_texts, model)
+    result = align_units(src_texts, tgt_texts, model)
     assert "lexicon" in result.parameters["scorers"]
     assert all("lexicon" in bead.scores for bead in result.beads if bead.scores)
     right = sum(
@@ -181,6 +181,6 @@ def test_a_text_too_short_to_learn_from_is_aligned_by_the_first_pass_model():
     src_texts, tgt_texts = parallel_text(30, seed=5)
     model = load_model("fast")
     assert model.min_lexicon_pairs > 30
-    result = align_sentences(src_texts, tgt_texts, model)
+    result = align_units(src_texts, tgt_texts, model)
     assert "lexicon" not in result.parameters["scorers"]
     assert all(bead.scores and "lexicon" not in bead.scores for bead in result.beads)

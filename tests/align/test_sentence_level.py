@@ -5,9 +5,10 @@ from pathlib import Path
 
 import pytest
 
+from app.align.levels import align_within_beads
 from app.evaluation import metric
 from app.evaluation.links import Link
-from app.services.sentences import align_within_beads, document_sentences
+from app.services.sentences import document_sentences
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpora" / "dw-2025-02-17-mexico-border"
 

@@ -17,7 +17,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from app import create_app
-from app.align.aligner import AlignmentResult
+from app.align.result import AlignmentResult
 from app.config import Settings
 from app.ingest import DEFAULT_LANGUAGES, LoadedDocument
 from app.segments import BeadSpan, Segment, SegmentKind

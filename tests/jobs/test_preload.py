@@ -2,7 +2,7 @@
 
 import logging
 
-from app.align.scorers import embedding
+from app.align import encoders as embedding
 from app.jobs import worker
 
 

@@ -37,7 +37,7 @@ def shaped_alignment(sessions, shapes: list[tuple[int, int]]) -> int:
     """Two documents and an alignment whose beads have the given (source, target) sizes."""
     import hashlib
 
-    from app.align.aligner import AlignmentResult
+    from app.align.result import AlignmentResult
     from app.ingest import LoadedDocument
     from app.segments import BeadSpan, Segment
     from app.services import add_document, store_alignment
@@ -84,7 +84,8 @@ def sort_keys(sessions, alignment_id: int) -> list[int]:
 def corpus_sentences(corpus_pair, corpus_result):
     """The corpus pair's sentences and their alignment inside the paragraph beads (the fast
     model: no embeddings), computed once per run."""
-    from app.services.sentences import align_within_beads, document_sentences
+    from app.align.levels import align_within_beads
+    from app.services.sentences import document_sentences
 
     es, en = corpus_pair
     src = document_sentences(es.segments, es.language)

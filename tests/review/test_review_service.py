@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from app.align.aligner import AlignmentResult
+from app.align.result import AlignmentResult
 from app.errors import Conflict, InvalidRequest
 from app.review import BeadState
 from app.segments import BeadSpan

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import select
 
-from app.align.aligner import AlignmentResult
+from app.align.result import AlignmentResult
 from app.ingest import LoadedDocument
 from app.review.keys import GAP
 from app.segments import BeadSpan, Segment, SegmentKind

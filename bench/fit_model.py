@@ -1,21 +1,29 @@
-"""Fit the sentence aligner's models on the Text+Berg dev set (and nothing else).
+"""Fit the alignment engine's models, per level, on dev data only.
 
-    python bench/fit_sentence_model.py            # writes app/align/models/sentence-*.json
+    python bench/fit_model.py                     # writes app/align/models/sentence-*.json
+    python bench/fit_model.py --level paragraph   # writes app/align/models/paragraph-*.json
 
-Models fitted on the Text+Berg dev document: "semantic" (USE embeddings of sentences
-and of runs of up to four sentences, character trigrams, anchors, length),
-"semantic-sums" (the same, but runs are the sums of their sentences' embeddings: one
-model call per sentence, for long texts), "e5" (multilingual-e5-small sums, for
-languages USE does not know) and "fast" (trigrams, anchors and length, no neural
-model; it learns each document's lexicon from a first pass by the same model fitted
-without it, see docs/alignment.md). Weights are learnt by an averaged structured
-perceptron: decode the dev document with the current weights, then move the weights
-towards the features of the gold path and away from those of the decoded one.
-"semantic" then gets the features for the edges of beads ("leak", "cut", "debris") by a
-grid search for the best strict F1 on the same dev document, every fitted weight kept.
-Calibration is a logistic fit of "is this chosen bead right?" on the chosen beads'
-context, again on dev; whether the context includes the bead's posterior probability,
-and at which temperature, is chosen on dev too (``fit_confidence``).
+Sentence level: models fitted on the Text+Berg dev document. Paragraph level: the same
+kinds of model, fitted on paragraphs built from the sentence gold of Text+Berg dev and
+of the dev part of the perturbed NTREX set (``app.evaluation.paragraphs``).
+
+The models: "semantic" (USE embeddings of units and of runs of them, character
+trigrams, anchors, length), "semantic-sums" (the same, but runs are the sums of their
+units' embeddings: one model call per unit, for long texts; sentence level only), "e5"
+(multilingual-e5-small sums, for languages USE does not know) and "fast" (trigrams,
+anchors and length, no neural model; it learns each document's lexicon from a first
+pass by the same model fitted without it, see docs/alignment.md). Weights are learnt by
+an averaged structured perceptron: decode the dev documents with the current weights,
+then move the weights towards the features of the gold path and away from those of the
+decoded one. The sentence level's "semantic" then gets the features for the edges of
+beads ("leak", "cut", "debris") by a grid search for the best strict F1 on the same dev
+document, every fitted weight kept. Calibration is a logistic fit of "is this chosen
+bead right?" on the chosen beads' context, again on dev; whether the context includes
+the bead's posterior probability, and at which temperature, is chosen on dev too
+(``fit_confidence``).
+
+The "structure" feature (headings meet headings) has no evidence in these sets, which
+have no headings: it keeps the weight it starts with, set by hand.
 
 The "+mt" models ("semantic+mt", "fast+mt"...) add chrF against Apertium's translation
 to a fitted model. Text+Berg is German-French, a pair Apertium lacks, so the MT
@@ -37,18 +45,20 @@ from pathlib import Path
 import numpy as np
 
 from app.align import choice as scorer_choice
-from app.align.scorers.embedding import E5_MODEL
-from app.align.sentences import (
+from app.align.encoders import E5_MODEL
+from app.align.engine import (
     MODELS,
-    SentenceModel,
+    PARAGRAPH_MOVES,
+    AlignmentModel,
     bead_features,
     best_path,
     build_sides,
     model_used,
 )
+from app.align.levels import embeddings_for, translate_side
 from app.evaluation import datasets, metric
 from app.evaluation.links import Link
-from app.services.sentences import embeddings_for, translate_side
+from app.evaluation.paragraphs import paragraph_document
 
 EPOCHS = 30
 # A lexicon learnt from fewer 1-1 beads than this did not help on Text+Berg dev cut into
@@ -58,14 +68,14 @@ LEARNING_RATE = 0.1
 
 SEMANTIC = {"semantic": 1.0, "lexical": 1.0, "length": 1.0, "anchors": 1.0}
 START = {
-    "semantic": SentenceModel(
+    "semantic": AlignmentModel(
         name="semantic",
         weights=SEMANTIC,
         shape_bias={},
         anchor_feature="semantic",
         anchor_threshold=0.35,
     ),
-    "semantic-sums": SentenceModel(
+    "semantic-sums": AlignmentModel(
         name="semantic-sums",
         weights=SEMANTIC,
         shape_bias={},
@@ -73,7 +83,7 @@ START = {
         anchor_threshold=0.35,
         concat_runs=1,
     ),
-    "e5": SentenceModel(
+    "e5": AlignmentModel(
         name="e5",
         weights=SEMANTIC,
         shape_bias={},
@@ -82,7 +92,7 @@ START = {
         concat_runs=1,
         embedding_model=E5_MODEL,
     ),
-    "fast": SentenceModel(
+    "fast": AlignmentModel(
         name="fast",
         weights={"lexical": 1.0, "length": 1.0, "anchors": 1.0, "lexicon": 1.0},
         shape_bias={},
@@ -100,17 +110,55 @@ EDGE_GRID = {
     "debris": (0.0, -1.0, -2.0),
 }
 EDGE_MODELS = ("semantic",)
+PARAGRAPH_VARIANTS = 4
+ALONE = 0.5
+# The heading term's hand-set weight (no dev set has headings).
+STRUCTURE_WEIGHT = 2.0
+PARAGRAPH_START = {
+    "semantic": AlignmentModel(
+        name="semantic",
+        level="paragraph",
+        weights={**SEMANTIC, "structure": STRUCTURE_WEIGHT},
+        shape_bias={},
+        anchor_feature="semantic",
+        anchor_threshold=0.35,
+        concat_runs=2,
+        moves=PARAGRAPH_MOVES,
+    ),
+    "e5": AlignmentModel(
+        name="e5",
+        level="paragraph",
+        weights={**SEMANTIC, "structure": STRUCTURE_WEIGHT},
+        shape_bias={},
+        anchor_feature="semantic",
+        anchor_threshold=0.8,
+        concat_runs=1,
+        embedding_model=E5_MODEL,
+        moves=PARAGRAPH_MOVES,
+    ),
+    "fast": AlignmentModel(
+        name="fast",
+        level="paragraph",
+        # No lexicon: a document has too few paragraphs to learn one from.
+        weights={"lexical": 1.0, "length": 1.0, "anchors": 1.0, "structure": STRUCTURE_WEIGHT},
+        shape_bias={},
+        anchor_feature="model",
+        anchor_moves=((1, 0), (0, 1), (1, 1), (1, 2), (2, 1)),
+        concat_runs=0,
+        moves=PARAGRAPH_MOVES,
+    ),
+}
 MT_WEIGHTS = (1.0, 2.0, 4.0, 8.0, 16.0)
 MT_CENTRES = (0.1, 0.2, 0.3, 0.4, 0.5)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--models", default="semantic,semantic-sums,e5,fast")
+    parser.add_argument("--level", choices=("sentence", "paragraph"), default="sentence")
+    parser.add_argument("--models", help="default: every model of the level")
     parser.add_argument(
         "--mt",
-        default="semantic,semantic-sums,e5,fast",
-        help="Fitted models to extend with the MT feature ('' for none).",
+        help="Fitted models to extend with the MT feature ('' for none; default: all).",
     )
     parser.add_argument(
         "--confidence-only",
@@ -118,31 +166,34 @@ def main() -> int:
         help="Keep the shipped weights; refit only the confidence model.",
     )
     args = parser.parse_args()
+    starts = START if args.level == "sentence" else PARAGRAPH_START
+    models = args.models if args.models is not None else ",".join(starts)
+    mt_models = args.mt if args.mt is not None else ",".join(starts)
     try:
-        documents = datasets.text_berg("dev")
-        ntrex_dev = datasets.ntrex_documents(split="dev", perturbed=True)
+        documents, ntrex_dev = dev_documents(args.level)
     except datasets.EvalDataMissing as error:
         print(f"skipped: {error}", file=sys.stderr)
         return 0
-    for name in filter(None, args.models.split(",")):
-        path = MODELS / f"sentence-{name}.json"
+    level = args.level
+    for name in filter(None, models.split(",")):
+        path = MODELS / f"{level}-{name}.json"
         if args.confidence_only:
-            model = SentenceModel.from_json(path.read_text())
+            model = AlignmentModel.from_json(path.read_text())
         else:
-            model = fit(with_first_pass(START[name], documents), documents)
-            if name in EDGE_MODELS:
+            model = fit(with_first_pass(starts[name], documents), documents)
+            if name in EDGE_MODELS and level == "sentence":
                 model = fit_edges(model, documents)
         sides = [_sides(d, model) for d in documents]
         model = with_confidence(model, documents, sides)
         path.write_text(model.to_json())
         print(f"{name}: wrote {path}")
-    for name in filter(None, args.mt.split(",")):
-        base = SentenceModel.from_json((MODELS / f"sentence-{name}.json").read_text())
-        path = MODELS / f"sentence-{name}+mt.json"
+    for name in filter(None, mt_models.split(",")):
+        base = AlignmentModel.from_json((MODELS / f"{level}-{name}.json").read_text())
+        path = MODELS / f"{level}-{name}+mt.json"
         if args.confidence_only and not path.is_file():
             continue
         model = (
-            SentenceModel.from_json(path.read_text())
+            AlignmentModel.from_json(path.read_text())
             if args.confidence_only
             else fit_mt(base, ntrex_dev)
         )
@@ -159,7 +210,27 @@ def main() -> int:
     return 0
 
 
-def with_confidence(model: SentenceModel, documents, sides) -> SentenceModel:
+def dev_documents(level: str):
+    """The documents the level's models are fitted on, and those for the MT term."""
+    textberg = datasets.text_berg("dev")
+    ntrex = datasets.ntrex_documents(split="dev", perturbed=True)
+    if level == "sentence":
+        return textberg, ntrex
+    # Each dev document cut into paragraphs in several ways (a dev set cut once holds
+    # too few wrong beads to fit the confidence model on); in half of them untranslated
+    # sentences stand alone now and then, as one-sided paragraphs.
+    def variants(documents):
+        return [
+            paragraph_document(d, k, ALONE if k % 2 else 0.0)
+            for d in documents
+            for k in range(PARAGRAPH_VARIANTS)
+        ]
+
+    textberg, ntrex = variants(textberg), variants(ntrex)
+    return textberg + ntrex, ntrex
+
+
+def with_confidence(model: AlignmentModel, documents, sides) -> AlignmentModel:
     """``model`` with its confidence model, and its first-pass model's, fitted on
     ``documents`` (each on the documents it aligns)."""
     if model.first_pass_model:
@@ -168,7 +239,7 @@ def with_confidence(model: SentenceModel, documents, sides) -> SentenceModel:
     return fit_confidence(documents, sides, model)
 
 
-def with_mt(base: SentenceModel, weight: float, centre: float) -> SentenceModel:
+def with_mt(base: AlignmentModel, weight: float, centre: float) -> AlignmentModel:
     """``base`` plus ``weight * (mt - centre)``: the centre moves every shape's bias (in
     the first-pass model too, if it has one of its own)."""
     first = base.first_pass_model and json.loads(
@@ -185,7 +256,7 @@ def with_mt(base: SentenceModel, weight: float, centre: float) -> SentenceModel:
     )
 
 
-def fit_mt(base: SentenceModel, documents) -> SentenceModel:
+def fit_mt(base: AlignmentModel, documents) -> AlignmentModel:
     """The MT weight and centre with the best strict F1 on ``documents`` (a grid)."""
     probe = with_mt(base, 1.0, 0.0)
     sides = [_sides(d, probe) for d in documents]
@@ -200,7 +271,7 @@ def fit_mt(base: SentenceModel, documents) -> SentenceModel:
     return with_mt(base, best[1], best[2])
 
 
-def with_first_pass(start: SentenceModel, documents) -> SentenceModel:
+def with_first_pass(start: AlignmentModel, documents) -> AlignmentModel:
     """A model whose anchoring pass scores with the model itself, but which has a
     feature learnt from that pass ("lexicon"), gets the same model fitted without it for
     the anchoring pass and for documents too short to learn a lexicon from."""
@@ -215,7 +286,7 @@ def with_first_pass(start: SentenceModel, documents) -> SentenceModel:
     )
 
 
-def fit_edges(base: SentenceModel, documents) -> SentenceModel:
+def fit_edges(base: AlignmentModel, documents) -> AlignmentModel:
     """``base`` plus the EDGE_GRID weights with the best strict F1 on ``documents``
     (ties go to the smaller weights, as the grid lists them first)."""
     names = list(EDGE_GRID)
@@ -231,7 +302,7 @@ def fit_edges(base: SentenceModel, documents) -> SentenceModel:
     return replace(base, weights={**base.weights, **chosen})
 
 
-def fit(start: SentenceModel, documents) -> SentenceModel:
+def fit(start: AlignmentModel, documents) -> AlignmentModel:
     shapes = [f"{a}-{b}" for a, b in start.moves if a and b]
     names = sorted(start.weights)
     sides = [_sides(d, start) for d in documents]
@@ -254,9 +325,12 @@ def fit(start: SentenceModel, documents) -> SentenceModel:
             f"{_f1(documents, sides, _with_weights(start, names, shapes, total / steps)):.3f}"
         )
     model = _with_weights(start, names, shapes, total / steps)
-    return replace(
-        model, calibration=_calibrate(documents, sides, model), trained_on="text+berg dev"
+    trained_on = (
+        "text+berg dev"
+        if model.level == "sentence"
+        else ("text+berg dev and ntrex dev (perturbed) paragraphs")
     )
+    return replace(model, calibration=_calibrate(documents, sides, model), trained_on=trained_on)
 
 
 def _refined_by(src, tgt, model) -> bool:
@@ -283,7 +357,7 @@ def _sides(document, model):
     return build_sides(document.src_lines, document.tgt_lines, *embeddings, translation)
 
 
-def _with_weights(start, names, shapes, w) -> SentenceModel:
+def _with_weights(start, names, shapes, w) -> AlignmentModel:
     return replace(
         start,
         weights={n: float(v) for n, v in zip(names, w[: len(names)], strict=True)},
@@ -299,7 +373,7 @@ def _span(link: Link):
 
 def _path_features(src, tgt, spans, names, shapes, model) -> np.ndarray:
     """Sum of the feature vectors of a path's two-sided beads of a known shape."""
-    from app.align.sentences import length_ratio
+    from app.align.engine import length_ratio
 
     ratio = length_ratio(src, tgt)
     out = np.zeros(len(names) + len(shapes))
@@ -350,7 +424,7 @@ POSTERIOR_TEMPERATURES = (1.0, 2.0, 3.0, 4.0)
 POSTERIOR_FORMS = (("posterior",), ("posterior_logit",), ("posterior", "posterior_logit"))
 
 
-def fit_confidence(documents, sides, model) -> SentenceModel:
+def fit_confidence(documents, sides, model) -> AlignmentModel:
     """Logistic regression of "the chosen bead is right" on its context, on dev.
 
     Each variant (without the posterior, or with it at each temperature and in each
@@ -390,7 +464,7 @@ def fit_confidence(documents, sides, model) -> SentenceModel:
 
 def _judged_contexts(documents, sides, spans, model):
     """The contexts of the chosen two-sided beads, and whether each is right."""
-    from app.align.sentences import bead_contexts
+    from app.align.engine import bead_contexts
 
     contexts, labels = [], []
     for document, (src, tgt), path in zip(documents, sides, spans, strict=True):
@@ -439,7 +513,7 @@ def _logistic(x: np.ndarray, y: np.ndarray, ridge: float) -> np.ndarray:
 
 def _calibrate(documents, sides, model) -> tuple[float, float]:
     """Logistic regression of bead correctness on the bead's score (Newton's method)."""
-    from app.align.sentences import length_ratio
+    from app.align.engine import length_ratio
 
     scores, labels = [], []
     for document, (src, tgt) in zip(documents, sides, strict=True):
@@ -470,6 +544,6 @@ if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from threadpoolctl import threadpool_limits
 
-    # As in align_sentences: the search's small products run best on one BLAS thread.
+    # As in align_units: the search's small products run best on one BLAS thread.
     with threadpool_limits(1, user_api="blas"):
         raise SystemExit(main())

@@ -1,4 +1,5 @@
-"""Aligning long sequences of sentences in near-linear time.
+"""The alignment engine: any two sequences of units (paragraphs or sentences) in
+near-linear time, one search and one set of features for both levels.
 
 Two passes, both with the banded search of ``banded.py``:
 
@@ -6,13 +7,15 @@ Two passes, both with the banded search of ``banded.py``:
    the documents' diagonal wide enough for translations that drift (a few percent of
    the length). This finds where the translation runs. Models with the "lexicon"
    feature then learn the document's own lexicon from its 1-1 beads (``lexicon.py``).
-2. Refinement: every move up to 1-4/4-1, scored by a linear model over the bead's
-   features, in a narrow band around the anchoring path.
+2. Refinement: every move of the model (up to 1-4/4-1 for sentences, 3-1/1-3 for
+   paragraphs), scored by a linear model over the bead's features, in a narrow band
+   around the anchoring path.
 
-The linear model's weights were fitted on the Text+Berg dev set by a structured
-perceptron (``bench/fit_sentence_model.py``), which tunes them for whole alignments
-rather than for single pairs. A second, logistic step turns a chosen bead's score into
-a calibrated probability that the bead is right.
+A level differs only by its fitted model (``models/<level>-<name>.json``): the linear
+model's weights were fitted by a structured perceptron on dev data
+(``bench/fit_model.py``), which tunes them for whole alignments rather than for single
+pairs. A second, logistic step turns a chosen bead's context into a calibrated
+probability that the bead is right.
 """
 
 from __future__ import annotations
@@ -29,11 +32,11 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from app.align import banded, features, posterior
-from app.align.aligner import AlignmentResult
-from app.align.search import canonical_order
+from app.align.result import AlignmentResult
 from app.segments import BeadSpan
 
-METHOD = "alinea-sentences/1"
+METHOD = "alinea-banded/2"
+LEVELS = ("paragraph", "sentence")
 MODELS = Path(__file__).parent / "models"
 
 # Features learnt from a first alignment, which the anchoring pass cannot use.
@@ -42,10 +45,14 @@ SECOND_PASS_FEATURES = ("lexicon",)
 SENTENCE_MOVES: tuple[tuple[int, int], ...] = (
     (1, 0), (0, 1), (1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1), (2, 3), (3, 2), (1, 4), (4, 1),
 )  # fmt: skip
+# Translators split and merge paragraphs, rarely more than three at once.
+PARAGRAPH_MOVES: tuple[tuple[int, int], ...] = (
+    (1, 0), (0, 1), (1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1),
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
-class SentenceModel:
+class AlignmentModel:
     """A bead's score is ``sum(weights[f] * feature f) + shape_bias[shape]``.
 
     One-sided beads score 0, so a two-sided bead is chosen where its score is positive
@@ -85,6 +92,7 @@ class SentenceModel:
     # confidence model does without it, and it is not computed).
     posterior_temperature: float = 0.0
     posterior_width: int = 2
+    level: str = "sentence"
 
     @property
     def uses_embeddings(self) -> bool:
@@ -98,10 +106,10 @@ class SentenceModel:
     def uses_lexicon(self) -> bool:
         return "lexicon" in self.weights
 
-    def first_pass(self) -> SentenceModel:
+    def first_pass(self) -> AlignmentModel:
         """The model the anchoring pass scores with (anchor_feature "model")."""
         if self.first_pass_model:
-            return SentenceModel.from_dict(self.first_pass_model)
+            return AlignmentModel.from_dict(self.first_pass_model)
         weights = {n: w for n, w in self.weights.items() if n not in SECOND_PASS_FEATURES}
         return replace(self, weights=weights)
 
@@ -122,11 +130,11 @@ class SentenceModel:
         return json.dumps(data, indent=2, sort_keys=True) + "\n"
 
     @classmethod
-    def from_json(cls, text: str) -> SentenceModel:
+    def from_json(cls, text: str) -> AlignmentModel:
         return cls.from_dict(json.loads(text))
 
     @classmethod
-    def from_dict(cls, data: dict) -> SentenceModel:
+    def from_dict(cls, data: dict) -> AlignmentModel:
         data = dict(data)
         data["moves"] = tuple(tuple(m) for m in data["moves"])
         if "anchor_moves" in data:
@@ -136,14 +144,15 @@ class SentenceModel:
 
 
 @cache
-def load_model(name: str) -> SentenceModel:
-    """A fitted model shipped with the package, e.g. "semantic", "e5", "fast" (no neural
-    model), or one of them with "+mt" (machine translation as a feature)."""
-    return SentenceModel.from_json((MODELS / f"sentence-{name}.json").read_text())
+def load_model(name: str, level: str = "sentence") -> AlignmentModel:
+    """A fitted model shipped with the package for ``level`` ("paragraph" or
+    "sentence"), e.g. "semantic", "e5", "fast" (no neural model), or one of them with
+    "+mt" (machine translation as a feature)."""
+    return AlignmentModel.from_json((MODELS / f"{level}-{name}.json").read_text())
 
 
-def model_exists(name: str) -> bool:
-    return (MODELS / f"sentence-{name}.json").is_file()
+def model_exists(name: str, level: str = "sentence") -> bool:
+    return (MODELS / f"{level}-{name}.json").is_file()
 
 
 def build_sides(
@@ -152,9 +161,11 @@ def build_sides(
     src_embeddings: dict[int, np.ndarray] | None = None,
     tgt_embeddings: dict[int, np.ndarray] | None = None,
     translation: tuple[str, Sequence[str]] | None = None,
+    headings: tuple[Sequence[bool], Sequence[bool]] | None = None,
 ) -> tuple[features.SideArrays, features.SideArrays]:
     """Both sides as arrays. ``translation``: ("source" or "target", the machine
-    translation of that side's sentences), for the MT feature."""
+    translation of that side's units), for the MT feature; ``headings``: which units of
+    each side are headings, for the structure feature."""
     src_texts, tgt_texts = list(src_texts), list(tgt_texts)
     src_chrf = tgt_chrf = None
     if translation is not None:
@@ -162,27 +173,33 @@ def build_sides(
         src_chrf = list(translated) if side == "source" else src_texts
         tgt_chrf = list(translated) if side == "target" else tgt_texts
     translated_side = translation[0] if translation else ""
+    src_headings, tgt_headings = (list(h) for h in headings) if headings else (None, None)
     src = features.SideArrays.build(
-        src_texts, src_embeddings, src_chrf, translated_side == "source"
+        src_texts, src_embeddings, src_chrf, translated_side == "source", src_headings
     )
     tgt = features.SideArrays.build(
-        tgt_texts, tgt_embeddings, tgt_chrf, translated_side == "target"
+        tgt_texts, tgt_embeddings, tgt_chrf, translated_side == "target", tgt_headings
     )
     features.drop_names_across_scripts(src, tgt, src_texts, tgt_texts)
     return src, tgt
 
 
-def align_sentences(
+def align_units(
     src_texts: Sequence[str],
     tgt_texts: Sequence[str],
-    model: SentenceModel,
+    model: AlignmentModel,
     src_embeddings: dict[int, np.ndarray] | None = None,
     tgt_embeddings: dict[int, np.ndarray] | None = None,
     translation: tuple[str, Sequence[str]] | None = None,
+    headings: tuple[Sequence[bool], Sequence[bool]] | None = None,
+    regions: Regions | None = None,
 ) -> AlignmentResult:
-    """Align two sentence sequences; embeddings are needed when the model uses them, and
-    a machine translation of one side (see ``build_sides``) when it uses "mt"."""
-    src, tgt = build_sides(src_texts, tgt_texts, src_embeddings, tgt_embeddings, translation)
+    """Align two sequences of units; embeddings are needed when the model uses them, and
+    a machine translation of one side (see ``build_sides``) when it uses "mt". With
+    ``regions``, no two-sided bead leaves its region (see ``Regions``)."""
+    src, tgt = build_sides(
+        src_texts, tgt_texts, src_embeddings, tgt_embeddings, translation, headings
+    )
     if model.uses_embeddings and (src.semantic is None or tgt.semantic is None):
         raise ValueError(f"model {model.name!r} needs sentence embeddings")
     if model.uses_mt and src.chrf is None:
@@ -191,14 +208,14 @@ def align_sentences(
     # BLAS spends more time waking its threads than computing (on a busy machine ten
     # times more), so it gets one thread here.
     with threadpool_limits(1, user_api="blas"):
-        spans = best_path(src, tgt, model)
+        spans = best_path(src, tgt, model, regions)
         used = model_used(src, tgt, model)
-        beads = describe_beads(src, tgt, spans, used)
+        beads = describe_beads(src, tgt, spans, used, regions)
     return AlignmentResult(
         beads=beads,
         method=METHOD,
         parameters={
-            "level": "sentence",
+            "level": model.level,
             "model": model.name,
             "scorers": sorted(used.weights),
             "trained_on": model.trained_on,
@@ -208,23 +225,90 @@ def align_sentences(
     )
 
 
-def best_path(src: features.SideArrays, tgt: features.SideArrays, model: SentenceModel):
-    """The highest-scoring monotone path, as ((s0, s1), (t0, t1)) spans."""
-    n, m = len(src), len(tgt)
-    if n == 0 or m == 0:
-        return [((k, k + 1), (0, 0)) for k in range(n)] + [((n, n), (k, k + 1)) for k in range(m)]
+@dataclass(frozen=True)
+class Regions:
+    """Which region (a paragraph bead) each unit lies in, on both sides: a two-sided
+    bead keeps to one region, so sentence beads never cross paragraph beads."""
+
+    src: np.ndarray  # (n,) the region of each source unit
+    tgt: np.ndarray  # (m,)
+    boxes: tuple[tuple[int, int, int, int], ...]  # (s0, s1, t0, t1) of each region
+
+    @classmethod
+    def from_boxes(cls, boxes: Sequence[tuple[int, int, int, int]]) -> Regions:
+        """Regions from boxes that tile both sides in order (as beads do)."""
+        src = [np.full(s1 - s0, k, dtype=np.int64) for k, (s0, s1, _, _) in enumerate(boxes)]
+        tgt = [np.full(t1 - t0, k, dtype=np.int64) for k, (_, _, t0, t1) in enumerate(boxes)]
+        empty = np.zeros(0, dtype=np.int64)
+        return cls(np.concatenate([empty, *src]), np.concatenate([empty, *tgt]), tuple(boxes))
+
+    def allows(self, a: int, b: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """Whether each candidate bead (shape a-b, ending at rows, cols) keeps to one region."""
+        region = self.src[rows - a]
+        return (
+            (region == self.src[rows - 1])
+            & (region == self.tgt[cols - b])
+            & (region == self.tgt[cols - 1])
+        )
+
+    def band(self, n: int, m: int, width: int) -> banded.Band:
+        """Each region's cells within ``width`` columns of its diagonal."""
+        lo, hi = np.full(n + 1, m, dtype=np.int64), np.zeros(n + 1, dtype=np.int64)
+        for s0, s1, t0, t1 in self.boxes:
+            if s0 == s1:  # target units alone: the row runs along all of them
+                lo[s0], hi[s0] = min(lo[s0], t0), max(hi[s0], t1)
+                continue
+            rows = np.arange(s0, s1 + 1)
+            centre = t0 + (t1 - t0) * (rows - s0) / max(s1 - s0, 1)
+            lo[rows] = np.minimum(lo[rows], np.maximum(t0, np.floor(centre - width)))
+            hi[rows] = np.maximum(hi[rows], np.minimum(t1, np.ceil(centre + width)))
+        return banded.Band.valid(lo, hi, m)
+
+
+def masked(gain: banded.GainFunction, regions: Regions | None) -> banded.GainFunction:
+    """``gain``, with -inf for the beads that leave their region."""
+    if regions is None:
+        return gain
+
+    def inside(a: int, b: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        out = np.full(rows.size, banded.NEG)
+        kept = regions.allows(a, b, rows, cols)
+        if kept.any():
+            out[kept] = gain(a, b, rows[kept], cols[kept])
+        return out
+
+    return inside
+
+
+def model_gain(src, tgt, model: AlignmentModel, regions: Regions | None = None):
+    """The search's gain: the model's score of each candidate bead."""
     ratio = length_ratio(src, tgt)
-    anchoring = anchor_beads(src, tgt, model)
-    model = refining_model(src, tgt, model, anchoring)
-    band = banded.Band.around(path_centre(anchoring, n), model.band, m)
 
     def gain(a: int, b: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         return model.score(bead_features(src, tgt, a, b, rows, cols, ratio, model.weights), a, b)
 
-    return canonical_order(banded.search(n, m, model.moves, gain, band))
+    return masked(gain, regions)
 
 
-def refining_model(src, tgt, model: SentenceModel, anchoring) -> SentenceModel:
+def best_path(
+    src: features.SideArrays,
+    tgt: features.SideArrays,
+    model: AlignmentModel,
+    regions: Regions | None = None,
+):
+    """The highest-scoring monotone path, as ((s0, s1), (t0, t1)) spans; with
+    ``regions``, no two-sided bead leaves its region."""
+    n, m = len(src), len(tgt)
+    if n == 0 or m == 0:
+        return [((k, k + 1), (0, 0)) for k in range(n)] + [((n, n), (k, k + 1)) for k in range(m)]
+    anchoring = anchor_beads(src, tgt, model, regions)
+    model = refining_model(src, tgt, model, anchoring)
+    band = banded.Band.around(path_centre(anchoring, n), model.band, m)
+    gain = model_gain(src, tgt, model, regions)
+    return banded.canonical_order(banded.search(n, m, model.moves, gain, band))
+
+
+def refining_model(src, tgt, model: AlignmentModel, anchoring) -> AlignmentModel:
     """``model``, once the sides have the lexicon learnt from the anchoring pass's 1-1
     beads if it uses one; or its first-pass model if they are too few to learn from."""
     if not model.uses_lexicon:
@@ -237,18 +321,18 @@ def refining_model(src, tgt, model: SentenceModel, anchoring) -> SentenceModel:
     return model
 
 
-def model_used(src, tgt, model: SentenceModel) -> SentenceModel:
+def model_used(src, tgt, model: AlignmentModel) -> AlignmentModel:
     """The model ``best_path`` refined with on these sides (see ``refining_model``)."""
     if model.uses_lexicon and src.lexicon is None and model.first_pass_model:
         return model.first_pass()
     return model
 
 
-def describe_beads(src, tgt, spans, model: SentenceModel) -> list[BeadSpan]:
+def describe_beads(src, tgt, spans, model: AlignmentModel, regions=None) -> list[BeadSpan]:
     """The chosen beads with their features and the probability that each is right."""
     beads = []
     for ((s0, s1), (t0, t1)), context in zip(
-        spans, bead_contexts(src, tgt, spans, model), strict=True
+        spans, bead_contexts(src, tgt, spans, model, regions), strict=True
     ):
         if context is None:
             beads.append(BeadSpan(s0, s1, t0, t1))
@@ -261,7 +345,9 @@ def describe_beads(src, tgt, spans, model: SentenceModel) -> list[BeadSpan]:
 MARGIN_CAP = 10.0
 
 
-def bead_contexts(src, tgt, spans, model: SentenceModel) -> list[dict[str, float] | None]:
+def bead_contexts(
+    src, tgt, spans, model: AlignmentModel, regions: Regions | None = None
+) -> list[dict[str, float] | None]:
     """What says whether each chosen two-sided bead is right (None for one-sided beads):
     its features and score; whether it is 1-1 and stands beside a one-sided bead (most
     wrong beads are near-misses there: a 1-2 where the truth is a 1-1 and a 0-1); and its
@@ -279,6 +365,8 @@ def bead_contexts(src, tgt, spans, model: SentenceModel) -> list[dict[str, float
         if a == 0 or b == 0:
             return ()
         if (a, b) not in moves:
+            return None
+        if regions is not None and not regions.allows(a, b, np.array([i1]), np.array([j1]))[0]:
             return None
         wanted.setdefault((a, b), set()).add((i1, j1))
         return ((a, b, i1, j1),)
@@ -317,7 +405,9 @@ def bead_contexts(src, tgt, spans, model: SentenceModel) -> list[dict[str, float
                 "score": float(scores[index])
             }
 
-    marginal = bead_posteriors(src, tgt, spans, model) if model.posterior_temperature else None
+    marginal = (
+        bead_posteriors(src, tgt, spans, model, regions) if model.posterior_temperature else None
+    )
     out: list[dict[str, float] | None] = []
     for k, ((s0, s1), (t0, t1)) in enumerate(spans):
         if k not in plans:
@@ -349,7 +439,7 @@ def _logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
-def bead_posteriors(src, tgt, spans, model: SentenceModel) -> np.ndarray:
+def bead_posteriors(src, tgt, spans, model: AlignmentModel, regions=None) -> np.ndarray:
     """Each chosen bead's posterior probability under the model's scores (see
     ``posterior.py``), summed over the paths near the chosen one: paths that stray
     further carry next to no weight, and a narrow band keeps this cheap."""
@@ -357,11 +447,7 @@ def bead_posteriors(src, tgt, spans, model: SentenceModel) -> np.ndarray:
     if n == 0 or m == 0:
         return np.ones(len(spans))
     band = band_around_path(spans, n, m, model.posterior_width)
-    ratio = length_ratio(src, tgt)
-
-    def gain(a: int, b: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-        return model.score(bead_features(src, tgt, a, b, rows, cols, ratio, model.weights), a, b)
-
+    gain = model_gain(src, tgt, model, regions)
     return posterior.marginals(n, m, model.moves, gain, band, spans, model.posterior_temperature)
 
 
@@ -382,7 +468,7 @@ def band_around_path(spans, n: int, m: int, width: int) -> banded.Band:
     return banded.Band(np.minimum(low.lo, high.lo), np.maximum(low.hi, high.hi))
 
 
-def confidence(context: dict[str, float], model: SentenceModel) -> float:
+def confidence(context: dict[str, float], model: AlignmentModel) -> float:
     if not model.confidence:
         return model.probability(context["score"])
     z = model.confidence.get("bias", 0.0)
@@ -402,27 +488,14 @@ def length_ratio(src: features.SideArrays, tgt: features.SideArrays) -> float:
 
 def bead_features(src, tgt, a, b, rows, cols, ratio, names=None) -> dict[str, np.ndarray]:
     """The features of the candidate beads ending at (rows, cols) with shape a-b: those
-    in ``names``, or every one the sides allow. Each is the function of that name in
-    ``features``; only ``length`` needs the documents' length ratio."""
-    wanted = available_features(src, tgt) if names is None else names
-    return {
-        name: features.length(src, tgt, a, b, rows, cols, ratio)
-        if name == "length"
-        else getattr(features, name)(src, tgt, a, b, rows, cols)
-        for name in wanted
-    }
+    in ``names``, or every one the sides allow (see ``features.FEATURES``)."""
+    wanted = features.available(src, tgt) if names is None else names
+    return features.compute(wanted, src, tgt, a, b, rows, cols, ratio)
 
 
 def available_features(src: features.SideArrays, tgt: features.SideArrays) -> list[str]:
     """The features both sides have what it takes to compute."""
-    names = ["lexical", "length", "anchors", "cut", "debris"]
-    if src.semantic is not None and tgt.semantic is not None:
-        names += ["semantic", "leak"]
-    if src.lexicon is not None and tgt.lexicon is not None:
-        names.append("lexicon")
-    if src.chrf is not None and tgt.chrf is not None:
-        names.append("mt")
-    return names
+    return features.available(src, tgt)
 
 
 # Past this many sentences the anchoring band (a share of the length on each side of
@@ -434,10 +507,21 @@ COARSE_BLOCKS = 1000
 COARSE_WIDTH_SHARE = 0.25
 
 
-def anchor_beads(src: features.SideArrays, tgt: features.SideArrays, model: SentenceModel):
+def anchor_beads(
+    src: features.SideArrays,
+    tgt: features.SideArrays,
+    model: AlignmentModel,
+    regions: Regions | None = None,
+):
     """The beads of the first pass (1-1 and skips, or the moves of ``anchor_moves``), as
-    ((s0, s1), (t0, t1)) spans."""
+    ((s0, s1), (t0, t1)) spans. With ``regions``, they show where the translation runs:
+    the search keeps near each region's diagonal."""
     n, m = len(src), len(tgt)
+    if regions is not None:
+        width = max(model.min_anchor_width, math.ceil(model.anchor_width_share * max(n, m)))
+        band = regions.band(n, m, width)
+        gain = masked(anchor_gain(src, tgt, model), regions)
+        return banded.search(n, m, model.anchor_moves, gain, band)
     if max(n, m) <= COARSE_FROM or model.anchor_feature not in ("semantic", "lexical"):
         # Blocks keep what a vector space says (a block's vector is its sentences'
         # sum), but not what lengths and anchors say between languages as far apart as
@@ -452,7 +536,7 @@ def anchor_beads(src: features.SideArrays, tgt: features.SideArrays, model: Sent
 
 
 def coarse_path(
-    src: features.SideArrays, tgt: features.SideArrays, model: SentenceModel
+    src: features.SideArrays, tgt: features.SideArrays, model: AlignmentModel
 ) -> tuple[np.ndarray, int]:
     """Where the translation runs, found on blocks of consecutive sentences (about
     ``COARSE_BLOCKS`` per side, the target's blocks scaled to the documents' ratio of
@@ -476,7 +560,7 @@ def coarse_path(
     return np.interp(np.arange(n + 1), positions, targets), tgt_block
 
 
-def anchor_gain(src: features.SideArrays, tgt: features.SideArrays, model: SentenceModel):
+def anchor_gain(src: features.SideArrays, tgt: features.SideArrays, model: AlignmentModel):
     """The anchoring pass's gain: one feature less a threshold, or the model's score."""
     ratio = length_ratio(src, tgt)
     first = with_weights(model.first_pass(), available_features(src, tgt))
@@ -495,7 +579,7 @@ def anchor_gain(src: features.SideArrays, tgt: features.SideArrays, model: Sente
     return gain
 
 
-def with_weights(model: SentenceModel, names: list[str]) -> SentenceModel:
+def with_weights(model: AlignmentModel, names: list[str]) -> AlignmentModel:
     """The model with only the weights of features in ``names`` (blocks of sentences
     have no machine translation)."""
     kept = {k: w for k, w in model.weights.items() if k in names}
