@@ -175,7 +175,7 @@ def _whole_words(text: str, start: int, end: int) -> str:
     """Return ``text[start:end]`` without the words cut at either edge."""
     if start > 0 and not text[start - 1].isspace():
         space = _next_space(text, start, end)
-        start = space if space < end else start
+        start = space + 1 if space < end else start
     if end < len(text) and not text[end].isspace():
         space = max(text.rfind(" ", start, end), text.rfind("\n", start, end))
         end = space if space > start else end
