@@ -331,7 +331,8 @@ def load_lines(path: Path, lang: str | None, settings: Settings) -> LoadedDocume
     """A one-sentence-per-line file as a document whose segments are its lines."""
     import hashlib
 
-    from app.ingest import detect, read_text_file, validate_language
+    from app.ingest import read_text_file, validate_language
+    from app.ingest.language import detect_document
     from app.segments import Segment
 
     text = read_text_file(path, settings.max_import_bytes)
@@ -343,7 +344,7 @@ def load_lines(path: Path, lang: str | None, settings: Settings) -> LoadedDocume
         language = validate_language(lang)
     else:
         try:
-            detection = detect(text, settings.languages)
+            detection = detect_document(text, settings.languages)
         except IngestError as error:
             raise type(error)(f"{path.name}: {error}") from None
         language = detection.language

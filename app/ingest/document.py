@@ -14,7 +14,7 @@ from app.ingest.blocks import read_capped, text_of_segments
 from app.ingest.docx import read_docx
 from app.ingest.errors import IngestError
 from app.ingest.html import read_html
-from app.ingest.language import Detection, detect, validate_language
+from app.ingest.language import Detection, detect_document, validate_language
 from app.ingest.markdown import read_markdown
 from app.ingest.paragraphs import split_segments
 from app.ingest.text import MAX_BYTES, check_size, decode_text, prepare_text, read_text_file
@@ -50,13 +50,10 @@ class LoadedDocument:
     @property
     def language_warning(self) -> str | None:
         """A sentence for the user when the language was detected with low confidence."""
-        if self.detection is None or not self.detection.doubtful:
+        doubt = self.detection.doubt() if self.detection is not None else None
+        if doubt is None:
             return None
-        return (
-            f"{self.origin}: the language was detected with low confidence"
-            f" ({self.detection.alternatives()}); if {self.language} is wrong,"
-            " give the language explicitly"
-        )
+        return f"{self.origin}: {doubt}; if {self.language} is wrong, give the language explicitly"
 
 
 def load_document(
@@ -199,6 +196,6 @@ def _title(segments: list[Segment], name: str) -> str:
 def _detect(text: str, name: str, candidates: list[str] | None) -> Detection:
     """Return the detected language of ``text``, naming the file if detection fails."""
     try:
-        return detect(text, candidates)
+        return detect_document(text, candidates)
     except IngestError as error:
         raise type(error)(f"{name}: {error}") from None

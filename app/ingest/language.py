@@ -8,7 +8,7 @@ act on is refused, so that a wrong language never silently picks the wrong score
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
@@ -57,11 +57,25 @@ class Detection:
     confidence: float
     runner_up: str | None = None
     runner_up_confidence: float = 0.0
+    # When the candidates were restricted: a confident detection among every language that
+    # names a language outside them, the sign that the restriction forced a wrong answer.
+    elsewhere: Detection | None = None
 
     @property
     def doubtful(self) -> bool:
         """True when the guess is usable but weak enough that the user should check it."""
-        return self.confidence < CONFIDENT_FROM
+        return self.confidence < CONFIDENT_FROM or self.elsewhere is not None
+
+    def doubt(self) -> str | None:
+        """Why the user should check the guess, in a few words; None when it is sure."""
+        if self.elsewhere is not None:
+            return (
+                f"the language was detected as {self.language} among the languages allowed,"
+                f" but among all languages it is {self.elsewhere.describe()}"
+            )
+        if self.doubtful:
+            return f"the language was detected with low confidence ({self.alternatives()})"
+        return None
 
     def describe(self) -> str:
         """The language and its confidence, e.g. ``es (detected, 0.98)``."""
@@ -118,6 +132,21 @@ def detect(text: str, candidates: Iterable[str] | None = None) -> Detection:
     return detection
 
 
+def detect_document(text: str, candidates: Iterable[str] | None = None) -> Detection:
+    """``detect`` for a document to import; when ``candidates`` leave out languages, the
+    detection also says whether the text is confidently in one of those."""
+    detection = detect(text, candidates)
+    if candidates is None or set(DEFAULT_LANGUAGES) <= set(candidates):
+        return detection
+    try:
+        overall = detect(text)
+    except UncertainLanguage:
+        return detection
+    if overall.doubtful or overall.language in set(candidates):
+        return detection
+    return replace(detection, elsewhere=overall)
+
+
 def _confidences(detector: LanguageDetector, text: str) -> list[dict[str, float]]:
     """Return lingua's confidence per language for each window of ``text`` with letters."""
     found = []
@@ -159,12 +188,12 @@ def _detector(codes: frozenset[str]) -> LanguageDetector:
 def windows(text: str) -> list[str]:
     """Return up to ``MAX_WINDOWS`` pieces of ``text`` spread evenly from start to end.
 
-    Each holds about ``WINDOW_CHARS`` characters, cut where no word is split; a short text
-    is one window.
+    Each holds about ``WINDOW_CHARS`` characters, cut where no word is split; a text
+    shorter than two windows is one window, read whole.
     """
-    if len(text) <= WINDOW_CHARS:
+    if len(text) < 2 * WINDOW_CHARS:
         return [text]
-    count = min(MAX_WINDOWS, -(-len(text) // WINDOW_CHARS))
+    count = min(MAX_WINDOWS, len(text) // WINDOW_CHARS)
     step = (len(text) - WINDOW_CHARS) / (count - 1)
     return [
         _whole_words(text, round(k * step), round(k * step) + WINDOW_CHARS) for k in range(count)

@@ -94,7 +94,7 @@ def test_a_close_call_between_related_languages_is_kept_but_reported() -> None:
 
 def test_a_document_mostly_in_one_language_is_detected_with_its_share_as_confidence() -> None:
     swahili = (TEXTS / "sw.txt").read_text(encoding="utf-8")
-    english = [(TEXTS / f"{name}-en.txt").read_text(encoding="utf-8") for name in ("sw", "hu")]
+    english = [(TEXTS / f"{name}-en.txt").read_text(encoding="utf-8") for name in ("sw", "hu", "is")]
     detection = detect("\n\n".join([swahili, *english]))
 
     assert (detection.language, detection.runner_up) == ("en", "sw")
@@ -103,10 +103,12 @@ def test_a_document_mostly_in_one_language_is_detected_with_its_share_as_confide
 
 
 def test_a_document_half_in_each_language_is_refused_rather_than_guessed() -> None:
-    swahili, english = ((TEXTS / name).read_text(encoding="utf-8") for name in ("sw.txt", "sw-en.txt"))
+    icelandic, english = (
+        (TEXTS / name).read_text(encoding="utf-8") for name in ("is.txt", "is-en.txt")
+    )
 
     with pytest.raises(UncertainLanguage) as caught:
-        load_text(f"{swahili}\n\n{english}", "leaflet.txt")
+        load_text(f"{icelandic}\n\n{english}", "leaflet.txt")
     message = str(caught.value)
     assert message.startswith("leaflet.txt: cannot tell the language of the text with confidence (")
     assert message.endswith("; choose the language explicitly")
@@ -147,3 +149,19 @@ def test_candidates_restrict_detection_to_the_languages_named() -> None:
     icelandic = (TEXTS / "is.txt").read_text(encoding="utf-8")
     assert detect(icelandic, candidates=["is", "en"]).language == "is"
     assert detect_language(SPANISH, candidates=("es", "pt")) == "es"
+
+
+def test_a_text_in_a_language_left_out_of_the_candidates_is_reported() -> None:
+    icelandic = (TEXTS / "is.txt").read_text(encoding="utf-8")
+    usual = ["en", "es", "de", "fr", "it", "pt", "nl", "pl", "ru", "tr"]
+
+    document = load_text(icelandic, "is.txt", languages=usual)
+
+    assert document.language in usual
+    assert document.detection is not None and document.detection.doubtful
+    assert document.language_warning == (
+        f"is.txt: the language was detected as {document.language} among the languages allowed,"
+        " but among all languages it is is (detected, 1.00); if"
+        f" {document.language} is wrong, give the language explicitly"
+    )
+    assert load_text(icelandic, "is.txt", languages=[*usual, "is"]).language_warning is None

@@ -147,7 +147,9 @@ def test_a_glossary_row_without_a_target_is_an_error() -> None:
 
 def test_an_english_target_of_an_icelandic_translation_is_flagged() -> None:
     english = "Many visitors go to the church and then have a swim in one of the hot pools."
-    icelandic = "Margir ferðamenn heimsækja kirkjuna og fara síðan í sund í einni af heitu laugunum."
+    icelandic = (
+        "Margir ferðamenn heimsækja kirkjuna og fara síðan í sund í einni af heitu laugunum."
+    )
     check = UntranslatedCheck()
 
     assert check.flags(QaPair(0, english, icelandic, "en", "is", False)) == []
