@@ -95,7 +95,10 @@ def test_a_doubtful_detection_is_printed_and_kept_with_the_alignment_for_its_pag
 ):
     swahili, english = (
         (TEXTS / "sw.txt").read_text(encoding="utf-8"),
-        [(TEXTS / name).read_text(encoding="utf-8") for name in ("sw-en.txt", "hu-en.txt", "is-en.txt")],
+        [
+            (TEXTS / name).read_text(encoding="utf-8")
+            for name in ("sw-en.txt", "hu-en.txt", "is-en.txt")
+        ],
     )
     src = lines_file(tmp_path / "sw.txt", swahili)
     # A translation that kept the original's paragraphs ahead of its own.

@@ -94,7 +94,9 @@ def test_a_close_call_between_related_languages_is_kept_but_reported() -> None:
 
 def test_a_document_mostly_in_one_language_is_detected_with_its_share_as_confidence() -> None:
     swahili = (TEXTS / "sw.txt").read_text(encoding="utf-8")
-    english = [(TEXTS / f"{name}-en.txt").read_text(encoding="utf-8") for name in ("sw", "hu", "is")]
+    english = [
+        (TEXTS / f"{name}-en.txt").read_text(encoding="utf-8") for name in ("sw", "hu", "is")
+    ]
     detection = detect("\n\n".join([swahili, *english]))
 
     assert (detection.language, detection.runner_up) == ("en", "sw")
