@@ -7,6 +7,7 @@ nothing written.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
@@ -24,7 +25,7 @@ from app import __version__
 from app.align.result import Progress
 from app.config import Settings, SettingsError
 from app.errors import AlineaError, InvalidRequest, NotFound
-from app.ingest import IngestError, LoadedDocument, load_document
+from app.ingest import IngestError, LoadedDocument, UncertainLanguage, load_document
 from app.ingest.errors import one_line
 from app.store import db as store_db
 
@@ -142,22 +143,49 @@ def import_command(obj: Context, file: str, lang: str | None, project: str | Non
     if not is_url(file) and reader_for(file) is not None:
         click.echo(_import_bilingual(obj, Path(file), project_id))
         return
-    if is_url(file):
-        loaded = load_url(file, lang=lang, languages=obj.settings.languages)
-    else:
-        loaded = load_document(
-            Path(file),
-            lang=lang,
-            languages=obj.settings.languages,
-            max_bytes=obj.settings.max_import_bytes,
-        )
+    with language_option("--lang"):
+        if is_url(file):
+            loaded = load_url(file, lang=lang, languages=obj.settings.languages)
+        else:
+            loaded = load_document(
+                Path(file),
+                lang=lang,
+                languages=obj.settings.languages,
+                max_bytes=obj.settings.max_import_bytes,
+            )
     with store_db.transaction(obj.sessions()) as session:
         document = add_document(session, loaded, project_id)
         click.echo(
-            f"{loaded.origin}: {len(loaded.segments)} segments, language {loaded.language}",
+            f"{loaded.origin}: {len(loaded.segments)} segments,"
+            f" language {language_of(loaded, 'given')}",
             err=True,
         )
+        if loaded.language_warning:
+            click.echo(f"warning: {loaded.language_warning} with --lang", err=True)
         click.echo(document.id)
+
+
+@contextlib.contextmanager
+def language_option(option: str):
+    """Name the option that gives the language when detection cannot tell it."""
+    try:
+        yield
+    except UncertainLanguage as error:
+        raise UncertainLanguage(f"{error} with {option}") from None
+
+
+def language_of(loaded: LoadedDocument, otherwise: str) -> str:
+    """The document's language and how it was found: ``es (detected, 0.98)``, ``es (given)``."""
+    if loaded.detection is not None:
+        return loaded.detection.describe()
+    return f"{loaded.language} ({otherwise})"
+
+
+def echo_languages(src: LoadedDocument, tgt: LoadedDocument, src_how: str, tgt_how: str) -> None:
+    """Print on stderr the languages that choose the scorers, and how they were found."""
+    click.echo(
+        f"source: {language_of(src, src_how)}, target: {language_of(tgt, tgt_how)}", err=True
+    )
 
 
 def _project_id(obj: Context, name: str | None) -> int | None:
@@ -259,12 +287,15 @@ def align_lines(
     from app.store.embeddings import StoreEmbeddingCache
 
     sessions = obj.sessions()
-    src = load_lines(Path(source), src_lang, obj.settings)
-    tgt = load_lines(Path(target), tgt_lang, obj.settings)
+    with language_option("--src-lang"):
+        src = load_lines(Path(source), src_lang, obj.settings)
+    with language_option("--tgt-lang"):
+        tgt = load_lines(Path(target), tgt_lang, obj.settings)
     if src.checksum == tgt.checksum:
         raise InvalidRequest(
             f"{source} and {target} hold the same text; give an original and its translation"
         )
+    echo_languages(src, tgt, "given", "given")
     with _progress_bar() as progress:
         result = align_presegmented(
             [s.text for s in src.segments],
@@ -277,6 +308,7 @@ def align_lines(
             planned=progress.planned,
             progress=progress.embedded,
         )
+    result.parameters["warnings"] = services.language_warnings(src, tgt)
     if links_path is not None:
         text = format_links(links_of(result.beads))
         _write_atomically(links_path, lambda handle: handle.write(text))
@@ -290,6 +322,8 @@ def align_lines(
             err=True,
         )
         click.echo(describe_choice(result.parameters["scorer_choice"]), err=True)
+        for warning in result.parameters["warnings"]:
+            click.echo(f"warning: {warning}", err=True)
         return alignment.id
 
 
@@ -297,14 +331,23 @@ def load_lines(path: Path, lang: str | None, settings: Settings) -> LoadedDocume
     """A one-sentence-per-line file as a document whose segments are its lines."""
     import hashlib
 
-    from app.ingest import detect_language, read_text_file, validate_language
+    from app.ingest import read_text_file, validate_language
+    from app.ingest.language import detect_document
     from app.segments import Segment
 
     text = read_text_file(path, settings.max_import_bytes)
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
-    language = validate_language(lang) if lang else detect_language(text, settings.languages)
+    detection = None
+    if lang:
+        language = validate_language(lang)
+    else:
+        try:
+            detection = detect_document(text, settings.languages)
+        except IngestError as error:
+            raise type(error)(f"{path.name}: {error}") from None
+        language = detection.language
     return LoadedDocument(
         title=path.stem,
         language=language,
@@ -312,6 +355,7 @@ def load_lines(path: Path, lang: str | None, settings: Settings) -> LoadedDocume
         segments=[Segment(line) for line in lines],
         checksum=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         origin=str(path),
+        detection=detection,
     )
 
 
@@ -329,12 +373,15 @@ def align_pair(
     from app.services import pairs
 
     sessions = obj.sessions()
-    src = _resolve(sessions, source, src_lang, obj.settings)
-    tgt = _resolve(sessions, target, tgt_lang, obj.settings)
+    with language_option("--src-lang"):
+        src = _resolve(sessions, source, src_lang, obj.settings)
+    with language_option("--tgt-lang"):
+        tgt = _resolve(sessions, target, tgt_lang, obj.settings)
     if src.checksum == tgt.checksum:
         raise InvalidRequest(
             f"{source} and {target} hold the same text; give an original and its translation"
         )
+    echo_languages(src, tgt, _how_known(source, src_lang), _how_known(target, tgt_lang))
     with _progress_bar() as progress:
         pair = pairs.compute(sessions, src, tgt, progress, use_mt=use_mt)
     # Documents and both levels are written together, so a failure leaves nothing behind.
@@ -356,6 +403,12 @@ def align_pair(
         for warning in pair.paragraphs.parameters["warnings"]:
             click.echo(f"warning: {warning}", err=True)
         return alignment.id
+
+
+def _how_known(reference: str, lang: str | None) -> str:
+    """How a side's language is known when it was not detected now."""
+    stored = reference.isdigit() and not Path(reference).exists()
+    return "stored document" if stored else "given"
 
 
 def _resolve(sessions, reference: str, lang: str | None, settings: Settings) -> LoadedDocument:

@@ -12,7 +12,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.ingest.language import DEFAULT_LANGUAGES
+from app.ingest.errors import IngestError
+from app.ingest.language import DEFAULT_LANGUAGES, validate_language
 from app.ingest.text import MAX_BYTES
 
 # ALINEA_AUTH: "auto" (the default) asks for a login as soon as one account exists, and
@@ -86,15 +87,10 @@ class Settings:
         env = os.environ if environ is None else environ
         instance = Path(env.get("ALINEA_INSTANCE", "instance")).resolve()
         url = env.get("DATABASE_URL") or f"sqlite:///{instance / 'alinea.db'}"
-        languages = tuple(
-            code.strip().lower()
-            for code in env.get("ALINEA_LANGUAGES", ",".join(DEFAULT_LANGUAGES)).split(",")
-            if code.strip()
-        )
         return cls(
             database_url=normalise_url(url),
             instance_path=instance,
-            languages=languages,
+            languages=_languages(env),
             auth=_choice(env, "ALINEA_AUTH", "auto", AUTH_MODES),
             local_role=_choice(env, "ALINEA_LOCAL_ROLE", "reviewer", LOCAL_ROLES),
             https=_flag(env, "ALINEA_HTTPS"),
@@ -115,6 +111,21 @@ def _choice(env, name: str, default: str, choices: tuple[str, ...], upper: bool 
     if value not in choices:
         raise SettingsError(f"{name} must be one of {', '.join(choices)}, not '{value}'")
     return value
+
+
+def _languages(env) -> tuple[str, ...]:
+    """ALINEA_LANGUAGES: the languages detection chooses among; "all" (the default) means
+    every language the detector knows."""
+    value = env.get("ALINEA_LANGUAGES", "").strip()
+    if value.lower() in ("", "all"):
+        return DEFAULT_LANGUAGES
+    codes = tuple(dict.fromkeys(code.strip().lower() for code in value.split(",") if code.strip()))
+    if not codes:
+        raise SettingsError("ALINEA_LANGUAGES must be 'all' or ISO 639-1 codes such as en,es,de")
+    try:
+        return tuple(validate_language(code) for code in codes)
+    except IngestError as error:
+        raise SettingsError(f"ALINEA_LANGUAGES: {error}") from None
 
 
 def _flag(env, name: str) -> bool:

@@ -61,3 +61,37 @@ def test_processes_starting_together_share_one_secret_key(tmp_path, monkeypatch)
     assert len(keys) == 1
     assert [p.name for p in (tmp_path / "instance").iterdir()] == ["secret_key"]
     assert (tmp_path / "instance" / "secret_key").stat().st_mode & 0o777 == 0o600
+
+
+def test_detection_considers_every_known_language_unless_told_otherwise(tmp_path):
+    from app.ingest import DEFAULT_LANGUAGES
+
+    for value in (None, "", "all", " ALL "):
+        env = {"ALINEA_INSTANCE": str(tmp_path)}
+        if value is not None:
+            env["ALINEA_LANGUAGES"] = value
+        assert Settings.from_env(env).languages == DEFAULT_LANGUAGES
+    assert {"is", "hu", "sw"} <= set(DEFAULT_LANGUAGES)
+
+
+def test_alinea_languages_restricts_detection_to_the_codes_listed(tmp_path):
+    from app.ingest import load_text
+
+    env = {"ALINEA_INSTANCE": str(tmp_path), "ALINEA_LANGUAGES": " PT, it ,pt,"}
+    settings = Settings.from_env(env)
+    spanish = "La señora López dijo que no vendría a la reunión del jueves, porque tenía que cuidar"
+
+    assert settings.languages == ("pt", "it")
+    assert load_text(spanish, "a.txt", languages=settings.languages).language in {"pt", "it"}
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("en,xx", "ALINEA_LANGUAGES: unknown language code 'xx'"),
+        (" , ", "ALINEA_LANGUAGES must be 'all' or ISO 639-1 codes"),
+    ],
+)
+def test_alinea_languages_with_an_unknown_code_is_refused_at_start(tmp_path, value, message):
+    with pytest.raises(SettingsError, match=message):
+        Settings.from_env({"ALINEA_INSTANCE": str(tmp_path), "ALINEA_LANGUAGES": value})

@@ -14,7 +14,7 @@ from app.ingest.blocks import read_capped, text_of_segments
 from app.ingest.docx import read_docx
 from app.ingest.errors import IngestError
 from app.ingest.html import read_html
-from app.ingest.language import detect_language, validate_language
+from app.ingest.language import Detection, detect_document, validate_language
 from app.ingest.markdown import read_markdown
 from app.ingest.paragraphs import split_segments
 from app.ingest.text import MAX_BYTES, check_size, decode_text, prepare_text, read_text_file
@@ -44,6 +44,16 @@ class LoadedDocument:
     segments: list[Segment]
     checksum: str
     origin: str
+    # How the language was found: None when it was given (or read from the store).
+    detection: Detection | None = None
+
+    @property
+    def language_warning(self) -> str | None:
+        """A sentence for the user when the language was detected with low confidence."""
+        doubt = self.detection.doubt() if self.detection is not None else None
+        if doubt is None:
+            return None
+        return f"{self.origin}: {doubt}; if {self.language} is wrong, give the language explicitly"
 
 
 def load_document(
@@ -56,7 +66,9 @@ def load_document(
     """Read a plain-text file and return it as a LoadedDocument.
 
     ``lang`` (an ISO 639-1 code) is validated when given; otherwise the language is
-    detected among ``languages`` (default: ``DEFAULT_LANGUAGES``). Raises IngestError.
+    detected among ``languages`` (default: every language lingua knows), and a doubtful
+    detection is kept in ``detection``. Raises IngestError (UncertainLanguage when the
+    language cannot be detected with confidence).
     """
     language = _validated(lang)
     candidates = _validated_candidates(languages)
@@ -159,13 +171,18 @@ def _document(
     candidates: list[str] | None,
 ) -> LoadedDocument:
     """Return the LoadedDocument of ``text`` split into ``segments``."""
+    detection = None
+    if language is None:
+        detection = _detect(text, name, candidates)
+        language = detection.language
     return LoadedDocument(
         title=_title(segments, name),
-        language=language or _detect(text, name, candidates),
+        language=language,
         text=text,
         segments=segments,
         checksum=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         origin=origin,
+        detection=detection,
     )
 
 
@@ -176,9 +193,9 @@ def _title(segments: list[Segment], name: str) -> str:
     return Path(name).stem
 
 
-def _detect(text: str, name: str, candidates: list[str] | None) -> str:
+def _detect(text: str, name: str, candidates: list[str] | None) -> Detection:
     """Return the detected language of ``text``, naming the file if detection fails."""
     try:
-        return detect_language(text, candidates)
+        return detect_document(text, candidates)
     except IngestError as error:
-        raise IngestError(f"{name}: {error}") from None
+        raise type(error)(f"{name}: {error}") from None

@@ -152,7 +152,7 @@ def assess_alignment(
     are still worth aligning, and the reviewer decides.
     """
     score = overall_score(result)
-    warnings = []
+    warnings = language_warnings(source, target)
     if source.language == target.language:
         warnings.append(
             f"both documents are in the same language ({source.language}); an alignment "
@@ -165,6 +165,12 @@ def assess_alignment(
             f"{len(result.beads)} pairs one-sided; check that the right files were chosen"
         )
     return {"overall_score": round(score, 4), "warnings": warnings}
+
+
+def language_warnings(*documents: LoadedDocument) -> list[str]:
+    """The documents' doubtful language detections, kept with the alignment they led to,
+    since the language chose its scorers."""
+    return [doc.language_warning for doc in documents if doc.language_warning is not None]
 
 
 def find_alignment(

@@ -111,6 +111,8 @@ def create_alignment() -> Response | tuple[str, int]:
     except (AlineaError, IngestError) as error:
         return _form(sentence(str(error)), 400, values)
     job_id = _store_and_queue(source, target, project_id, settings, inline=unavailable is not None)
+    for warning in services.language_warnings(source, target):
+        flash(f"Check the language: {warning}.")
     return redirect(url_for("jobs.job_page", job_id=job_id), code=303)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from io import BytesIO
 from pathlib import Path
 
 from redis import Redis
@@ -148,3 +149,42 @@ def test_an_upload_s_name_is_only_a_title_never_a_path(client, sessions, setting
     assert all("/" not in title and ".." not in title for title in titles) and len(titles) == 2
     assert not any(Path(name).exists() for name in names)
     Queue(settings.jobs.queue, connection=Redis.from_url(REDIS_URL)).remove(rq_id)
+
+
+def test_an_upload_whose_language_is_doubtful_is_queued_with_a_notice_on_the_job_page(
+    client, sessions, settings
+):
+    texts = Path(__file__).resolve().parents[1] / "ingest" / "data" / "languages"
+    note = b"Jeg har ikke tid i dag.\n"
+    with (texts / "is-en.txt").open("rb") as english:
+        response = client.post(
+            "/alignments/new",
+            data={"source_file": (BytesIO(note), "besked.txt"), "target_file": (english, "en.txt")},
+            content_type="multipart/form-data",
+        )
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert (
+        "besked.txt: the language was detected with low confidence (da 0.70, then nb 0.30)" in page
+    )
+    job_id = int(response.headers["Location"].rsplit("/", 1)[-1])
+    with sessions() as session:
+        rq_id = session.get(Job, job_id).rq_id
+    Queue(settings.jobs.queue, connection=Redis.from_url(REDIS_URL)).remove(rq_id)
+
+
+def test_an_upload_whose_language_cannot_be_told_is_refused_asking_for_it(client, sessions):
+    greeting = "Hola, ¿qué tal?\n".encode()
+    with (CORPUS / "en.txt").open("rb") as english:
+        response = client.post(
+            "/alignments/new",
+            data={
+                "source_file": (BytesIO(greeting), "hola.txt"),
+                "target_file": (english, "en.txt"),
+            },
+            content_type="multipart/form-data",
+        )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "cannot tell the language of the text with confidence" in html
+    assert counts(sessions) == (0, 0)

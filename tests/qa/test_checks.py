@@ -143,3 +143,15 @@ def test_a_glossary_row_without_a_target_is_an_error() -> None:
 
     with pytest.raises(IngestError, match="row 2 needs a source term and a target term"):
         parse_glossary("frontera,border\nsolo\n")
+
+
+def test_an_english_target_of_an_icelandic_translation_is_flagged() -> None:
+    english = "Many visitors go to the church and then have a swim in one of the hot pools."
+    icelandic = (
+        "Margir ferðamenn heimsækja kirkjuna og fara síðan í sund í einni af heitu laugunum."
+    )
+    check = UntranslatedCheck()
+
+    assert check.flags(QaPair(0, english, icelandic, "en", "is", False)) == []
+    left_in_english = "Many visitors walk to the old harbour and then swim in the warm pools."
+    assert len(check.flags(QaPair(0, english, left_in_english, "en", "is", False))) == 1
