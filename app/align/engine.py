@@ -221,6 +221,8 @@ def align_units(
             "trained_on": model.trained_on,
             "moves": [f"{a}-{b}" for a, b in model.moves],
             "band": model.band,
+            # What a reviewer's new beads are scored with (see ``levels.rescore``).
+            "length_ratio": round(length_ratio(src, tgt), 6),
         },
     )
 
@@ -280,9 +282,12 @@ def masked(gain: banded.GainFunction, regions: Regions | None) -> banded.GainFun
     return inside
 
 
-def model_gain(src, tgt, model: AlignmentModel, regions: Regions | None = None):
-    """The search's gain: the model's score of each candidate bead."""
-    ratio = length_ratio(src, tgt)
+def model_gain(
+    src, tgt, model: AlignmentModel, regions: Regions | None = None, ratio: float | None = None
+):
+    """The search's gain: the model's score of each candidate bead. ``ratio``: the
+    documents' length ratio, when the sides hold only a stretch of them."""
+    ratio = length_ratio(src, tgt) if ratio is None else ratio
 
     def gain(a: int, b: int, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
         return model.score(bead_features(src, tgt, a, b, rows, cols, ratio, model.weights), a, b)
@@ -328,11 +333,13 @@ def model_used(src, tgt, model: AlignmentModel) -> AlignmentModel:
     return model
 
 
-def describe_beads(src, tgt, spans, model: AlignmentModel, regions=None) -> list[BeadSpan]:
+def describe_beads(
+    src, tgt, spans, model: AlignmentModel, regions=None, ratio: float | None = None
+) -> list[BeadSpan]:
     """The chosen beads with their features and the probability that each is right."""
     beads = []
     for ((s0, s1), (t0, t1)), context in zip(
-        spans, bead_contexts(src, tgt, spans, model, regions), strict=True
+        spans, bead_contexts(src, tgt, spans, model, regions, ratio), strict=True
     ):
         if context is None:
             beads.append(BeadSpan(s0, s1, t0, t1))
@@ -346,7 +353,12 @@ MARGIN_CAP = 10.0
 
 
 def bead_contexts(
-    src, tgt, spans, model: AlignmentModel, regions: Regions | None = None
+    src,
+    tgt,
+    spans,
+    model: AlignmentModel,
+    regions: Regions | None = None,
+    ratio: float | None = None,
 ) -> list[dict[str, float] | None]:
     """What says whether each chosen two-sided bead is right (None for one-sided beads):
     its features and score; whether it is 1-1 and stands beside a one-sided bead (most
@@ -356,7 +368,7 @@ def bead_contexts(
     and, when the model has a posterior temperature, its posterior probability (the share
     of all nearby paths' weight that passes through it) and that probability's logit.
     Candidates are scored in batches, one per shape."""
-    ratio = length_ratio(src, tgt)
+    ratio = length_ratio(src, tgt) if ratio is None else ratio
     moves = set(model.moves)
     wanted: dict[tuple[int, int], set[tuple[int, int]]] = {}
 
@@ -406,7 +418,9 @@ def bead_contexts(
             }
 
     marginal = (
-        bead_posteriors(src, tgt, spans, model, regions) if model.posterior_temperature else None
+        bead_posteriors(src, tgt, spans, model, regions, ratio)
+        if model.posterior_temperature
+        else None
     )
     out: list[dict[str, float] | None] = []
     for k, ((s0, s1), (t0, t1)) in enumerate(spans):
@@ -439,7 +453,9 @@ def _logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
-def bead_posteriors(src, tgt, spans, model: AlignmentModel, regions=None) -> np.ndarray:
+def bead_posteriors(
+    src, tgt, spans, model: AlignmentModel, regions=None, ratio: float | None = None
+) -> np.ndarray:
     """Each chosen bead's posterior probability under the model's scores (see
     ``posterior.py``), summed over the paths near the chosen one: paths that stray
     further carry next to no weight, and a narrow band keeps this cheap."""
@@ -447,7 +463,7 @@ def bead_posteriors(src, tgt, spans, model: AlignmentModel, regions=None) -> np.
     if n == 0 or m == 0:
         return np.ones(len(spans))
     band = band_around_path(spans, n, m, model.posterior_width)
-    gain = model_gain(src, tgt, model, regions)
+    gain = model_gain(src, tgt, model, regions, ratio)
     return posterior.marginals(n, m, model.moves, gain, band, spans, model.posterior_temperature)
 
 

@@ -304,11 +304,13 @@ def rescore(
     level: str = "paragraph",
     use_mt: bool = True,
     cache: EmbeddingCache | None = None,
+    ratio: float | None = None,
 ) -> list[BeadSpan]:
     """The beads ``spans`` (which tile ``src`` and ``tgt``, a stretch of a document)
     scored by the engine as an alignment would score them: each two-sided bead's
     features and the probability that it is right. For a reviewer's edits: a merged,
-    split or moved pair gets a score at once."""
+    split or moved pair gets a score at once. ``ratio``: the whole documents' length
+    ratio (as the alignment recorded it), which a short stretch cannot tell."""
     choice = choose(src_lang, tgt_lang, use_mt=use_mt)
     model = choose_model(choice, len(src) + len(tgt), level)
     if model.uses_lexicon:
@@ -325,4 +327,4 @@ def rescore(
     )
     sides = build_sides(src_texts, tgt_texts, *embeddings, translation, headings)
     with threadpool_limits(1, user_api="blas"):
-        return describe_beads(*sides, list(spans), model)
+        return describe_beads(*sides, list(spans), model, ratio=ratio)
