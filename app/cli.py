@@ -193,7 +193,7 @@ def _import_bilingual(obj: Context, file: Path, project_id: int | None = None) -
     """Import a TMX or XLIFF file as an alignment; returns its id."""
     from app.services import exchange
 
-    bilingual = exchange.read_bilingual(file)
+    bilingual = exchange.read_bilingual(file, obj.settings.max_segments)
     with store_db.transaction(obj.sessions()) as session:
         alignment = exchange.import_bilingual(session, bilingual, project_id)
         click.echo(
@@ -316,12 +316,14 @@ def load_lines(path: Path, lang: str | None, settings: Settings) -> LoadedDocume
     import hashlib
 
     from app.ingest import detect_language, read_text_file, validate_language
+    from app.ingest.document import check_segment_count
     from app.segments import Segment
 
     text = read_text_file(path, settings.max_import_bytes)
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
+    check_segment_count(lines, path.name, settings.max_segments)
     language = validate_language(lang) if lang else detect_language(text, settings.languages)
     return LoadedDocument(
         title=path.stem,

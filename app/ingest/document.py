@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sized
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -121,12 +121,13 @@ def load_text(
     return _build(text, name, name, language, candidates, max_segments)
 
 
-def check_segment_count(segments: list[Segment], name: str, max_segments: int) -> None:
-    """Raise IngestError when a document has more segments than one may have."""
+def check_segment_count(segments: Sized, name: str, max_segments: int) -> None:
+    """Raise IngestError when a document has more segments (paragraphs and headings, or
+    lines of a presegmented file) than one may have."""
     if len(segments) > max_segments:
         raise IngestError(
-            f"{name}: the document has {len(segments):,} paragraphs and headings, more than "
-            f"the {max_segments:,} one document may have (ALINEA_MAX_SEGMENTS)"
+            f"{name}: the document has {len(segments):,} segments, more than the "
+            f"{max_segments:,} one document may have (ALINEA_MAX_SEGMENTS)"
         )
 
 
