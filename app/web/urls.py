@@ -6,9 +6,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from werkzeug.routing import IntegerConverter
 
-# The largest id the store holds: PostgreSQL's ``integer`` (SQLite's are wider, but an id past
-# this is never made on either).
-MAX_ID = 2**31 - 1
+from app.store.models import MAX_ID
 
 
 class BoundedIntegerConverter(IntegerConverter):

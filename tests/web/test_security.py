@@ -347,3 +347,26 @@ def test_an_id_too_large_for_the_database_is_a_404_on_every_route(client, demo_a
             checked.append(address)
     # Alignments and their pages, exports and edits, beads, jobs, users.
     assert len(checked) >= 19, checked
+
+
+@pytest.mark.parametrize("field", ["source_document", "project"])
+def test_an_id_too_large_for_the_database_in_a_form_is_refused_plainly(
+    client, demo_alignment, field
+):
+    form = {"source_document": "1", "target_document": "2", "project": ""}
+    form[field] = HUGE_IDS[0]
+
+    response = client.post("/alignments/new", data=form)
+
+    assert 400 <= response.status_code < 500
+    assert "Traceback" not in response.get_data(as_text=True)
+
+
+def test_a_project_that_does_not_exist_in_the_new_alignment_form_is_refused_plainly(
+    client, demo_alignment
+):
+    response = client.post(
+        "/alignments/new", data={"source_document": "1", "target_document": "2", "project": "4242"}
+    )
+
+    assert 400 <= response.status_code < 500
