@@ -102,10 +102,9 @@ class _PinnedConnection(http.client.HTTPConnection):
 class _PinnedTlsConnection(_PinnedConnection):
     """HTTPS the same way; the certificate is checked against the host name."""
 
-    _tls = ssl.create_default_context()
-
     def connect(self) -> None:
-        self.sock = self._tls.wrap_socket(self._raw_socket(), server_hostname=self.host)
+        tls = ssl.create_default_context()
+        self.sock = tls.wrap_socket(self._raw_socket(), server_hostname=self.host)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ import socket
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -394,3 +395,46 @@ def test_alinea_import_stops_a_slow_server_at_the_deadline_setting(alinea, datab
         "and was stopped (ALINEA_URL_DEADLINE sets the limit)"
     ]
     assert document_count(database_url) == (0, 0)
+
+
+# HTTPS -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def tls_site(tmp_path) -> Iterator[tuple[int, Path]]:
+    """A loopback HTTPS server with a certificate for "localhost"; yields (port, cert)."""
+    import shutil
+    import ssl
+    import subprocess
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is needed to make the test certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost",
+         "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    site = Site()
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    site.server.socket = context.wrap_socket(site.server.socket, server_side=True)
+    yield site.port, cert
+    site.close()
+
+
+def test_an_https_page_is_read_with_its_certificate_checked_against_the_name(tls_site, monkeypatch):
+    port, cert = tls_site
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # this test's certificate is trusted
+
+    loaded = load_url(f"https://localhost:{port}/article.html", allow_private=True)
+
+    assert loaded.title == "La frontera"
+
+
+def test_an_https_server_with_an_untrusted_certificate_is_refused(tls_site):
+    port, _cert = tls_site
+
+    with pytest.raises(IngestError, match="certificate verify failed"):
+        load_url(f"https://localhost:{port}/article.html", lang="es", allow_private=True)
