@@ -126,13 +126,22 @@ PROJECT_OPTION = click.option(
 @click.argument("file")
 @click.option("--lang", help="ISO 639-1 code of the text's language (detected when omitted).")
 @PROJECT_OPTION
+@click.option(
+    "--allow-private",
+    is_flag=True,
+    help="A URL may be on this machine or a private network (refused otherwise).",
+)
 @click.pass_obj
 @user_errors
-def import_command(obj: Context, file: str, lang: str | None, project: str | None) -> None:
+def import_command(
+    obj: Context, file: str, lang: str | None, project: str | None, allow_private: bool
+) -> None:
     """Import FILE as a document; prints its id on the last line.
 
     FILE is a text, Markdown, HTML or DOCX file, or an http(s) URL of a web page. A TMX
     or XLIFF file becomes an alignment with its pairs; then the alignment's id is printed.
+    A URL is fetched only from a public server unless --allow-private (or
+    ALINEA_URL_ALLOW_PRIVATE=1) is given, within ALINEA_URL_DEADLINE seconds.
     """
     from app.formats import reader_for
     from app.ingest import load_url
@@ -143,15 +152,24 @@ def import_command(obj: Context, file: str, lang: str | None, project: str | Non
     if not is_url(file) and reader_for(file) is not None:
         click.echo(_import_bilingual(obj, Path(file), project_id))
         return
+    settings = obj.settings
     with language_option("--lang"):
         if is_url(file):
-            loaded = load_url(file, lang=lang, languages=obj.settings.languages)
+            loaded = load_url(
+                file,
+                lang=lang,
+                languages=settings.languages,
+                allow_private=allow_private or settings.url_allow_private,
+                deadline=settings.url_deadline,
+                max_segments=settings.max_segments,
+            )
         else:
             loaded = load_document(
                 Path(file),
                 lang=lang,
-                languages=obj.settings.languages,
-                max_bytes=obj.settings.max_import_bytes,
+                languages=settings.languages,
+                max_bytes=settings.max_import_bytes,
+                max_segments=settings.max_segments,
             )
     with store_db.transaction(obj.sessions()) as session:
         document = add_document(session, loaded, project_id)
@@ -203,7 +221,7 @@ def _import_bilingual(obj: Context, file: Path, project_id: int | None = None) -
     """Import a TMX or XLIFF file as an alignment; returns its id."""
     from app.services import exchange
 
-    bilingual = exchange.read_bilingual(file)
+    bilingual = exchange.read_bilingual(file, obj.settings.max_segments)
     with store_db.transaction(obj.sessions()) as session:
         alignment = exchange.import_bilingual(session, bilingual, project_id)
         click.echo(
@@ -332,6 +350,7 @@ def load_lines(path: Path, lang: str | None, settings: Settings) -> LoadedDocume
     import hashlib
 
     from app.ingest import read_text_file, validate_language
+    from app.ingest.document import check_segment_count
     from app.ingest.language import detect_document
     from app.segments import Segment
 
@@ -339,6 +358,7 @@ def load_lines(path: Path, lang: str | None, settings: Settings) -> LoadedDocume
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
+    check_segment_count(lines, path.name, settings.max_segments)
     detection = None
     if lang:
         language = validate_language(lang)
@@ -422,7 +442,11 @@ def _resolve(sessions, reference: str, lang: str | None, settings: Settings) -> 
     if not path.exists():
         raise NotFound(f"{reference}: no such file, and not a document id")
     return load_document(
-        path, lang=lang, languages=settings.languages, max_bytes=settings.max_import_bytes
+        path,
+        lang=lang,
+        languages=settings.languages,
+        max_bytes=settings.max_import_bytes,
+        max_segments=settings.max_segments,
     )
 
 

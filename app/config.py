@@ -12,9 +12,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.ingest.document import MAX_SEGMENTS
 from app.ingest.errors import IngestError
 from app.ingest.language import DEFAULT_LANGUAGES, validate_language
 from app.ingest.text import MAX_BYTES
+from app.ingest.url import DEADLINE_SECONDS
 
 # ALINEA_AUTH: "auto" (the default) asks for a login as soon as one account exists, and
 # serves the single local user without one until then; "login" always asks for one.
@@ -81,6 +83,13 @@ class Settings:
     # Largest document file ``alinea import`` reads (ALINEA_MAX_IMPORT_MB); checked with stat()
     # before a byte is read.
     max_import_bytes: int = MAX_BYTES
+    # Most paragraphs and headings one imported document may have (ALINEA_MAX_SEGMENTS).
+    max_segments: int = MAX_SEGMENTS
+    # URL imports may reach this machine and private networks (ALINEA_URL_ALLOW_PRIVATE=1);
+    # off, only public servers are contacted.
+    url_allow_private: bool = False
+    # Seconds a whole URL import may take, redirects included (ALINEA_URL_DEADLINE).
+    url_deadline: float = DEADLINE_SECONDS
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -102,6 +111,9 @@ class Settings:
             ),
             jobs=JobSettings.from_env(env),
             max_import_bytes=_megabytes(env, "ALINEA_MAX_IMPORT_MB", MAX_BYTES),
+            max_segments=_number(env, "ALINEA_MAX_SEGMENTS", MAX_SEGMENTS, minimum=1),
+            url_allow_private=_flag(env, "ALINEA_URL_ALLOW_PRIVATE"),
+            url_deadline=_seconds(env, "ALINEA_URL_DEADLINE", DEADLINE_SECONDS),
         )
 
 

@@ -33,6 +33,7 @@ TABLES = (
     "documents",
     "embeddings",
     "memberships",
+    "known_addresses",
     "users",
     "login_failures",
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sized
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -18,7 +18,7 @@ from app.ingest.language import Detection, detect_document, validate_language
 from app.ingest.markdown import read_markdown
 from app.ingest.paragraphs import split_segments
 from app.ingest.text import MAX_BYTES, check_size, decode_text, prepare_text, read_text_file
-from app.ingest.url import read_url
+from app.ingest.url import DEADLINE_SECONDS, read_url
 from app.segments import Segment, SegmentKind
 
 SegmentReader = Callable[[bytes, str], list[Segment]]
@@ -32,6 +32,10 @@ STRUCTURED_READERS: dict[str, SegmentReader] = {
     ".docx": read_docx,
 }
 """Readers of formats whose markup gives the segments, by file extension; others are text."""
+
+MAX_SEGMENTS = 200_000
+"""Most segments (paragraphs and headings) one document may have (ALINEA_MAX_SEGMENTS): twice
+the 100,000-paragraph document the suite imports, far beyond a book."""
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,7 @@ def load_document(
     languages: Iterable[str] | None = None,
     *,
     max_bytes: int = MAX_BYTES,
+    max_segments: int = MAX_SEGMENTS,
 ) -> LoadedDocument:
     """Read a plain-text file and return it as a LoadedDocument.
 
@@ -76,23 +81,31 @@ def load_document(
     reader = STRUCTURED_READERS.get(Path(path).suffix.lower())
     if reader is not None:
         segments = reader(read_capped(path, max_bytes), name)
-        return _build_from_segments(segments, name, str(path), language, candidates)
+        return _build_from_segments(segments, name, str(path), language, candidates, max_segments)
     text = read_text_file(path, max_bytes)
-    return _build(text, name, str(path), language, candidates)
+    return _build(text, name, str(path), language, candidates, max_segments)
 
 
 def load_url(
-    url: str, lang: str | None = None, languages: Iterable[str] | None = None
+    url: str,
+    lang: str | None = None,
+    languages: Iterable[str] | None = None,
+    *,
+    allow_private: bool = False,
+    deadline: float = DEADLINE_SECONDS,
+    max_segments: int = MAX_SEGMENTS,
 ) -> LoadedDocument:
     """Download the web page at ``url`` and return its main text as a LoadedDocument.
 
-    Raises IngestError when the page cannot be downloaded, is too large or has no text.
+    Only public servers are reached unless ``allow_private``; the whole download must end
+    within ``deadline`` seconds. Raises IngestError when the page cannot be downloaded, is
+    refused, too large, too slow, or has no text.
     """
     language = _validated(lang)
     candidates = _validated_candidates(languages)
-    segments = read_url(url)
+    segments = read_url(url, allow_private=allow_private, deadline=deadline)
     name = Path(urlsplit(url).path).name or urlsplit(url).netloc
-    return _build_from_segments(segments, name, url, language, candidates)
+    return _build_from_segments(segments, name, url, language, candidates, max_segments)
 
 
 def load_text(
@@ -102,6 +115,7 @@ def load_text(
     languages: Iterable[str] | None = None,
     *,
     max_bytes: int = MAX_BYTES,
+    max_segments: int = MAX_SEGMENTS,
 ) -> LoadedDocument:
     """Return an in-memory text (e.g. an upload) as a LoadedDocument named ``name``.
 
@@ -113,9 +127,20 @@ def load_text(
     if reader is not None:
         data = text_or_bytes.encode("utf-8") if isinstance(text_or_bytes, str) else text_or_bytes
         check_size(len(data), name, max_bytes)
-        return _build_from_segments(reader(bytes(data), name), name, name, language, candidates)
+        segments = reader(bytes(data), name)
+        return _build_from_segments(segments, name, name, language, candidates, max_segments)
     text = _text_from_memory(text_or_bytes, name, max_bytes)
-    return _build(text, name, name, language, candidates)
+    return _build(text, name, name, language, candidates, max_segments)
+
+
+def check_segment_count(segments: Sized, name: str, max_segments: int) -> None:
+    """Raise IngestError when a document has more segments (paragraphs and headings, or
+    lines of a presegmented file) than one may have."""
+    if len(segments) > max_segments:
+        raise IngestError(
+            f"{name}: the document has {len(segments):,} segments, more than the "
+            f"{max_segments:,} one document may have (ALINEA_MAX_SEGMENTS)"
+        )
 
 
 def _validated(lang: str | None) -> str | None:
@@ -139,12 +164,18 @@ def _text_from_memory(text_or_bytes: str | bytes, name: str, max_bytes: int) -> 
 
 
 def _build(
-    text: str, name: str, origin: str, language: str | None, candidates: list[str] | None
+    text: str,
+    name: str,
+    origin: str,
+    language: str | None,
+    candidates: list[str] | None,
+    max_segments: int = MAX_SEGMENTS,
 ) -> LoadedDocument:
     """Return the LoadedDocument for normalised ``text``; detect the language if not given."""
     segments = split_segments(text)
     if not segments:
         raise IngestError(f"{name}: the file contains no paragraphs")
+    check_segment_count(segments, name, max_segments)
     return _document(text, segments, name, origin, language, candidates)
 
 
@@ -154,10 +185,12 @@ def _build_from_segments(
     origin: str,
     language: str | None,
     candidates: list[str] | None,
+    max_segments: int = MAX_SEGMENTS,
 ) -> LoadedDocument:
     """Return the LoadedDocument of segments read from markup; the text is made from them."""
     if not segments:
         raise IngestError(f"{name}: the file contains no paragraphs")
+    check_segment_count(segments, name, max_segments)
     text = text_of_segments(segments)
     return _document(text, segments, name, origin, language, candidates)
 

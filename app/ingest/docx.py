@@ -1,7 +1,10 @@
 """DOCX import: paragraphs, headings (by style) and tables, in body order (python-docx).
 
-A DOCX file is a zip; its declared uncompressed size is checked first so that a small
-file cannot expand into gigabytes (a zip bomb).
+A DOCX file is a zip; its declared sizes are checked first, from the zip's directory and
+before anything is inflated, so that a small file cannot expand into gigabytes (a zip bomb):
+the whole archive, and each part on its own. Checking only the whole lets a padded file
+through: a big member that does not compress (random bytes) lowers the overall ratio, while
+a huge ``word/document.xml`` beside it expands inside the parser.
 """
 
 from __future__ import annotations
@@ -24,6 +27,11 @@ MAX_RATIO = 100
 """Largest compression ratio accepted for a DOCX over ``RATIO_FLOOR`` once unpacked: Word's XML
 compresses about 5 to 20 times, a zip bomb thousands of times."""
 RATIO_FLOOR = 10 * 1024 * 1024
+MAX_PART = 32 * 1024 * 1024
+"""Largest part once unpacked. A 1,000-page book's ``word/document.xml`` is 10 to 20 MB; the XML
+parser needs about ten times a part's size in memory."""
+PART_RATIO_FLOOR = 1024 * 1024
+"""Parts larger than this once unpacked are held to ``MAX_RATIO`` each."""
 
 
 def is_heading(paragraph: Paragraph) -> bool:
@@ -55,11 +63,11 @@ def blocks(document: DocxDocument) -> Iterator[tuple[SegmentKind, str]]:
 
 
 def check_archive(data: bytes, name: str) -> None:
-    """Raise IngestError unless ``data`` is a zip whose content stays within the cap."""
+    """Raise IngestError unless ``data`` is a zip whose content, and each part of it, stays
+    within the caps."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            size = sum(info.file_size for info in archive.infolist())
-            packed = sum(info.compress_size for info in archive.infolist())
+            parts = archive.infolist()
             if "word/document.xml" not in archive.namelist():
                 raise IngestError(f"{name}: not a Word document (no word/document.xml)")
     except zipfile.BadZipFile:
@@ -67,12 +75,33 @@ def check_archive(data: bytes, name: str) -> None:
     except (NotImplementedError, ValueError, EOFError, OSError) as error:
         # A damaged zip directory: "spans multiple disks", a negative offset...
         raise IngestError(f"{name}: not a readable DOCX file ({one_line(error, 80)})") from None
+    size = sum(info.file_size for info in parts)
+    packed = sum(info.compress_size for info in parts)
     if size > MAX_UNCOMPRESSED:
         raise IngestError(f"{name}: the document expands to more than 200 MB")
     if size > RATIO_FLOOR and size > MAX_RATIO * max(packed, 1):
         raise IngestError(
             f"{name}: the document expands {size // max(packed, 1)} times when unpacked, "
             "which only a zip bomb does; it is refused"
+        )
+    for info in parts:
+        check_part(info, name)
+
+
+def check_part(info: zipfile.ZipInfo, name: str) -> None:
+    """Raise IngestError when one part of the archive is too large or too compressed."""
+    part = one_line(info.filename, 60)
+    if info.file_size > MAX_PART:
+        raise IngestError(
+            f"{name}: its part {part} expands to {info.file_size // (1024 * 1024)} MB, more "
+            f"than the {MAX_PART // (1024 * 1024)} MB one part may have; it is refused"
+        )
+    if info.file_size > PART_RATIO_FLOOR and info.file_size > MAX_RATIO * max(
+        info.compress_size, 1
+    ):
+        raise IngestError(
+            f"{name}: its part {part} expands {info.file_size // max(info.compress_size, 1)} "
+            "times when unpacked, which only a zip bomb does; it is refused"
         )
 
 

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from app.errors import InvalidRequest, NotFound
 from app.formats import BilingualDocument, DetailedPair, reader_for
 from app.ingest import IngestError, LoadedDocument
+from app.ingest.document import MAX_SEGMENTS
 from app.review.keys import GAP
 from app.segments import BeadStatus, Segment
 from app.services import add_document
@@ -32,15 +33,24 @@ LEVELS = ("paragraph", "sentence")
 BATCH = 2000
 
 
-def read_bilingual(path: str | os.PathLike[str]) -> BilingualDocument:
+def read_bilingual(
+    path: str | os.PathLike[str], max_units: int = MAX_SEGMENTS
+) -> BilingualDocument:
     """Return the bilingual file at ``path`` read by the reader for its extension.
 
-    Raises IngestError for an unknown extension or a file the reader refuses.
+    Raises IngestError for an unknown extension, a file the reader refuses, or one with more
+    than ``max_units`` units (each becomes a segment on both sides).
     """
     reader = reader_for(Path(path).name)
     if reader is None:
         raise IngestError(f"{Path(path).name}: not a bilingual file (.tmx, .xlf or .xliff)")
-    return reader.read_path(path)
+    bilingual = reader.read_path(path)
+    if len(bilingual.units) > max_units:
+        raise IngestError(
+            f"{Path(path).name}: the file has {len(bilingual.units):,} units, more than the "
+            f"{max_units:,} one alignment may have (ALINEA_MAX_SEGMENTS)"
+        )
+    return bilingual
 
 
 def side_document(bilingual: BilingualDocument, texts: list[str], language: str) -> LoadedDocument:

@@ -18,7 +18,7 @@ from app.align import progress as stages
 from app.errors import NotFound
 from app.store.db import transaction
 from app.store.jobs import Job, JobState
-from app.store.models import aware
+from app.store.models import aware, possible_id
 
 ALIGN = "align"
 LOCAL_QUEUE = "local"
@@ -105,7 +105,7 @@ def create_job(
 
 
 def get_job(session: Session, job_id: int) -> Job:
-    job = session.get(Job, job_id)
+    job = session.get(Job, job_id) if possible_id(job_id) else None
     if job is None:
         raise NotFound(f"there is no job {job_id}")
     return job

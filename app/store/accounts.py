@@ -71,8 +71,8 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(256))
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    # Part of the session's user id: replaced when the password changes or the account is
-    # disabled, which ends every session opened before.
+    # Part of the session's user id: replaced when the password changes, the account is
+    # disabled or the user logs out, which ends every session opened before.
     session_token: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_hex(16))
     created_at: Mapped[created]
 
@@ -228,6 +228,11 @@ def remove_membership(session: Session, project: Project, user: User) -> None:
 def set_active(user: User, active: bool) -> None:
     user.active = active
     # A disabled account's open sessions end at once.
+    end_sessions(user)
+
+
+def end_sessions(user: User) -> None:
+    """End every session the user has open, in every browser: their cookies name the old token."""
     user.session_token = secrets.token_hex(16)
 
 
@@ -298,3 +303,16 @@ class LoginFailure(Base):
     id: Mapped[intpk]
     key: Mapped[str] = mapped_column(String(200))
     at: Mapped[created]
+
+
+class KnownAddress(Base):
+    """An address a user has logged in from: a right password from it passes even while the
+    user's name is held up by failures from elsewhere (see app.services.logins)."""
+
+    __tablename__ = "known_addresses"
+    __table_args__ = (UniqueConstraint("user_id", "address"),)
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    address: Mapped[str] = mapped_column(String(150))
+    last_login_at: Mapped[created]

@@ -36,6 +36,16 @@ def aware(moment: datetime) -> datetime:
 
 
 intpk = Annotated[int, mapped_column(primary_key=True)]
+# The largest id a row can have: PostgreSQL's ``integer`` (SQLite's are wider, but no id past
+# this is ever made). Asking either database for a larger one is an error, not a miss.
+MAX_ID = 2**31 - 1
+
+
+def possible_id(value: int) -> bool:
+    """Whether ``value`` could be the id of a stored row."""
+    return 0 < value <= MAX_ID
+
+
 created = Annotated[datetime, mapped_column(DateTime(timezone=True), default=utcnow)]
 
 

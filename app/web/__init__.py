@@ -6,6 +6,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from app.web.database import close_db
+from app.web.urls import BoundedIntegerConverter
 
 csrf = CSRFProtect()
 
@@ -13,6 +14,8 @@ csrf = CSRFProtect()
 def register(app: Flask) -> None:
     from app.web import admin, auth, edits, errors, exports, health, jobs, logs, review
 
+    # Before any route is added: every <int:...> id is bounded by what the database holds.
+    app.url_map.converters["int"] = BoundedIntegerConverter
     logs.register(app)
     # Every POST, PUT, PATCH and DELETE needs the form's token, the login form included.
     csrf.init_app(app)

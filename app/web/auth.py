@@ -9,12 +9,17 @@ The rule (``ALINEA_AUTH``):
 
 Sessions are Flask's signed cookie (HttpOnly, SameSite=Lax, Secure with ALINEA_HTTPS=1),
 managed by Flask-Login. The user id in the session carries the account's session token,
-which changes with the password or when the account is disabled: that ends its sessions.
+which changes with the password, when the account is disabled and when the user logs out:
+that ends every session of the account, in every browser ("log out" is "log out
+everywhere"; a cookie copied before the logout opens nothing after it). The session also
+carries the time of the login, and ends ``ALINEA_SESSION_HOURS`` after it however often
+it is used: the cookie's refresh on each request never extends it.
 """
 
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass, field
 
 from flask import (
@@ -62,15 +67,31 @@ class SessionUser(UserMixin):
         return f"{self.user.id}:{self.user.session_token}"
 
 
+# The session key holding the time of the login (seconds since the epoch).
+LOGIN_TIME_KEY = "login_at"
+
+
 @login_manager.user_loader
 def load_user(session_id: str) -> SessionUser | None:
     user_id, _, token = session_id.partition(":")
-    if not user_id.isdigit() or not token:
+    if not user_id.isdigit() or not token or not _within_lifetime():
         return None
     user = db().get(accounts.User, int(user_id))
     if user is None or not user.active or user.session_token != token:
         return None
     return SessionUser(user)
+
+
+def _within_lifetime() -> bool:
+    """Whether the session's login is less than ALINEA_SESSION_HOURS old.
+
+    A session without a login time (made before the time was recorded) has ended too.
+    """
+    logged_in_at = session.get(LOGIN_TIME_KEY)
+    if not isinstance(logged_in_at, (int, float)):
+        return False
+    hours = current_app.config["ALINEA_SETTINGS"].session_hours
+    return 0 <= time.time() - logged_in_at < hours * 3600
 
 
 @dataclass
@@ -194,31 +215,39 @@ def login() -> str | Response | tuple[str, int]:
     name = request.form.get("name", "")
     password = request.form.get("password", "")
     limit = current_app.config["ALINEA_SETTINGS"].login_limit
-    wait = logins.wait(db(), name, request.remote_addr, limit)
-    if wait is not None:
+    # Recorded before the password is checked, so that a burst of attempts cannot slip
+    # past the limit between the count and the record.
+    attempt = logins.start(db(), name, request.remote_addr, limit)
+    if attempt.wait is not None:
         # Refused before the password is even checked, for names that exist or not.
-        minutes = max(1, math.ceil(wait.total_seconds() / 60))
+        seconds = math.ceil(attempt.wait.total_seconds())
+        minutes = max(1, math.ceil(seconds / 60))
         error = TOO_MANY_LOGINS.format(minutes=minutes, s="" if minutes == 1 else "s")
         page = render_template("login.html", next_page=next_page, name=name, error=error)
-        return page, 429, {"Retry-After": str(math.ceil(wait.total_seconds()))}
+        return page, 429, {"Retry-After": str(seconds)}
     user = accounts.authenticate(db(), name, password) if name and password else None
     if user is None:
         current_app.logger.info("failed login", extra={"user": name.strip().lower()[:64]})
-        logins.record_failure(db(), name, request.remote_addr)
+        logins.failed(db(), attempt)
         # One answer for an unknown name, a disabled account and a wrong password.
         page = render_template("login.html", next_page=next_page, name=name, error=WRONG_LOGIN)
         return page, 200
-    logins.clear(db(), name)
+    logins.succeeded(db(), attempt, user)
     # A fresh session: nothing from before the login (a planted session id, an old CSRF
     # token) carries over into the logged-in one.
     session.clear()
     login_user(SessionUser(user))
+    session[LOGIN_TIME_KEY] = int(time.time())
     session.permanent = True
     return redirect(next_page, code=303)
 
 
 @bp.post("/logout")
 def logout() -> Response:
+    if login_required() and current_user.is_authenticated:
+        # A new token ends this session and every copy of its cookie, wherever it is.
+        accounts.end_sessions(current_user.user)
+        db().commit()
     logout_user()
     session.clear()
     return redirect(url_for("auth.login") if login_required() else url_for("review.index"), 303)

@@ -30,7 +30,7 @@ from app.jobs import queue as job_queue
 from app.services import jobs as job_service
 from app.store import db as store_db
 from app.store import models
-from app.store.accounts import at_least
+from app.store.accounts import Project, at_least
 from app.store.jobs import Job
 from app.web.access import authorise_project, visible, visible_projects
 from app.web.auth import actor_name, principal
@@ -80,12 +80,15 @@ def _chosen_project(value: str) -> int | None:
     """The project picked in the form (None: the default project), if the asker may add to it."""
     project_id = None
     if value.strip():
-        if not value.strip().isdigit():
+        if not value.strip().isdigit() or not models.possible_id(int(value)):
             raise InvalidRequest("pick the project from the list")
         project_id = int(value)
         if any(p.id == project_id and p.is_default for p in _projects_for_new_work()):
             project_id = None
     authorise_project(project_id, "reviewer", "there is no such project")
+    # Without accounts every project is open to the local user, so the id may name none.
+    if project_id is not None and db().get(Project, project_id) is None:
+        raise InvalidRequest("pick the project from the list")
     return project_id
 
 

@@ -1,4 +1,5 @@
-"""Response headers that keep the review pages from being sniffed, framed or injected into."""
+"""Response headers that keep the review pages from being sniffed, framed, injected into or
+cached."""
 
 from __future__ import annotations
 
@@ -18,9 +19,18 @@ HEADERS = {
 }
 
 
+# Pages, exports and JSON show a project's text, or need a login, or both: no browser or proxy
+# cache may keep them (a shared computer's cache would show them after the logout). Only
+# the static files, the same for everyone, may be cached.
+NO_STORE = "no-store"
+CACHEABLE_ENDPOINTS = frozenset({"static"})
+
+
 def add_security_headers(response: Response) -> Response:
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
+    if request.endpoint not in CACHEABLE_ENDPOINTS:
+        response.headers["Cache-Control"] = NO_STORE
     return response
 
 

@@ -1,8 +1,21 @@
-"""Where a form may send the browser back to once it is handled."""
+"""Addresses: ids in the path, and where a form may send the browser back to."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit, urlunsplit
+
+from werkzeug.routing import IntegerConverter
+
+from app.store.models import MAX_ID
+
+
+class BoundedIntegerConverter(IntegerConverter):
+    """``<int:...>`` in every route: a number the database cannot hold matches no route, so
+    /alignments/99999999999999999999 is a 404 like any missing id, not a database error."""
+
+    def __init__(self, map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 def safe_next(target: str | None) -> str | None:

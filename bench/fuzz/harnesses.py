@@ -233,7 +233,8 @@ def fuzz_url(data: bytes) -> None:
     server.response = http_response(data)
     port = server.server_address[1]
     with loopback_only():
-        check_segments(read_url(f"http://127.0.0.1:{port}/page.html", timeout=2.0))
+        url = f"http://127.0.0.1:{port}/page.html"
+        check_segments(read_url(url, timeout=2.0, allow_private=True, deadline=10.0))
 
 
 # --- Bilingual files and glossaries ----------------------------------------------------------

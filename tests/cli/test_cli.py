@@ -207,3 +207,21 @@ def test_demo_sets_up_the_database_and_aligns_the_corpus_pair_once(tmp_path):
     assert first.exit_code == 0, first.stderr
     assert first.stdout.split()[-1] == second.stdout.split()[-1]
     assert "/alignments/" in first.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("export", "99999999999999999999", "--format", "tmx", "-o", "pairs.tmx"),
+        ("qa", "99999999999999999999"),
+        ("jobs", "show", "99999999999999999999"),
+        ("align", "99999999999999999999", "2147483648"),
+    ],
+)
+def test_an_id_too_large_for_the_database_is_simply_not_found(run, tmp_path, monkeypatch, args):
+    monkeypatch.chdir(tmp_path)
+    result = run(*args)
+
+    assert result.exit_code != 0
+    assert result.stderr.startswith("Error: there is no ")
+    assert len(result.stderr.splitlines()) == 1

@@ -222,7 +222,9 @@ def test_a_web_page_from_a_local_server_imports_or_is_refused(page_server, body,
     page_server.body, page_server.content_type = body, content_type
     try:
         with time_cap():
-            document = load_url(page_server.url, languages=["en", "es", "de", "fr"])
+            document = load_url(
+                page_server.url, languages=["en", "es", "de", "fr"], allow_private=True
+            )
     except IngestError as error:
         # Download problems name the address; problems with the text, the page's name.
         assert "\n" not in str(error)

@@ -141,7 +141,7 @@ def server() -> Iterator[str]:
 
 def test_a_url_imports_the_main_text_of_the_page(server, originals) -> None:
     PAGES["/es.html"] = ("text/html", as_html(originals["es"]).encode("utf-8"))
-    loaded = load_url(f"{server}/es.html")
+    loaded = load_url(f"{server}/es.html", allow_private=True)
     assert [s.text for s in loaded.segments] == [s.text for s in originals["es"]]
     assert loaded.origin == f"{server}/es.html" and loaded.language == "es"
 
@@ -158,7 +158,7 @@ def test_url_problems_get_a_clear_error(server, path, page, message) -> None:
     if page is not None:
         PAGES[path] = page
     with pytest.raises(IngestError, match=message):
-        load_url(f"{server}{path}", lang="en")
+        load_url(f"{server}{path}", lang="en", allow_private=True)
 
 
 def test_only_web_addresses_are_downloaded() -> None:

@@ -11,6 +11,7 @@ import re
 
 import pytest
 from sqlalchemy import func, select
+from werkzeug.routing import IntegerConverter
 
 from app import create_app
 from app.store import models
@@ -28,10 +29,14 @@ def protected_app(settings):
     app.extensions["alinea.engine"].dispose()
 
 
-def url_for_rule(rule, alignment_id: int, bead_id: int) -> str:
-    """A concrete address for ``rule``, pointing at real rows where it takes ids."""
-    values = {}
+def url_for_rule(rule, alignment_id: int, bead_id: int, given: dict | None = None) -> str:
+    """A concrete address for ``rule``, pointing at real rows where it takes ids (``given``
+    values are used as they are)."""
+    given = given or {}
+    values = dict(given)
     for argument in rule.arguments:
+        if argument in given:
+            continue
         if argument == "alignment_id":
             values[argument] = alignment_id
         elif argument == "bead_id":
@@ -40,7 +45,7 @@ def url_for_rule(rule, alignment_id: int, bead_id: int) -> str:
             values[argument] = "source"
         elif argument == "filename":
             values[argument] = "alinea.css"
-        elif rule._converters[argument].__class__.__name__ == "IntegerConverter":
+        elif isinstance(rule._converters[argument], IntegerConverter):
             values[argument] = 0
         else:
             values[argument] = "x"
@@ -271,3 +276,97 @@ def test_every_write_route_refuses_an_oversized_body_with_a_413_page(app, sessio
         assert "larger than the server accepts" in response.get_data(as_text=True)
 
     assert snapshot(sessions) == before
+
+
+# Caching -----------------------------------------------------------------------------------
+
+
+def test_every_page_export_and_error_forbids_caching_but_static_files_do_not(
+    protected_app, demo_alignment
+):
+    sessions = protected_app.extensions["alinea.sessions"]
+    bead = two_sided(stored_beads(sessions, demo_alignment))[0]
+    client = protected_app.test_client()
+    pages = [url_for_rule(rule, demo_alignment, bead.id) for rule in routes(protected_app, {"GET"})]
+    pages += [
+        f"/alignments/{demo_alignment}/export?format=tmx",
+        f"/alignments/{demo_alignment}/export?format=csv",
+        "/nowhere",
+        "/alignments/999999",
+    ]
+
+    for address in pages:
+        response = client.get(address)
+        if address.startswith("/static/"):
+            assert "no-store" not in response.headers.get("Cache-Control", ""), address
+        else:
+            assert response.headers.get("Cache-Control") == "no-store", address
+        response.close()
+    forged = client.post(f"/beads/{bead.id}/status", data=FORM)
+    assert forged.headers.get("Cache-Control") == "no-store"
+
+
+def test_pages_behind_the_login_forbid_caching(client, sessions, team, as_user):
+    reviewer = as_user("rita")
+    for address in (
+        "/",
+        f"/alignments/{team.news_alignment}",
+        f"/alignments/{team.news_alignment}/history",
+        f"/alignments/{team.news_alignment}/export?format=tsv",
+        f"/alignments/{team.news_alignment}/export?format=xliff",
+    ):
+        response = reviewer.get(address)
+        assert response.status_code == 200, address
+        assert response.headers["Cache-Control"] == "no-store", address
+        response.close()
+    # The login page and the redirect to it too: neither is worth keeping.
+    assert client.get("/").headers["Cache-Control"] == "no-store"
+    assert client.get("/login").headers["Cache-Control"] == "no-store"
+
+
+# Ids the database cannot hold -------------------------------------------------------------
+
+HUGE_IDS = ["99999999999999999999", str(2**31), str(2**63), str(2**64)]
+
+
+@pytest.mark.parametrize("huge", HUGE_IDS)
+def test_an_id_too_large_for_the_database_is_a_404_on_every_route(client, demo_alignment, huge):
+    sessions = client.application.extensions["alinea.sessions"]
+    bead = two_sided(stored_beads(sessions, demo_alignment))[0]
+    checked = []
+    for rule in client.application.url_map.iter_rules():
+        for name, converter in rule._converters.items():
+            if not isinstance(converter, IntegerConverter):
+                continue
+            # The other ids are real, this one is past what the database holds.
+            address = url_for_rule(rule, demo_alignment, bead.id, {name: int(huge)})
+            method = "GET" if "GET" in rule.methods else sorted(rule.methods & WRITE_METHODS)[0]
+            response = client.open(address, method=method, data=None if method == "GET" else FORM)
+            assert response.status_code == 404, (address, response.status_code)
+            assert "Traceback" not in response.get_data(as_text=True)
+            checked.append(address)
+    # Alignments and their pages, exports and edits, beads, jobs, users.
+    assert len(checked) >= 22, checked
+
+
+@pytest.mark.parametrize("field", ["source_document", "project"])
+def test_an_id_too_large_for_the_database_in_a_form_is_refused_plainly(
+    client, demo_alignment, field
+):
+    form = {"source_document": "1", "target_document": "2", "project": ""}
+    form[field] = HUGE_IDS[0]
+
+    response = client.post("/alignments/new", data=form)
+
+    assert 400 <= response.status_code < 500
+    assert "Traceback" not in response.get_data(as_text=True)
+
+
+def test_a_project_that_does_not_exist_in_the_new_alignment_form_is_refused_plainly(
+    client, demo_alignment
+):
+    response = client.post(
+        "/alignments/new", data={"source_document": "1", "target_document": "2", "project": "4242"}
+    )
+
+    assert 400 <= response.status_code < 500
