@@ -80,6 +80,9 @@ class Settings:
     # Largest document file ``alinea import`` reads (ALINEA_MAX_IMPORT_MB); checked with stat()
     # before a byte is read.
     max_import_bytes: int = MAX_BYTES
+    # CSV and TSV exports put an apostrophe before cells a spreadsheet would run as formulas
+    # (ALINEA_CSV_FORMULA_GUARD; on unless set to 0).
+    csv_formula_guard: bool = True
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -106,6 +109,7 @@ class Settings:
             ),
             jobs=JobSettings.from_env(env),
             max_import_bytes=_megabytes(env, "ALINEA_MAX_IMPORT_MB", MAX_BYTES),
+            csv_formula_guard=_flag(env, "ALINEA_CSV_FORMULA_GUARD", default=True),
         )
 
 
@@ -117,9 +121,11 @@ def _choice(env, name: str, default: str, choices: tuple[str, ...], upper: bool 
     return value
 
 
-def _flag(env, name: str) -> bool:
+def _flag(env, name: str, default: bool = False) -> bool:
     value = env.get(name, "").strip().lower()
-    if value in ("", "0", "false", "no", "off"):
+    if not value:
+        return default
+    if value in ("0", "false", "no", "off"):
         return False
     if value in ("1", "true", "yes", "on"):
         return True

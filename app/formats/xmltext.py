@@ -1,0 +1,107 @@
+"""Writing text into the XML formats (TMX, XLIFF): escaping, and characters XML cannot hold.
+
+XML 1.0 cannot carry C0 controls other than tab, newline and CR, nor U+FFFE/U+FFFF, not
+even as character references. A segment keeps them anyway: each format writes such a
+character as an inline element of its own (``code_point`` gives its number), which the
+readers turn back into the character (``app.formats.safexml.code_point_of``). Where no
+element is allowed (notes, metadata values, attributes) the character is written as
+U+FFFD REPLACEMENT CHARACTER, so that it shows rather than vanishes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+# Everything outside the XML 1.0 Char production: C0 controls other than tab, newline and
+# CR, lone surrogates, and U+FFFE/U+FFFF.
+NOT_XML_CHAR = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+REPLACEMENT = "\ufffd"
+
+Placeholder = Callable[[int, int], str]
+"""Returns the inline element standing for code point ``cp``, the ``n``-th one of a segment."""
+
+
+def code_point(char: str) -> str:
+    """Return the code point of ``char`` as four or more upper-case hex digits."""
+    return f"{ord(char):04X}"
+
+
+def _escape_xml_chars(text: str) -> str:
+    # '&' goes first so the references added after it are not escaped again. '>' only
+    # needs escaping inside ']]>', but always escaping it is simpler and harmless. CR goes
+    # out as a reference because parsers turn a literal CR into a newline.
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+    )
+
+
+def escape_text(text: str) -> str:
+    """Return ``text`` made safe as XML element content where no markup is allowed.
+
+    Characters XML cannot carry become U+FFFD; lone surrogates (which cannot be encoded
+    at all and only come from broken conversions) are dropped.
+    """
+    text = _LONE_SURROGATE.sub("", text)
+    return _escape_xml_chars(NOT_XML_CHAR.sub(REPLACEMENT, text))
+
+
+def escape_segment(text: str, placeholder: Placeholder) -> str:
+    """Return segment ``text`` escaped, each character XML cannot carry as ``placeholder``."""
+    text = _LONE_SURROGATE.sub("", text)
+    if NOT_XML_CHAR.search(text) is None:
+        return _escape_xml_chars(text)
+    parts: list[str] = []
+    start = 0
+    for number, match in enumerate(NOT_XML_CHAR.finditer(text), start=1):
+        parts.append(_escape_xml_chars(text[start : match.start()]))
+        parts.append(placeholder(ord(match.group()), number))
+        start = match.end()
+    parts.append(_escape_xml_chars(text[start:]))
+    return "".join(parts)
+
+
+def escape_attribute(value: str) -> str:
+    """Return ``value`` made safe inside a double-quoted XML attribute."""
+    # Tab and newline go out as references because parsers normalise literal ones in
+    # attribute values to spaces.
+    return escape_text(value).replace('"', "&quot;").replace("\t", "&#9;").replace("\n", "&#10;")
+
+
+def format_attributes(attributes: dict[str, str]) -> str:
+    """Return ``attributes`` as ` name="value"` pairs, in the order given."""
+    return "".join(f' {name}="{escape_attribute(value)}"' for name, value in attributes.items())
+
+
+class UnitIds:
+    """Hands out the unit ids of one export file: each unit's own id, never one twice.
+
+    A pair imported from another file keeps that file's id; other pairs get one made of
+    their position. Review edits can leave two beads with the same imported id (a split),
+    and a made-up id can meet an imported one: the second comes out with a ``-2`` suffix.
+    """
+
+    def __init__(self, prefix: str = "", valid: Callable[[str], bool] = bool) -> None:
+        self.prefix = prefix
+        self.valid = valid
+        self._used: set[str] = set()
+
+    def of(self, unit_id: str | None, position: int) -> str:
+        """Return the id of the unit at ``position`` whose imported id is ``unit_id``."""
+        wanted = unit_id if unit_id and self.valid(unit_id) else f"{self.prefix}{position:d}"
+        chosen, count = wanted, 1
+        while chosen in self._used:
+            count += 1
+            chosen = f"{wanted}-{count}"
+        self._used.add(chosen)
+        return chosen
+
+
+_NMTOKEN = re.compile(r"^[\w.:-]+$")
+
+
+def is_nmtoken(value: str) -> bool:
+    """Return True when ``value`` is an XML NMTOKEN (the type of XLIFF 2 ids)."""
+    return bool(_NMTOKEN.match(value))
