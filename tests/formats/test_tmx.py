@@ -11,8 +11,7 @@ import pytest
 from translate.misc.xml_helpers import getXMLlang
 from translate.storage import tmx
 
-from app.formats import ExportMeta
-from app.formats import TmxReader
+from app.formats import ExportMeta, TmxReader
 from app.formats.tmx import TmxExporter
 from app.segments import BeadStatus, PairRecord
 

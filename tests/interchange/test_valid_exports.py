@@ -13,9 +13,12 @@ import json
 from pathlib import Path
 
 import pytest
+from lxml import etree
 from translate.storage import tmx, xliff, xliff2
 
 from app.formats import EXPORTERS
+from app.formats.xliff import XLIFF2_NS
+from app.formats.xliff12 import XLIFF12_NS
 
 from .conftest import AWKWARD_PARAGRAPHS, LONG, assert_valid
 
@@ -127,3 +130,25 @@ def test_the_long_sentence_is_whole_in_every_format(run, awkward, tmp_path) -> N
         export(run, awkward.sentence, format_name, "sentence", path)
         texts = {unit.source for unit in toolkit_units(format_name, path)}
         assert LONG in texts and len(LONG) == 5000
+
+
+@pytest.mark.parametrize(
+    ("format_name", "spoil"),
+    [
+        # What the old XLIFF 1.2 export did: attributes in a namespace of its own.
+        ("xliff12", lambda root: root.find(f".//{{{XLIFF12_NS}}}trans-unit").set(
+            "{urn:alinea:xliff}status", "confirmed")),
+        ("xliff", lambda root: root.find(f".//{{{XLIFF2_NS}}}segment").set("state", "approved")),
+        ("tmx", lambda root: root.find(".//tu").set("status", "confirmed")),
+    ],
+)  # fmt: skip
+def test_the_official_schemas_refuse_what_they_should(
+    run, awkward, tmp_path, format_name, spoil
+) -> None:
+    path = tmp_path / f"pairs.{format_name}"
+    export(run, awkward.paragraph, format_name, "paragraph", path)
+    tree = etree.parse(str(path))
+    spoil(tree.getroot())
+    tree.write(str(path), encoding="utf-8", xml_declaration=True)
+    with pytest.raises(AssertionError):
+        assert_valid(path, format_name, tmp_path)
