@@ -148,7 +148,11 @@ class DocumentExporter(Exporter):
         for pair in exportable(pairs, self.one_sided):
             yield self.format_unit(pair)
             self.written += 1
-        yield self.tail
+        yield self.format_tail()
+
+    def format_tail(self) -> str:
+        """Everything after the last unit (``written`` says how many there were)."""
+        return self.tail
 
     def start(self, meta: ExportMeta) -> None:
         """Prepare for a new file (e.g. forget the unit ids of the last one); does nothing here."""

@@ -123,6 +123,11 @@ class XliffExporter(DocumentExporter):
         """Return the ``<unit>`` of ``pair`` under its own id."""
         return format_unit(pair, self.unit_ids.of(unit_id_of(pair), pair.position))
 
+    def format_tail(self) -> str:
+        # A <file> must hold at least one unit or group: an export of no pairs gets an
+        # empty group, so that it is still a valid file.
+        return ('    <group id="empty"/>\n' if self.written == 0 else "") + self.tail
+
     def format_head(self, meta: ExportMeta) -> str:
         """Return everything before the first ``<unit>``."""
         root = format_attributes(

@@ -152,3 +152,10 @@ def test_the_official_schemas_refuse_what_they_should(
     tree.write(str(path), encoding="utf-8", xml_declaration=True)
     with pytest.raises(AssertionError):
         assert_valid(path, format_name, tmp_path)
+
+
+@pytest.mark.parametrize("format_name", XML_FORMATS)
+def test_an_export_of_no_pairs_is_still_a_valid_file(run, awkward, tmp_path, format_name) -> None:
+    path = tmp_path / f"nothing.{format_name}"
+    export(run, awkward.paragraph, format_name, "paragraph", path, "--min-similarity", "0.99")
+    assert_valid(path, format_name, tmp_path)
