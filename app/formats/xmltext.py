@@ -16,7 +16,6 @@ from collections.abc import Callable
 # Everything outside the XML 1.0 Char production: C0 controls other than tab, newline and
 # CR, lone surrogates, and U+FFFE/U+FFFF.
 NOT_XML_CHAR = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 REPLACEMENT = "\ufffd"
 
@@ -38,26 +37,40 @@ def _escape_xml_chars(text: str) -> str:
     )
 
 
+def is_lone_surrogate(char: str) -> bool:
+    """Return True for half of a UTF-16 pair, which cannot be encoded at all."""
+    return "\ud800" <= char <= "\udfff"
+
+
+def _replaced(match: re.Match[str]) -> str:
+    # Lone surrogates only come from broken conversions and cannot even be encoded.
+    return "" if is_lone_surrogate(match.group()) else REPLACEMENT
+
+
 def escape_text(text: str) -> str:
     """Return ``text`` made safe as XML element content where no markup is allowed.
 
-    Characters XML cannot carry become U+FFFD; lone surrogates (which cannot be encoded
-    at all and only come from broken conversions) are dropped.
+    Characters XML cannot carry become U+FFFD; lone surrogates are dropped.
     """
-    text = _LONE_SURROGATE.sub("", text)
-    return _escape_xml_chars(NOT_XML_CHAR.sub(REPLACEMENT, text))
+    if NOT_XML_CHAR.search(text) is not None:
+        text = NOT_XML_CHAR.sub(_replaced, text)
+    return _escape_xml_chars(text)
 
 
 def escape_segment(text: str, placeholder: Placeholder) -> str:
-    """Return segment ``text`` escaped, each character XML cannot carry as ``placeholder``."""
-    text = _LONE_SURROGATE.sub("", text)
+    """Return segment ``text`` escaped, each character XML cannot carry as ``placeholder``.
+
+    Lone surrogates are dropped: they are not characters, only halves of broken ones.
+    """
     if NOT_XML_CHAR.search(text) is None:
         return _escape_xml_chars(text)
     parts: list[str] = []
-    start = 0
-    for number, match in enumerate(NOT_XML_CHAR.finditer(text), start=1):
+    start, number = 0, 0
+    for match in NOT_XML_CHAR.finditer(text):
         parts.append(_escape_xml_chars(text[start : match.start()]))
-        parts.append(placeholder(ord(match.group()), number))
+        if not is_lone_surrogate(match.group()):
+            number += 1
+            parts.append(placeholder(ord(match.group()), number))
         start = match.end()
     parts.append(_escape_xml_chars(text[start:]))
     return "".join(parts)
