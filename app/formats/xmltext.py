@@ -94,22 +94,58 @@ class UnitIds:
     A pair imported from another file keeps that file's id; other pairs get one made of
     their position. Review edits can leave two beads with the same imported id (a split),
     and a made-up id can meet an imported one: the second comes out with a ``-2`` suffix.
+
+    Ids of the made-up form (prefix and a number) are remembered as bits of a bitmap, so
+    that an export of a million pairs keeps an eighth of a megabyte rather than a million
+    strings; only other ids (imported ones) are kept in a set.
     """
+
+    # Numbers beyond this are remembered in the set: a hostile imported id such as
+    # "u99999999999" must not make the bitmap huge.
+    BITMAP_LIMIT = 1 << 26
 
     def __init__(self, prefix: str = "", valid: Callable[[str], bool] = bool) -> None:
         self.prefix = prefix
         self.valid = valid
-        self._used: set[str] = set()
+        self._numbers = bytearray()
+        self._others: set[str] = set()
 
     def of(self, unit_id: str | None, position: int) -> str:
         """Return the id of the unit at ``position`` whose imported id is ``unit_id``."""
         wanted = unit_id if unit_id and self.valid(unit_id) else f"{self.prefix}{position:d}"
         chosen, count = wanted, 1
-        while chosen in self._used:
+        while self._used(chosen):
             count += 1
             chosen = f"{wanted}-{count}"
-        self._used.add(chosen)
+        self._mark(chosen)
         return chosen
+
+    def _number(self, candidate: str) -> int | None:
+        """The number of an id of the made-up form (no leading zeros), or None."""
+        digits = candidate[len(self.prefix) :]
+        if not candidate.startswith(self.prefix) or not (digits.isascii() and digits.isdigit()):
+            return None
+        if digits != "0" and digits.startswith("0"):
+            return None
+        number = int(digits)
+        return number if number < self.BITMAP_LIMIT else None
+
+    def _used(self, candidate: str) -> bool:
+        number = self._number(candidate)
+        if number is None:
+            return candidate in self._others
+        byte = number >> 3
+        return byte < len(self._numbers) and bool(self._numbers[byte] & (1 << (number & 7)))
+
+    def _mark(self, candidate: str) -> None:
+        number = self._number(candidate)
+        if number is None:
+            self._others.add(candidate)
+            return
+        byte = number >> 3
+        if byte >= len(self._numbers):
+            self._numbers.extend(bytes(byte + 1 - len(self._numbers)))
+        self._numbers[byte] |= 1 << (number & 7)
 
 
 _NMTOKEN = re.compile(r"^[\w.:-]+$")

@@ -103,6 +103,13 @@ def test_unit_ids_are_kept_and_never_repeated() -> None:
         ids.of("u2", 4),  # an imported id meeting a made-up one
     ]
     assert handed == ["intro", "intro-2", "u2", "u3", "u2-2"]
+    # Leading zeros make another id; a huge number is no reason to use much memory.
+    assert [ids.of("u05", 5), ids.of(None, 5), ids.of("u99999999999", 6)] == [
+        "u05",
+        "u5",
+        "u99999999999",
+    ]
+    assert ids.of("u99999999999", 7) == "u99999999999-2"
 
 
 def test_xliff2_ids_come_from_the_import_or_the_position(tmp_path: Path) -> None:
