@@ -6,6 +6,7 @@ streams in constant memory; escaping and cleaning are therefore done here by han
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 
@@ -56,9 +57,21 @@ def tmx_date(moment: datetime) -> str:
     return f"{day}T{utc.hour:02d}{utc.minute:02d}{utc.second:02d}Z"
 
 
+@functools.lru_cache(maxsize=256)
+def prop_opening(prop_type: str, indent: str) -> str:
+    """Return the text that opens a ``<prop>`` of ``prop_type`` (the same for every unit)."""
+    return f'{indent}<prop type="{escape_attribute(prop_type)}">'
+
+
 def format_prop(prop_type: str, value: str, indent: str) -> str:
     """Return one ``<prop>`` line (with its newline) carrying ``value``."""
-    return f'{indent}<prop type="{escape_attribute(prop_type)}">{escape_text(value)}</prop>\n'
+    return f"{prop_opening(prop_type, indent)}{escape_text(value)}</prop>\n"
+
+
+def format_number_prop(prop_type: str, number: float) -> str:
+    """Return one ``<prop>`` line of a unit carrying ``number`` with three decimals."""
+    # A formatted number needs no escaping: this is most of a unit's props.
+    return f"{prop_opening(prop_type, '      ')}{number:.3f}</prop>\n"
 
 
 def tuv_opening(lang: str) -> str:
@@ -72,14 +85,15 @@ def format_unit(pair: PairRecord, tuid: str, tuv_openings: tuple[str, str]) -> s
     ``tuv_openings`` are the ``tuv_opening`` texts of the source and target languages.
     """
     changedate = "" if pair.changed_at is None else f' changedate="{tmx_date(pair.changed_at)}"'
-    parts = [f'    <tu tuid="{escape_attribute(tuid)}"{changedate}>\n']
+    tuid = tuid if tuid.isalnum() else escape_attribute(tuid)
+    parts = [f'    <tu tuid="{tuid}"{changedate}>\n']
     if pair.note and pair.note.strip():
         parts.append(f"      <note>{escape_text(pair.note)}</note>\n")
     if pair.similarity is not None:
-        parts.append(format_prop("x-similarity", f"{pair.similarity:.3f}", "      "))
+        parts.append(format_number_prop("x-similarity", pair.similarity))
     for name, score in scores_of(pair).items():
-        parts.append(format_prop(f"x-score:{name}", f"{score:.3f}", "      "))
-    parts.append(format_prop("x-status", str(pair.status), "      "))
+        parts.append(format_number_prop(f"x-score:{name}", score))
+    parts.append(f"{prop_opening('x-status', '      ')}{pair.status}</prop>\n")
     for flag in flags_of(pair):
         message = f"{flag.get('check', '')}: {flag.get('message', '')}"
         parts.append(format_prop("x-qa", message, "      "))

@@ -112,6 +112,10 @@ class UnitIds:
 
     def of(self, unit_id: str | None, position: int) -> str:
         """Return the id of the unit at ``position`` whose imported id is ``unit_id``."""
+        if not unit_id and 0 <= position < self.BITMAP_LIMIT and not self._has(position):
+            # The common case, worth its shortcut in an export of a million pairs.
+            self._set(position)
+            return f"{self.prefix}{position:d}"
         wanted = unit_id if unit_id and self.valid(unit_id) else f"{self.prefix}{position:d}"
         chosen, count = wanted, 1
         while self._used(chosen):
@@ -130,22 +134,28 @@ class UnitIds:
         number = int(digits)
         return number if number < self.BITMAP_LIMIT else None
 
-    def _used(self, candidate: str) -> bool:
-        number = self._number(candidate)
-        if number is None:
-            return candidate in self._others
+    def _has(self, number: int) -> bool:
         byte = number >> 3
         return byte < len(self._numbers) and bool(self._numbers[byte] & (1 << (number & 7)))
+
+    def _set(self, number: int) -> None:
+        byte = number >> 3
+        if byte >= len(self._numbers):
+            # Grown by at least a quarter at a time, so that appending stays cheap.
+            grow = max(byte + 1 - len(self._numbers), len(self._numbers) // 4)
+            self._numbers.extend(bytes(grow))
+        self._numbers[byte] |= 1 << (number & 7)
+
+    def _used(self, candidate: str) -> bool:
+        number = self._number(candidate)
+        return candidate in self._others if number is None else self._has(number)
 
     def _mark(self, candidate: str) -> None:
         number = self._number(candidate)
         if number is None:
             self._others.add(candidate)
-            return
-        byte = number >> 3
-        if byte >= len(self._numbers):
-            self._numbers.extend(bytes(byte + 1 - len(self._numbers)))
-        self._numbers[byte] |= 1 << (number & 7)
+        else:
+            self._set(number)
 
 
 _NMTOKEN = re.compile(r"^[\w.:-]+$")
