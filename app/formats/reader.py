@@ -202,12 +202,15 @@ def sniff_reader(head: bytes) -> Reader | None:
 
 
 def reader_for_path(path: str | os.PathLike[str]) -> Reader | None:
-    """Return a reader for the file at ``path``: by its extension, else by its root element."""
-    reader = reader_for(Path(path).name)
-    if reader is not None:
-        return reader
+    """Return a reader for the file at ``path``: by its root element, else by its extension.
+
+    The content wins over the name (an XLIFF file saved as ``.tmx`` is read as XLIFF); a
+    file named like a bilingual file that does not start like one still gets that format's
+    reader, whose error then says what is wrong with it.
+    """
     try:
         with open(path, "rb") as handle:
-            return sniff_reader(handle.read(SNIFF_BYTES))
+            sniffed = sniff_reader(handle.read(SNIFF_BYTES))
     except OSError:
-        return None
+        sniffed = None
+    return sniffed or reader_for(Path(path).name)

@@ -117,6 +117,14 @@ def test_a_tmx_or_xliff_under_any_name_is_imported_as_an_alignment(run, awkward,
     export(run, int(alignment_id), "tmx", tmp_path / "again.tmx")
 
 
+def test_an_xliff_saved_as_tmx_is_read_as_xliff(run, awkward, tmp_path) -> None:
+    misnamed = tmp_path / "pairs.tmx"
+    export(run, awkward.paragraph, "xliff", misnamed)
+    result = run("import", str(misnamed))
+    assert result.exit_code == 0, result.output
+    assert "4 pairs, en → es, imported as alignment" in result.stderr
+
+
 def test_a_file_of_unknown_extension_says_it_was_read_as_text(run, tmp_path) -> None:
     notes = tmp_path / "notes.memo"
     notes.write_text("A short note about the border wall and its long history.\n", "utf-8")
