@@ -143,13 +143,12 @@ def import_command(
     A URL is fetched only from a public server unless --allow-private (or
     ALINEA_URL_ALLOW_PRIVATE=1) is given, within ALINEA_URL_DEADLINE seconds.
     """
-    from app.formats import reader_for
     from app.ingest import load_url
     from app.ingest.url import is_url
-    from app.services import add_document
+    from app.services import add_document, exchange
 
     project_id = _project_id(obj, project)
-    if not is_url(file) and reader_for(file) is not None:
+    if not is_url(file) and exchange.is_bilingual(file):
         click.echo(_import_bilingual(obj, Path(file), project_id))
         return
     settings = obj.settings
@@ -171,6 +170,8 @@ def import_command(
                 max_bytes=settings.max_import_bytes,
                 max_segments=settings.max_segments,
             )
+    if not is_url(file) and (assumed := _assumed_format(Path(file))):
+        click.echo(assumed, err=True)
     with store_db.transaction(obj.sessions()) as session:
         document = add_document(session, loaded, project_id)
         click.echo(
@@ -203,6 +204,22 @@ def echo_languages(src: LoadedDocument, tgt: LoadedDocument, src_how: str, tgt_h
     """Print on stderr the languages that choose the scorers, and how they were found."""
     click.echo(
         f"source: {language_of(src, src_how)}, target: {language_of(tgt, tgt_how)}", err=True
+    )
+
+
+TEXT_SUFFIXES = ("", ".txt", ".text")
+
+
+def _assumed_format(file: Path) -> str | None:
+    """Return a line saying a file of unknown extension is read as plain text, or None."""
+    from app.ingest.document import STRUCTURED_READERS
+
+    suffix = file.suffix.lower()
+    if suffix in TEXT_SUFFIXES or suffix in STRUCTURED_READERS or not file.is_file():
+        return None
+    return (
+        f"{file.name}: the extension {file.suffix} is not one Alinea knows and the file is "
+        "not TMX or XLIFF; it was read as plain text"
     )
 
 
@@ -509,6 +526,15 @@ STATUSES = ("automatic", "confirmed", "rejected")
 @click.option(
     "--one-sided", is_flag=True, help="Keep one-sided pairs as half-empty units (XLIFF, CSV...)."
 )
+@click.option(
+    "--bom", is_flag=True, help="CSV and TSV: start with a UTF-8 byte-order mark (for Excel)."
+)
+@click.option(
+    "--formula-guard/--no-formula-guard",
+    default=None,
+    help="CSV and TSV: put an apostrophe before cells a spreadsheet would run as formulas "
+    "(default on, or ALINEA_CSV_FORMULA_GUARD).",
+)
 @click.pass_obj
 @user_errors
 def export_command(
@@ -523,44 +549,47 @@ def export_command(
     flagged: bool | None,
     checks: tuple[str, ...],
     one_sided: bool,
+    bom: bool,
+    formula_guard: bool | None,
 ) -> None:
-    """Export ALIGNMENT's pairs to OUTPUT in one of several formats, with filters."""
+    """Export ALIGNMENT's pairs to OUTPUT in one of several formats, with filters.
+
+    The count printed is that of the pairs in the file: formats that cannot hold a
+    one-sided pair (TMX, TSV, Moses) leave them out even with --one-sided.
+    """
     from app import services
+    from app.formats import get_exporter
     from app.segments import BeadStatus
     from app.services import exchange
 
-    chosen = ("confirmed",) if confirmed_only else statuses or ("automatic", "confirmed")
+    kept = ("confirmed",) if confirmed_only else statuses or ("automatic", "confirmed")
     selection = exchange.ExportFilter(
-        statuses=frozenset(BeadStatus(status) for status in chosen),
+        statuses=frozenset(BeadStatus(status) for status in kept),
         min_similarity=min_similarity,
         level=level,
         flagged=flagged,
         checks=frozenset(checks),
         one_sided=one_sided,
     )
+    guard = obj.settings.csv_formula_guard if formula_guard is None else formula_guard
     with obj.sessions()() as session:
         alignment = services.get_alignment(session, alignment_id)
-        meta = services.export_meta(alignment, __version__, datetime.now(UTC))
-        counter = _Counter(exchange.iter_export_pairs(session, alignment, selection))
+        # The metadata of the level exported, so that a sentence-level file says so.
+        chosen = exchange.alignment_at_level(session, alignment, level)
+        meta = services.export_meta(chosen, __version__, datetime.now(UTC))
+        pairs = exchange.iter_export_pairs(session, alignment, selection)
         if format_name == "moses":
-            written = _write_moses(counter, meta, output)
+            count, written = _write_moses(pairs, meta, output)
         else:
-            _write_atomically(output, _exporter_writer(format_name, one_sided, counter, meta))
-            written = str(output)
-    click.echo(f"wrote {counter.count} pairs ({selection.describe()}) to {written}", err=True)
+            exporter = get_exporter(format_name, one_sided=one_sided, bom=bom, formula_guard=guard)
+            _write_atomically(output, lambda handle: exporter.write(pairs, meta, handle))
+            count, written = exporter.written, str(output)
+    click.echo(f"wrote {count} pairs ({selection.describe()}) to {written}", err=True)
 
 
-def _exporter_writer(format_name: str, one_sided: bool, pairs, meta):
-    """Return a function writing ``pairs`` in ``format_name`` to a text file."""
-    from app.formats import EXPORTERS, get_exporter
-
-    options = {"one_sided": True} if one_sided and EXPORTERS[format_name].supports_one_sided else {}
-    exporter = get_exporter(format_name, **options)
-    return lambda handle: exporter.write(pairs, meta, handle)
-
-
-def _write_moses(pairs, meta, output: Path) -> str:
-    """Write the two Moses files (or a zip of them) atomically; returns what was written."""
+def _write_moses(pairs, meta, output: Path) -> tuple[int, str]:
+    """Write the two Moses files (or a zip of them) atomically; returns the number of pairs
+    written and what was written."""
     from app.formats import moses
 
     directory = output.resolve().parent
@@ -568,22 +597,22 @@ def _write_moses(pairs, meta, output: Path) -> str:
         raise NotFound(f"{output}: the folder {directory} does not exist")
     try:
         if output.suffix == ".zip":
-            descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=f".{output.name}.")
+            descriptor, temporary = _temporary_file(directory, output.name)
             try:
                 with open(descriptor, "wb") as handle:
-                    moses.write_zip(pairs, meta, handle, output.stem)
+                    count = moses.write_zip(pairs, meta, handle, output.stem)
                 os.replace(temporary, output)
             except BaseException:
                 Path(temporary).unlink(missing_ok=True)
                 raise
-            return str(output)
+            return count, str(output)
         with tempfile.TemporaryDirectory(dir=directory, prefix=f".{output.name}.") as folder:
-            source, target, _count = moses.write_files(pairs, meta, Path(folder), output.name)
+            source, target, count = moses.write_files(pairs, meta, Path(folder), output.name)
             os.replace(source, directory / source.name)
             os.replace(target, directory / target.name)
     except OSError as error:
         raise _not_written(output, error) from error
-    return f"{directory / source.name} and {directory / target.name}"
+    return count, f"{directory / source.name} and {directory / target.name}"
 
 
 @main.command("qa")
@@ -647,23 +676,13 @@ def _csv_text(file: Path) -> str:
     return decode_text(file.read_bytes(), file.name)
 
 
-class _Counter:
-    def __init__(self, items):
-        self._items, self.count = items, 0
-
-    def __iter__(self):
-        for item in self._items:
-            self.count += 1
-            yield item
-
-
 def _write_atomically(path: Path, write) -> None:
     """Write to a temporary file beside ``path`` and rename it into place when complete."""
     directory = path.resolve().parent
     if not directory.is_dir():
         raise NotFound(f"{path}: the folder {directory} does not exist")
     try:
-        descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.")
+        descriptor, temporary = _temporary_file(directory, path.name)
     except OSError as error:
         raise _not_written(path, error) from error
     try:
@@ -676,6 +695,30 @@ def _write_atomically(path: Path, write) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _temporary_file(directory: Path, name: str) -> tuple[int, str]:
+    """Create a hidden temporary file for ``name`` in ``directory``; returns (descriptor, path).
+
+    mkstemp makes the file readable by its owner only; a file written through it is given
+    the permissions a plain new file gets (0666 less the umask), so that colleagues or a
+    CAT server reading a shared folder can open the result.
+    """
+    descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=f".{name}.")
+    try:
+        os.fchmod(descriptor, 0o666 & ~_umask())
+    except BaseException:
+        os.close(descriptor)
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return descriptor, temporary
+
+
+def _umask() -> int:
+    """Return the process's umask (it can only be read by setting it, so it is set back)."""
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
 
 
 def _not_written(path: Path, error: OSError) -> InvalidRequest:

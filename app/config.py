@@ -90,6 +90,9 @@ class Settings:
     url_allow_private: bool = False
     # Seconds a whole URL import may take, redirects included (ALINEA_URL_DEADLINE).
     url_deadline: float = DEADLINE_SECONDS
+    # CSV and TSV exports put an apostrophe before cells a spreadsheet would run as formulas
+    # (ALINEA_CSV_FORMULA_GUARD; on unless set to 0).
+    csv_formula_guard: bool = True
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -114,6 +117,7 @@ class Settings:
             max_segments=_number(env, "ALINEA_MAX_SEGMENTS", MAX_SEGMENTS, minimum=1),
             url_allow_private=_flag(env, "ALINEA_URL_ALLOW_PRIVATE"),
             url_deadline=_seconds(env, "ALINEA_URL_DEADLINE", DEADLINE_SECONDS),
+            csv_formula_guard=_flag(env, "ALINEA_CSV_FORMULA_GUARD", default=True),
         )
 
 
@@ -140,9 +144,11 @@ def _languages(env) -> tuple[str, ...]:
         raise SettingsError(f"ALINEA_LANGUAGES: {error}") from None
 
 
-def _flag(env, name: str) -> bool:
+def _flag(env, name: str, default: bool = False) -> bool:
     value = env.get(name, "").strip().lower()
-    if value in ("", "0", "false", "no", "off"):
+    if not value:
+        return default
+    if value in ("0", "false", "no", "off"):
         return False
     if value in ("1", "true", "yes", "on"):
         return True

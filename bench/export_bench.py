@@ -20,6 +20,7 @@ from pathlib import Path
 from sqlalchemy import insert
 
 from app.formats import ExportMeta, get_exporter
+from app.review.keys import GAP
 from app.services.exchange import ExportFilter, iter_export_pairs
 from app.store import db as store_db
 from app.store import models
@@ -67,7 +68,7 @@ def build(url: str, pairs: int) -> int:
             connection.execute(
                 insert(models.Bead),
                 [
-                    {"alignment_id": alignment_id, "position": k, "src_start": k,
+                    {"alignment_id": alignment_id, "sort_key": k * GAP, "src_start": k,
                      "src_end": k + 1, "tgt_start": k, "tgt_end": k + 1, "similarity": 0.8,
                      "scores": {"chrf": 0.5}, "status": "confirmed", "flags": [],
                      "version": 1, "updated_at": now}

@@ -27,6 +27,7 @@ class DetailedPair(PairRecord):
 
     scores: Mapping[str, float] = field(default_factory=dict)
     flags: tuple[Mapping[str, Any], ...] = ()
+    unit_id: str | None = None
 
 
 def scores_of(pair: PairRecord) -> Mapping[str, float]:
@@ -39,11 +40,17 @@ def flags_of(pair: PairRecord) -> tuple[Mapping[str, Any], ...]:
     return pair.flags if isinstance(pair, DetailedPair) else ()
 
 
+def unit_id_of(pair: PairRecord) -> str | None:
+    """Return the id ``pair`` had in the file it was imported from, or None."""
+    return pair.unit_id if isinstance(pair, DetailedPair) else None
+
+
 @dataclass(frozen=True)
 class ExportMeta:
     """What an export file says about itself, besides its pairs.
 
     ``created_at`` is meant to be UTC; see ``as_utc`` for how other datetimes are read.
+    ``level`` is the segmentation level of the pairs: "paragraph" or "sentence".
     """
 
     source_lang: str
@@ -53,6 +60,7 @@ class ExportMeta:
     source_name: str | None = None
     target_name: str | None = None
     alignment_id: int | None = None
+    level: str = "paragraph"
 
 
 def as_utc(moment: datetime) -> datetime:
@@ -85,13 +93,17 @@ class Exporter(ABC):
     """Turns a stream of pairs into one file format, one text chunk at a time.
 
     Formats that can hold a unit with one side empty set ``supports_one_sided`` and take
-    ``one_sided=True`` to keep one-sided pairs as half-empty units.
+    ``one_sided=True`` to keep one-sided pairs as half-empty units. ``options`` names the
+    keyword arguments a format's constructor takes (``get_exporter`` passes only those).
+    After an export, ``written`` is the number of pairs the file holds.
     """
 
     name: ClassVar[str]
     extension: ClassVar[str]
     media_type: ClassVar[str]
     supports_one_sided: ClassVar[bool] = False
+    options: ClassVar[frozenset[str]] = frozenset()
+    written: int = 0
 
     @abstractmethod
     def iter_chunks(self, pairs: Iterable[PairRecord], meta: ExportMeta) -> Iterator[str]:
@@ -122,6 +134,7 @@ class DocumentExporter(Exporter):
     """A format written as a head, one chunk per exportable pair, and a tail."""
 
     supports_one_sided = True
+    options = frozenset({"one_sided"})
     tail: ClassVar[str]
 
     def __init__(self, one_sided: bool = False) -> None:
@@ -129,10 +142,20 @@ class DocumentExporter(Exporter):
         self.one_sided = one_sided
 
     def iter_chunks(self, pairs: Iterable[PairRecord], meta: ExportMeta) -> Iterator[str]:
+        self.written = 0
+        self.start(meta)
         yield self.format_head(meta)
         for pair in exportable(pairs, self.one_sided):
             yield self.format_unit(pair)
-        yield self.tail
+            self.written += 1
+        yield self.format_tail()
+
+    def format_tail(self) -> str:
+        """Everything after the last unit (``written`` says how many there were)."""
+        return self.tail
+
+    def start(self, meta: ExportMeta) -> None:
+        """Prepare for a new file (e.g. forget the unit ids of the last one); does nothing here."""
 
     @abstractmethod
     def format_head(self, meta: ExportMeta) -> str:
@@ -150,16 +173,19 @@ def register(exporter_class: ExporterType) -> ExporterType:
 
 
 def get_exporter(name: str, **options: Any) -> Exporter:
-    """Return a new exporter for the format called ``name``, with ``options`` if any.
+    """Return a new exporter for the format called ``name``, with the ``options`` it takes.
 
-    Raises ``ValueError`` naming the known formats when ``name`` is not one of them.
+    Options the format does not take (``bom`` for TMX, say) are left out, so one set of
+    choices serves every format. Raises ``ValueError`` naming the known formats when
+    ``name`` is not one of them.
     """
     try:
         exporter_class = EXPORTERS[name]
     except KeyError:
         choices = ", ".join(sorted(EXPORTERS))
         raise ValueError(f"unknown export format '{name}'; choose one of: {choices}") from None
-    return exporter_class(**options)
+    taken = {key: value for key, value in options.items() if key in exporter_class.options}
+    return exporter_class(**taken)
 
 
 def has_any_side(pair: PairRecord) -> bool:

@@ -2,7 +2,9 @@
 
 The first line is not a pair: it is never written, so that every line has the same shape;
 the languages are repeated in each object instead, which also makes lines self-contained
-when a file is split or shuffled.
+when a file is split or shuffled. U+2028, U+2029 and U+0085 are written as ``\\u`` escapes:
+JSON allows them raw, but readers that split lines with Python's ``str.splitlines()`` (and
+JavaScript before ES2019) would take them for line breaks.
 """
 
 from __future__ import annotations
@@ -22,6 +24,9 @@ from app.formats.base import (
 )
 from app.formats.tsv import encodable
 from app.segments import PairRecord
+
+# What splitlines() breaks at that json.dumps leaves raw (it escapes the C0 controls).
+_LINE_BREAKS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
 
 
 def pair_object(pair: PairRecord, meta: ExportMeta) -> dict[str, Any]:
@@ -49,6 +54,7 @@ class JsonlExporter(Exporter):
     extension = ".jsonl"
     media_type = "application/jsonl"
     supports_one_sided = True
+    options = frozenset({"one_sided"})
 
     def __init__(self, one_sided: bool = False) -> None:
         """Keep one-sided pairs as objects with an empty side when ``one_sided``."""
@@ -56,6 +62,10 @@ class JsonlExporter(Exporter):
 
     def iter_chunks(self, pairs: Iterable[PairRecord], meta: ExportMeta) -> Iterator[str]:
         """Yield one line per pair; an export of no pairs is an empty file."""
+        self.written = 0
         for pair in exportable(pairs, self.one_sided):
-            # ensure_ascii=False keeps the texts readable; JSON escapes the line breaks.
-            yield json.dumps(pair_object(pair, meta), ensure_ascii=False) + "\n"
+            # ensure_ascii=False keeps the texts readable; JSON escapes the line breaks, and
+            # the translation escapes the characters some readers take for line breaks.
+            line = json.dumps(pair_object(pair, meta), ensure_ascii=False)
+            self.written += 1
+            yield line.translate(_LINE_BREAKS) + "\n"

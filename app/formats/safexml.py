@@ -67,11 +67,40 @@ def descendants(element: Element, name: str) -> list[Element]:
     return [node for node in element.iter() if node is not element and local_name(node) == name]
 
 
+CONTROL_TYPE = "x-cp"
+"""The ``type`` (TMX) or ``ctype`` (XLIFF 1.2) of a ``<ph>`` that stands for one character."""
+
+
+def code_point_of(element: Element) -> str | None:
+    """Return the character an inline element stands for, or None if it is not such a one.
+
+    XLIFF 2 writes a character XML cannot carry as ``<cp hex="0007"/>``; Alinea's TMX and
+    XLIFF 1.2 files write it as ``<ph type|ctype="x-cp">U+0007</ph>``. A number that is no
+    character a document can hold (a surrogate, or U+0000, which PostgreSQL text refuses)
+    gives U+FFFD REPLACEMENT CHARACTER, so that what stood there still shows.
+    """
+    name = local_name(element)
+    if name == "cp":
+        digits = element.get("hex", "")
+    elif name == "ph" and CONTROL_TYPE in (element.get("type"), element.get("ctype")):
+        digits = (element.text or "").strip().upper().removeprefix("U+")
+    else:
+        return None
+    try:
+        number = int(digits, 16)
+    except ValueError:
+        return "\ufffd"
+    if not 0 < number <= 0x10FFFF or 0xD800 <= number <= 0xDFFF:
+        return "\ufffd"
+    return chr(number)
+
+
 def inline_text(element: Element, skipped: frozenset[str]) -> str:
     """Return the text of ``element`` and its inline children, leaving out ``skipped`` ones.
 
     ``skipped`` names inline elements whose content is native markup (TMX ``<bpt>``, XLIFF
-    ``<ph>``...) rather than text; their tails are kept.
+    ``<ph>``...) rather than text; their tails are kept. An element standing for a
+    character (``code_point_of``) gives that character.
     """
     # Walked with a stack rather than recursion: a hostile file may nest thousands deep.
     parts = [element.text or ""]
@@ -83,6 +112,8 @@ def inline_text(element: Element, skipped: frozenset[str]) -> str:
             stack.pop()
             if parent is not element:
                 parts.append(parent.tail or "")
+        elif (char := code_point_of(child)) is not None:
+            parts.append(char + (child.tail or ""))
         elif local_name(child) in skipped:
             parts.append(child.tail or "")
         else:

@@ -6,52 +6,47 @@ streams in constant memory; escaping and cleaning are therefore done here by han
 
 from __future__ import annotations
 
-import re
+import functools
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 
-from app.formats.base import Exporter, ExportMeta, as_utc, flags_of, has_text, register
+from app.formats.base import (
+    Exporter,
+    ExportMeta,
+    as_utc,
+    exportable,
+    flags_of,
+    register,
+    scores_of,
+    unit_id_of,
+)
+from app.formats.xmltext import (
+    UnitIds,
+    escape_attribute,
+    escape_segment,
+    escape_text,
+    format_attributes,
+)
 from app.segments import PairRecord
 
 SEGTYPES = ("block", "paragraph", "sentence", "phrase")
 """The segmentation levels TMX 1.4b allows in the header's ``segtype``."""
 
-# Everything outside the XML 1.0 Char production: C0 controls other than tab, newline and
-# CR, lone surrogates, and U+FFFE/U+FFFF.
-_NOT_XML_CHAR = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+CONTROL_TYPE = "x-cp"
+"""The ``<ph type>`` of a character XML cannot carry; the element holds ``U+XXXX``."""
 
 _TUV_CLOSING = "</seg>\n      </tuv>\n"
 _TAIL = "  </body>\n</tmx>\n"
 
 
-def xml_safe(text: str) -> str:
-    """Return ``text`` without the characters XML 1.0 cannot carry at all."""
-    # XML 1.0 forbids these even as character references, so no escaping can keep them
-    # and one of them makes parsers reject the whole file. In prose they are debris from
-    # conversions (a stray \x01, half of a broken emoji), so dropping them loses nothing
-    # a translator could use.
-    return _NOT_XML_CHAR.sub("", text)
+def control_placeholder(cp: int, number: int) -> str:
+    """Return the ``<ph>`` standing for the character ``cp`` inside a ``<seg>``."""
+    return f'<ph type="{CONTROL_TYPE}">U+{cp:04X}</ph>'
 
 
-def escape_text(text: str) -> str:
-    """Return ``text`` made safe as XML element content."""
-    # '&' goes first so the references added after it are not escaped again. '>' only
-    # needs escaping inside ']]>', but always escaping it is simpler and harmless. CR goes
-    # out as a reference because parsers turn a literal CR into a newline.
-    return (
-        xml_safe(text)
-        .replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("\r", "&#13;")
-    )
-
-
-def escape_attribute(value: str) -> str:
-    """Return ``value`` made safe inside a double-quoted XML attribute."""
-    # Tab and newline go out as references because parsers normalise literal ones in
-    # attribute values to spaces.
-    return escape_text(value).replace('"', "&quot;").replace("\t", "&#9;").replace("\n", "&#10;")
+def escape_seg(text: str) -> str:
+    """Return segment ``text`` as the content of a ``<seg>``."""
+    return escape_segment(text, control_placeholder)
 
 
 def tmx_date(moment: datetime) -> str:
@@ -62,22 +57,21 @@ def tmx_date(moment: datetime) -> str:
     return f"{day}T{utc.hour:02d}{utc.minute:02d}{utc.second:02d}Z"
 
 
-def is_writable(pair: PairRecord) -> bool:
-    """Return True when both sides of ``pair`` still have text once made XML-safe."""
-    # A side made only of forbidden characters would become an empty <seg>, which is as
-    # useless to a translation memory as a one-sided bead.
-    return has_text(xml_safe(pair.source)) and has_text(xml_safe(pair.target))
-
-
-def format_attributes(attributes: dict[str, str]) -> str:
-    """Return ``attributes`` as ` name="value"` pairs, in the order given."""
-    return "".join(f' {name}="{escape_attribute(value)}"' for name, value in attributes.items())
+@functools.lru_cache(maxsize=256)
+def prop_opening(prop_type: str, indent: str) -> str:
+    """Return the text that opens a ``<prop>`` of ``prop_type`` (the same for every unit)."""
+    return f'{indent}<prop type="{escape_attribute(prop_type)}">'
 
 
 def format_prop(prop_type: str, value: str, indent: str) -> str:
     """Return one ``<prop>`` line (with its newline) carrying ``value``."""
-    # Prop types are this module's own ASCII constants, so only the value is escaped.
-    return f'{indent}<prop type="{prop_type}">{escape_text(value)}</prop>\n'
+    return f"{prop_opening(prop_type, indent)}{escape_text(value)}</prop>\n"
+
+
+def format_number_prop(prop_type: str, number: float) -> str:
+    """Return one ``<prop>`` line of a unit carrying ``number`` with three decimals."""
+    # A formatted number needs no escaping: this is most of a unit's props.
+    return f"{prop_opening(prop_type, '      ')}{number:.3f}</prop>\n"
 
 
 def tuv_opening(lang: str) -> str:
@@ -85,25 +79,28 @@ def tuv_opening(lang: str) -> str:
     return f'      <tuv xml:lang="{escape_attribute(lang)}">\n        <seg>'
 
 
-def format_unit(pair: PairRecord, tuv_openings: tuple[str, str]) -> str:
+def format_unit(pair: PairRecord, tuid: str, tuv_openings: tuple[str, str]) -> str:
     """Return the ``<tu>`` element for ``pair``, children in DTD order: note*, prop*, tuv+.
 
     ``tuv_openings`` are the ``tuv_opening`` texts of the source and target languages.
     """
     changedate = "" if pair.changed_at is None else f' changedate="{tmx_date(pair.changed_at)}"'
-    parts = [f'    <tu tuid="{pair.position:d}"{changedate}>\n']
-    if pair.note and has_text(pair.note):
+    tuid = tuid if tuid.isalnum() else escape_attribute(tuid)
+    parts = [f'    <tu tuid="{tuid}"{changedate}>\n']
+    if pair.note and pair.note.strip():
         parts.append(f"      <note>{escape_text(pair.note)}</note>\n")
     if pair.similarity is not None:
-        parts.append(format_prop("x-similarity", f"{pair.similarity:.3f}", "      "))
-    parts.append(format_prop("x-status", str(pair.status), "      "))
+        parts.append(format_number_prop("x-similarity", pair.similarity))
+    for name, score in scores_of(pair).items():
+        parts.append(format_number_prop(f"x-score:{name}", score))
+    parts.append(f"{prop_opening('x-status', '      ')}{pair.status}</prop>\n")
     for flag in flags_of(pair):
         message = f"{flag.get('check', '')}: {flag.get('message', '')}"
         parts.append(format_prop("x-qa", message, "      "))
     # Nothing may be added inside <seg>: its whitespace belongs to the segment.
     source_opening, target_opening = tuv_openings
-    parts.append(f"{source_opening}{escape_text(pair.source)}{_TUV_CLOSING}")
-    parts.append(f"{target_opening}{escape_text(pair.target)}{_TUV_CLOSING}")
+    parts.append(f"{source_opening}{escape_seg(pair.source)}{_TUV_CLOSING}")
+    parts.append(f"{target_opening}{escape_seg(pair.target)}{_TUV_CLOSING}")
     parts.append("    </tu>\n")
     return "".join(parts)
 
@@ -125,24 +122,37 @@ class TmxExporter(Exporter):
     name = "tmx"
     extension = ".tmx"
     media_type = "application/x-tmx+xml"
+    options = frozenset({"segtype"})
 
-    def __init__(self, segtype: str = "paragraph") -> None:
-        """Set the header's ``segtype``; raises ``ValueError`` if TMX does not know it."""
-        if segtype not in SEGTYPES:
+    def __init__(self, segtype: str | None = None) -> None:
+        """Set the header's ``segtype`` (default: the export's level).
+
+        Raises ``ValueError`` if TMX does not know ``segtype``.
+        """
+        if segtype is not None and segtype not in SEGTYPES:
             raise ValueError(
                 f"unknown TMX segtype '{segtype}'; choose one of: " + ", ".join(SEGTYPES)
             )
         self.segtype = segtype
 
     def iter_chunks(self, pairs: Iterable[PairRecord], meta: ExportMeta) -> Iterator[str]:
-        """Yield the document head, then one ``<tu>`` chunk per writable pair, then the tail."""
+        """Yield the document head, then one ``<tu>`` chunk per two-sided pair, then the tail."""
+        self.written = 0
         yield self.format_head(meta)
         # The languages are the same for every unit: escape them once per export.
         tuv_openings = (tuv_opening(meta.source_lang), tuv_opening(meta.target_lang))
-        for pair in pairs:
-            if is_writable(pair):
-                yield format_unit(pair, tuv_openings)
+        tuids = UnitIds()
+        # A translation memory holds translations: one-sided pairs never go in.
+        for pair in exportable(pairs, one_sided=False):
+            yield format_unit(pair, tuids.of(unit_id_of(pair), pair.position), tuv_openings)
+            self.written += 1
         yield _TAIL
+
+    def segtype_of(self, meta: ExportMeta) -> str:
+        """Return the header's ``segtype``: the one asked for, else the pairs' level."""
+        if self.segtype is not None:
+            return self.segtype
+        return meta.level if meta.level in SEGTYPES else "paragraph"
 
     def format_head(self, meta: ExportMeta) -> str:
         """Return everything before the first ``<tu>``: declaration, root, header, ``<body>``."""
@@ -150,7 +160,7 @@ class TmxExporter(Exporter):
             {
                 "creationtool": "Alinea",
                 "creationtoolversion": meta.tool_version,
-                "segtype": self.segtype,
+                "segtype": self.segtype_of(meta),
                 "o-tmf": "Alinea",
                 "adminlang": "en",
                 "srclang": meta.source_lang,

@@ -1,8 +1,9 @@
 """TMX import (versions 1.1 to 1.4b): the header's source language and one other language.
 
-Each ``<tu>`` becomes a unit. Alinea's own ``x-status`` and ``x-similarity`` props are read
-back so that an exported memory round-trips; units from other tools count as confirmed,
-since a translation memory holds translations someone accepted.
+Each ``<tu>`` becomes a unit under its ``tuid``. Alinea's own props (``x-status``,
+``x-similarity``, ``x-score:NAME``, ``x-qa``, and the header's ``x-source-name`` and
+``x-target-name``) are read back so that an exported memory round-trips; units from other
+tools count as confirmed, since a translation memory holds translations someone accepted.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from app.formats.reader import (
     BilingualUnit,
     Reader,
     language_code,
+    parse_flag,
+    parse_score,
     parse_similarity,
     parse_status,
     register_reader,
@@ -38,8 +41,26 @@ def tuv_text(tuv: Element) -> str:
 
 
 def props(element: Element) -> dict[str, str]:
-    """Return the ``<prop>`` children of ``element`` by type."""
+    """Return the ``<prop>`` children of ``element`` by type (the last one of a type wins)."""
     return {prop.get("type", ""): prop.text or "" for prop in children(element, "prop")}
+
+
+def scores(element: Element) -> dict[str, float]:
+    """Return the per-scorer scores in the ``x-score:NAME`` props of ``element``."""
+    found = {}
+    for kind, value in props(element).items():
+        name = kind.removeprefix("x-score:")
+        score = parse_score(value)
+        if kind.startswith("x-score:") and name and score is not None:
+            found[name] = score
+    return found
+
+
+def flags(element: Element) -> tuple[dict[str, str], ...]:
+    """Return the QA flags in the ``x-qa`` props of ``element``, in file order."""
+    parsed = (parse_flag(prop.text) for prop in children(element, "prop"))
+    kinds = (prop.get("type") for prop in children(element, "prop"))
+    return tuple(flag for kind, flag in zip(kinds, parsed, strict=True) if kind == "x-qa" and flag)
 
 
 def primary(tag: str | None) -> str:
@@ -68,6 +89,9 @@ def read_unit(tu: Element, source: str, target: str) -> BilingualUnit:
         status=parse_status(properties.get("x-status")) or BeadStatus.CONFIRMED,
         similarity=parse_similarity(properties.get("x-similarity")),
         note="\n".join(notes) or None,
+        unit_id=tu.get("tuid") or None,
+        scores=scores(tu),
+        flags=flags(tu),
     )
 
 
@@ -77,6 +101,7 @@ class TmxReader(Reader):
 
     name = "tmx"
     extensions = (".tmx",)
+    roots = ("tmx",)
 
     def parse(self, root: Element, name: str) -> BilingualDocument:
         """Return the memory's units between the header's source language and one other."""
@@ -95,10 +120,14 @@ class TmxReader(Reader):
             srclang = tuv_language(first[0]) if first else None
         source = language_code(srclang, name, "source")
         target = language_code(target_language(units, source), name, "target")
+        described = props(headers[0])
         return BilingualDocument(
             name=name,
             format=self.name,
             source_lang=source,
             target_lang=target,
             units=[read_unit(tu, source, target) for tu in units],
+            source_name=described.get("x-source-name") or None,
+            target_name=described.get("x-target-name") or None,
+            level=headers[0].get("segtype") or None,
         )

@@ -1,7 +1,11 @@
 """TSV export: a header row, then one row per two-sided pair (source, target, similarity, status).
 
-Rows are written with the csv module's ``excel-tab`` dialect, so a tab, a quote or a line
-break inside a text is quoted rather than breaking the columns.
+Rows are written with the csv module's ``excel-tab`` dialect: a field holding a tab, a
+double quote or a line break is put between double quotes, and a double quote inside it
+is doubled (``"a ""b""\tc"``), so such a text stays in its cell rather than breaking the
+columns; other fields are written as they are. Cells that a spreadsheet would read as a
+formula are guarded (``app.formats.spreadsheet``), and ``bom`` writes a UTF-8 byte-order
+mark first.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import re
 from collections.abc import Iterable, Iterator
 
 from app.formats.base import Exporter, ExportMeta, register, two_sided
+from app.formats.spreadsheet import BOM, guarded_row
 from app.segments import PairRecord
 
 HEADER = ("source", "target", "similarity", "status")
@@ -56,15 +61,23 @@ class TsvExporter(Exporter):
     name = "tsv"
     extension = ".tsv"
     media_type = "text/tab-separated-values"
+    options = frozenset({"bom", "formula_guard"})
+
+    def __init__(self, bom: bool = False, formula_guard: bool = True) -> None:
+        """Start the file with a byte-order mark when ``bom``; guard formulas unless told not."""
+        self.bom = bom
+        self.formula_guard = formula_guard
 
     def iter_chunks(self, pairs: Iterable[PairRecord], meta: ExportMeta) -> Iterator[str]:
         """Yield the header row, then one row per two-sided pair; ``meta`` is not written."""
+        self.written = 0
         # csv writes to a file object; a one-row buffer emptied after each row turns it into
         # a stream of chunks.
         buffer = io.StringIO()
         writer = csv.writer(buffer, dialect="excel-tab")
         writer.writerow(HEADER)
-        yield take(buffer)
+        yield (BOM if self.bom else "") + take(buffer)
         for pair in two_sided(pairs):
-            writer.writerow(pair_fields(pair))
+            writer.writerow(guarded_row(pair_fields(pair), self.formula_guard))
+            self.written += 1
             yield take(buffer)

@@ -1,33 +1,79 @@
-"""XLIFF 1.2 export: one ``<trans-unit>`` per pair, with ``approved`` and ``state``.
+"""XLIFF 1.2 export, valid against the strict schema: one ``<trans-unit>`` per pair.
 
-Confirmed pairs are ``approved="yes"`` with the target ``state="final"``; automatic and
-rejected ones are ``approved="no"`` with ``state="needs-review-translation"``. Alinea's
-own status and similarity travel as attributes in its namespace, QA flags as notes
-``from="qa"``. Written as text so that any number of pairs streams in constant memory.
+The review status is told by the standard attributes: a confirmed pair is
+``approved="yes"`` with its target ``state="final"``; an automatic one is ``approved="no"``
+with ``state="needs-review-translation"``; a rejected one (when the selection keeps it) is
+``approved="no"`` with ``state="x-rejected"``, XLIFF 1.2's way of extending the list.
+The similarity and the per-scorer scores go in a ``<context-group purpose="information">``
+(``context-type`` ``x-similarity`` and ``x-score:NAME``), the QA flags in notes
+``from="qa"``, the documents' names in notes of the header. A character XML cannot carry
+is written as ``<ph ctype="x-cp">U+XXXX</ph>``. Written as text so that any number of
+pairs streams in constant memory.
 """
 
 from __future__ import annotations
 
-from app.formats.base import DocumentExporter, ExportMeta, flags_of, register
-from app.formats.tmx import escape_text, format_attributes
-from app.formats.xliff_reader import ALINEA_NS
+from app.formats.base import (
+    DocumentExporter,
+    ExportMeta,
+    flags_of,
+    register,
+    scores_of,
+    unit_id_of,
+)
+from app.formats.xmltext import (
+    UnitIds,
+    escape_attribute,
+    escape_segment,
+    escape_text,
+    format_attributes,
+)
 from app.segments import BeadStatus, PairRecord
 
 XLIFF12_NS = "urn:oasis:names:tc:xliff:document:1.2"
 
+STATES = {
+    BeadStatus.AUTOMATIC: "needs-review-translation",
+    BeadStatus.CONFIRMED: "final",
+    BeadStatus.REJECTED: "x-rejected",
+}
+"""The target's ``state`` for each review status."""
+
+CONTROL_CTYPE = "x-cp"
+"""The ``<ph ctype>`` of a character XML cannot carry; the element holds ``U+XXXX``."""
+
+HEADER_NOTES = {
+    "alinea:source-name": "source_name",
+    "alinea:target-name": "target_name",
+    "alinea:alignment-id": "alignment_id",
+}
+"""The header's notes (by ``from``) and the export metadata each one carries."""
+
 _TAIL = "    </body>\n  </file>\n</xliff>\n"
 
 
-def unit_attributes(pair: PairRecord) -> str:
+def control_placeholder(cp: int, number: int) -> str:
+    """Return the ``<ph>`` standing for the character ``cp``, the ``number``-th of its text."""
+    return f'<ph id="cp{number}" ctype="{CONTROL_CTYPE}">U+{cp:04X}</ph>'
+
+
+def unit_attributes(pair: PairRecord, unit_id: str) -> str:
     """Return the attributes of the ``<trans-unit>`` of ``pair``."""
-    attributes = {
-        "id": str(pair.position),
-        "approved": "yes" if pair.status is BeadStatus.CONFIRMED else "no",
-        "alinea:status": str(pair.status),
-    }
-    if pair.similarity is not None:
-        attributes["alinea:similarity"] = f"{pair.similarity:.3f}"
-    return format_attributes(attributes) + ' xml:space="preserve"'
+    approved = "yes" if pair.status is BeadStatus.CONFIRMED else "no"
+    return format_attributes({"id": unit_id, "approved": approved}) + ' xml:space="preserve"'
+
+
+def format_context(pair: PairRecord) -> str:
+    """Return the ``<context-group>`` with the similarity and scores; empty when unscored."""
+    values = [] if pair.similarity is None else [("x-similarity", pair.similarity)]
+    values += [(f"x-score:{name}", score) for name, score in scores_of(pair).items()]
+    if not values:
+        return ""
+    contexts = "".join(
+        f'          <context context-type="{escape_attribute(kind)}">{score:.3f}</context>\n'
+        for kind, score in values
+    )
+    return f'        <context-group purpose="information">\n{contexts}        </context-group>\n'
 
 
 def format_notes(pair: PairRecord) -> str:
@@ -41,16 +87,28 @@ def format_notes(pair: PairRecord) -> str:
     return "".join(notes)
 
 
-def format_unit(pair: PairRecord) -> str:
+def format_unit(pair: PairRecord, unit_id: str) -> str:
     """Return the ``<trans-unit>`` of ``pair``, children in the order XLIFF 1.2 requires."""
-    state = "final" if pair.status is BeadStatus.CONFIRMED else "needs-review-translation"
+    source = escape_segment(pair.source, control_placeholder)
+    target = escape_segment(pair.target, control_placeholder)
     return (
-        f"      <trans-unit{unit_attributes(pair)}>\n"
-        f"        <source>{escape_text(pair.source)}</source>\n"
-        f'        <target state="{state}">{escape_text(pair.target)}</target>\n'
+        f"      <trans-unit{unit_attributes(pair, unit_id)}>\n"
+        f"        <source>{source}</source>\n"
+        f'        <target state="{STATES[pair.status]}">{target}</target>\n'
+        f"{format_context(pair)}"
         f"{format_notes(pair)}"
         "      </trans-unit>\n"
     )
+
+
+def header_notes(meta: ExportMeta) -> str:
+    """Return the header's notes naming the documents and the alignment."""
+    lines = []
+    for origin, field in HEADER_NOTES.items():
+        value = getattr(meta, field)
+        if value is not None:
+            lines.append(f'      <note from="{origin}">{escape_text(str(value))}</note>\n')
+    return "".join(lines)
 
 
 @register
@@ -61,7 +119,13 @@ class Xliff12Exporter(DocumentExporter):
     extension = ".xlf"
     media_type = "application/x-xliff+xml"
     tail = _TAIL
-    format_unit = staticmethod(format_unit)
+
+    def start(self, meta: ExportMeta) -> None:
+        self.unit_ids = UnitIds()
+
+    def format_unit(self, pair: PairRecord) -> str:
+        """Return the ``<trans-unit>`` of ``pair`` under its own id."""
+        return format_unit(pair, self.unit_ids.of(unit_id_of(pair), pair.position))
 
     def format_head(self, meta: ExportMeta) -> str:
         """Return everything before the first ``<trans-unit>``."""
@@ -79,8 +143,8 @@ class Xliff12Exporter(DocumentExporter):
         )
         return (
             '<?xml version="1.0" encoding="UTF-8"?>\n'
-            f'<xliff version="1.2" xmlns="{XLIFF12_NS}" xmlns:alinea="{ALINEA_NS}">\n'
+            f'<xliff version="1.2" xmlns="{XLIFF12_NS}">\n'
             f"  <file{file_attributes}>\n"
-            f"    <header>\n      <tool{tool}/>\n    </header>\n"
+            f"    <header>\n      <tool{tool}/>\n{header_notes(meta)}    </header>\n"
             "    <body>\n"
         )

@@ -13,7 +13,8 @@ _CLOSERS = "\"'’”»›)]}」』"
 _ENDS_SENTENCE = re.compile(rf"[{re.escape(_STOPS)}][{re.escape(_CLOSERS)}]*$")
 # A heading additionally never ends in a comma: that is a clause cut short.
 _ENDS_NON_HEADING = re.compile(rf"[{re.escape(_STOPS)},，][{re.escape(_CLOSERS)}]*$")
-_SPACES = re.compile(r"[ \t\f\v]+")
+# Tabs are not among them: inside a line they are content (table cells, code).
+_SPACES = re.compile(r"[ \f\v]+")
 
 HEADING_MAX_WORDS = 12
 HEADING_MAX_CHARS = 100
@@ -68,7 +69,7 @@ def _blocks(text: str) -> list[list[str]]:
 
 
 def _tidy(line: str) -> str:
-    """Return ``line`` with runs of spaces and tabs collapsed to one space, stripped."""
+    """Return ``line`` with runs of spaces collapsed to one, stripped; inner tabs are kept."""
     return _SPACES.sub(" ", line).strip()
 
 

@@ -23,25 +23,32 @@ from app.store import models
 
 
 def add_document(
-    session: Session, loaded: LoadedDocument, project_id: int | None = None
+    session: Session,
+    loaded: LoadedDocument,
+    project_id: int | None = None,
+    *,
+    same_title: bool = False,
 ) -> models.Document:
     """Store an imported document and its segments; the same text imported twice is kept once.
 
     The document belongs to the project ``project_id`` (None: the default project); the same
-    text imported into another project is that project's own copy.
+    text imported into another project is that project's own copy. With ``same_title``, a
+    stored text counts as the same only under the same title (a bilingual file names its
+    documents, and an export must give that name back).
     """
     same_project = (
         models.Document.project_id.is_(None)
         if project_id is None
         else models.Document.project_id == project_id
     )
-    existing = session.scalars(
-        select(models.Document).where(
-            models.Document.checksum == loaded.checksum,
-            models.Document.language == loaded.language,
-            same_project,
-        )
-    ).first()
+    query = select(models.Document).where(
+        models.Document.checksum == loaded.checksum,
+        models.Document.language == loaded.language,
+        same_project,
+    )
+    if same_title:
+        query = query.where(models.Document.title == loaded.title[:500])
+    existing = session.scalars(query).first()
     if existing is not None:
         return existing
     document = models.Document(
@@ -195,7 +202,13 @@ def find_alignment(
 
 
 def export_meta(alignment: models.Alignment, tool_version: str, now: datetime) -> ExportMeta:
+    """Return what an export of ``alignment``'s pairs says about itself.
+
+    The level is the alignment's own, or for an imported file the one the file declared.
+    """
+    declared = (alignment.parameters or {}).get("unit_level")
     return ExportMeta(
+        level=declared if isinstance(declared, str) else alignment.level,
         source_lang=alignment.source.language,
         target_lang=alignment.target.language,
         created_at=now,

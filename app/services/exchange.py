@@ -21,7 +21,8 @@ from sqlalchemy import Text, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from app.errors import InvalidRequest, NotFound
-from app.formats import BilingualDocument, DetailedPair, reader_for
+from app.formats import BilingualDocument, DetailedPair
+from app.formats.reader import reader_for_path
 from app.ingest import IngestError, LoadedDocument
 from app.ingest.document import MAX_SEGMENTS
 from app.review.keys import GAP
@@ -33,17 +34,26 @@ LEVELS = ("paragraph", "sentence")
 BATCH = 2000
 
 
+def is_bilingual(path: str | os.PathLike[str]) -> bool:
+    """Return True when the file at ``path`` is a TMX or XLIFF file, by extension or content."""
+    return reader_for_path(path) is not None
+
+
 def read_bilingual(
     path: str | os.PathLike[str], max_units: int = MAX_SEGMENTS
 ) -> BilingualDocument:
-    """Return the bilingual file at ``path`` read by the reader for its extension.
+    """Return the bilingual file at ``path`` read by the reader for its extension or, when
+    the extension says nothing, for its root element.
 
-    Raises IngestError for an unknown extension, a file the reader refuses, or one with more
-    than ``max_units`` units (each becomes a segment on both sides).
+    Raises IngestError for a file that is not TMX or XLIFF, one the reader refuses, or one
+    with more than ``max_units`` units (each becomes a segment on both sides).
     """
-    reader = reader_for(Path(path).name)
+    reader = reader_for_path(path)
     if reader is None:
-        raise IngestError(f"{Path(path).name}: not a bilingual file (.tmx, .xlf or .xliff)")
+        raise IngestError(
+            f"{Path(path).name}: not a bilingual file (neither a .tmx, .xlf or .xliff name "
+            "nor a <tmx> or <xliff> root element)"
+        )
     bilingual = reader.read_path(path)
     if len(bilingual.units) > max_units:
         raise IngestError(
@@ -53,11 +63,17 @@ def read_bilingual(
     return bilingual
 
 
-def side_document(bilingual: BilingualDocument, texts: list[str], language: str) -> LoadedDocument:
-    """Return one side of a bilingual file as a document with one segment per unit."""
+def side_document(
+    bilingual: BilingualDocument, texts: list[str], language: str, title: str | None
+) -> LoadedDocument:
+    """Return one side of a bilingual file as a document with one segment per unit.
+
+    ``title`` is the name the file gives the document; without one, the file's name and
+    the language make the title.
+    """
     text = "\n\n".join(texts)
     return LoadedDocument(
-        title=f"{bilingual.name} ({language})",
+        title=title or f"{bilingual.name} ({language})",
         language=language,
         text=text,
         segments=[Segment(part) for part in texts],
@@ -81,19 +97,22 @@ def import_bilingual(
     targets = [unit.target for unit in units if unit.target.strip()]
     if not sources or not targets:
         raise IngestError(f"{bilingual.name}: one side of the file has no text at all")
-    source = add_document(
-        session, side_document(bilingual, sources, bilingual.source_lang), project_id
-    )
-    target = add_document(
-        session, side_document(bilingual, targets, bilingual.target_lang), project_id
-    )
+    source_side = side_document(bilingual, sources, bilingual.source_lang, bilingual.source_name)
+    target_side = side_document(bilingual, targets, bilingual.target_lang, bilingual.target_name)
+    source = add_document(session, source_side, project_id, same_title=True)
+    target = add_document(session, target_side, project_id, same_title=True)
+    parameters: dict[str, Any] = {"file": bilingual.name[:500], "units": len(units)}
+    if bilingual.level in LEVELS:
+        # Units are stored as paragraph-level beads whatever they hold; the level the file
+        # declared is remembered so that an export declares it again.
+        parameters["unit_level"] = bilingual.level
     alignment = models.Alignment(
         source_id=source.id,
         target_id=target.id,
         project_id=project_id,
         level="paragraph",
         method=f"import:{bilingual.format}",
-        parameters={"file": bilingual.name[:500], "units": len(units)},
+        parameters=parameters,
     )
     beads, src, tgt = [], 0, 0
     for position, unit in enumerate(units):
@@ -107,10 +126,11 @@ def import_bilingual(
                 tgt_start=tgt,
                 tgt_end=tgt_end,
                 similarity=unit.similarity,
-                scores={},
+                scores=dict(unit.scores),
                 status=unit.status.value,
                 note=unit.note[:5000] if unit.note else None,
-                flags=[],
+                flags=[dict(flag) for flag in unit.flags],
+                unit_id=unit.unit_id[:200] if unit.unit_id else None,
             )
         )
         src, tgt = src_end, tgt_end
@@ -244,6 +264,7 @@ def _bead_query(alignment: models.Alignment, selection: ExportFilter):
             bead.note,
             type_coerce(bead.flags, Text).label("flags"),
             bead.updated_at,
+            bead.unit_id,
         )
         .where(bead.alignment_id == alignment.id)
         .subquery()
@@ -262,6 +283,7 @@ def _bead_query(alignment: models.Alignment, selection: ExportFilter):
             c.note,
             c.flags,
             c.updated_at,
+            c.unit_id,
         )
         .where(c.status.in_(sorted(status.value for status in selection.statuses)))
         .order_by(c.sort_key)
@@ -328,6 +350,7 @@ def _pairs(
             row[10],
             _json(row[6], {}),
             tuple(flags),
+            row[11],
         )
 
 

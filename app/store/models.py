@@ -190,6 +190,8 @@ class Bead(Base):
     note: Mapped[str | None] = mapped_column(Text)
     # Problems found by the QA checks: [{"check": ..., "message": ...}, ...].
     flags: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    # The unit's id in the TMX or XLIFF file the bead was imported from, given back on export.
+    unit_id: Mapped[str | None] = mapped_column(String(200))
     # Incremented on every change, so a form posted from a stale page is detected.
     version: Mapped[int] = mapped_column(default=1)
     updated_at: Mapped[created]

@@ -89,8 +89,9 @@ def _sessions() -> sessionmaker[Session]:
 
 
 def _exporter(name: str) -> Exporter:
+    settings = current_app.config["ALINEA_SETTINGS"]
     try:
-        return get_exporter(name.strip())
+        return get_exporter(name.strip(), formula_guard=settings.csv_formula_guard)
     except ValueError as error:
         raise InvalidRequest(str(error)) from None
 

@@ -86,6 +86,16 @@ class ExporterContract:
             ("Also kept.", "También conservado."),
         ]
 
+    def test_written_is_the_number_of_pairs_in_the_file(self, tmp_path: Path) -> None:
+        pairs = [
+            make_pair(0, "Kept.", "Conservado."),
+            make_pair(1, "Omitted in the translation.", ""),
+            make_pair(2, "Also kept.", "También conservado."),
+        ]
+        exporter = self.ExporterClass()
+        path = export(exporter, pairs, tmp_path)
+        assert exporter.written == len(self.read_back(path)) == 2
+
     def test_exports_no_pairs_as_an_empty_file(self, tmp_path: Path) -> None:
         assert self.read_back(export(self.ExporterClass(), [], tmp_path)) == []
 

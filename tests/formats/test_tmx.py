@@ -11,8 +11,8 @@ import pytest
 from translate.misc.xml_helpers import getXMLlang
 from translate.storage import tmx
 
-from app.formats import ExportMeta
-from app.formats.tmx import TmxExporter, xml_safe
+from app.formats import ExportMeta, TmxReader
+from app.formats.tmx import TmxExporter
 from app.segments import BeadStatus, PairRecord
 
 from .exporter_contract import META, ExporterContract, export, make_pair
@@ -61,7 +61,11 @@ class TestReadByTranslateToolkit:
         # so the target language is checked on each unit's tuv elements.
         assert store.getsourcelanguage() == "en"
         expected = [
-            (AWKWARD_SOURCE.replace("\u0001", ""), AWKWARD_TARGET.replace("\u0001", "")),
+            # The control character XML cannot carry shows as its placeholder's text.
+            (
+                AWKWARD_SOURCE.replace("\u0001", "U+0001"),
+                AWKWARD_TARGET.replace("\u0001", "U+0001"),
+            ),
             ACCENTED,
             EMOJI,
         ]
@@ -158,6 +162,12 @@ class TestReadByElementTree:
             "x-alignment-id": "42",
         }
 
+    def test_segtype_follows_the_level_of_the_pairs(self) -> None:
+        meta = ExportMeta("en", "es", META.created_at, "0.1.0", level="sentence")
+        header = ET.fromstring("".join(TmxExporter().iter_chunks([], meta))).find("header")
+        assert header is not None
+        assert header.get("segtype") == "sentence"
+
     def test_segtype_is_a_parameter(self) -> None:
         chunks = TmxExporter(segtype="sentence").iter_chunks([], META)
         header = ET.fromstring("".join(chunks)).find("header")
@@ -170,10 +180,17 @@ class TestReadByElementTree:
 
 
 class TestCharactersXmlCannotCarry:
-    def test_xml_safe_drops_only_forbidden_characters(self) -> None:
-        forbidden = "\x00\x01\x08\x0b\x0c\x1f\ud800\udfff\ufffe\uffff"
+    def test_each_is_written_as_a_placeholder_and_read_back(self, tmp_path: Path) -> None:
+        forbidden = "\x01\x08\x0b\x0c\x1f\ufffe\uffff"
         kept = "tab\tnewline\ncr\rdel\x7f nel\x85 bmp\ufffd astral\U0001f680"
-        assert xml_safe(forbidden + kept + forbidden) == kept
+        pairs = [make_pair(1, forbidden + kept, kept + forbidden)]
+        path = export(TmxExporter(), pairs, tmp_path)
+        seg = ET.parse(path).find("body/tu/tuv/seg")
+        assert seg is not None
+        assert [ph.text for ph in seg.findall("ph")][:3] == ["U+0001", "U+0008", "U+000B"]
+        assert {ph.get("type") for ph in seg.findall("ph")} == {"x-cp"}
+        unit = TmxReader().read_path(path).units[0]
+        assert (unit.source, unit.target) == (forbidden + kept, kept + forbidden)
 
     def test_whitespace_and_line_breaks_survive(self, tmp_path: Path) -> None:
         texts = ("  Indented\r\nthen\ttabbed  ", "  Sangrado\r\nluego\ttabulado  ")
@@ -187,7 +204,17 @@ class TestCharactersXmlCannotCarry:
         unit = parse_tmx(export(TmxExporter(), pairs, tmp_path)).units[0]
         assert (unit.source, unit.target) == ("Broken  emoji.", "Emoji  roto.")
 
-    def test_side_made_only_of_forbidden_characters_is_one_sided(self, tmp_path: Path) -> None:
+    def test_side_made_only_of_control_characters_is_kept(self, tmp_path: Path) -> None:
         pairs = [make_pair(1, "Only control chars.", "\x01\x02"), make_pair(2, "Kept.", "Sí.")]
-        store = parse_tmx(export(TmxExporter(), pairs, tmp_path))
-        assert [(unit.source, unit.target) for unit in store.units] == [("Kept.", "Sí.")]
+        units = TmxReader().read_path(export(TmxExporter(), pairs, tmp_path)).units
+        assert [(unit.source, unit.target) for unit in units] == [
+            ("Only control chars.", "\x01\x02"),
+            ("Kept.", "Sí."),
+        ]
+
+    def test_a_note_shows_a_replacement_character_where_xml_cannot_carry_one(
+        self, tmp_path: Path
+    ) -> None:
+        pairs = [make_pair(1, "A.", "B.", note="bell\x07here")]
+        note = ET.parse(export(TmxExporter(), pairs, tmp_path)).find("body/tu/note")
+        assert note is not None and note.text == "bell\ufffdhere"

@@ -72,11 +72,11 @@ def test_the_database_failing_half_way_through_an_import_leaves_nothing(
     real_add = exchange.add_document
     calls = []
 
-    def add_then_fail(session, loaded, *project):
+    def add_then_fail(session, loaded, *project, **options):
         calls.append(loaded.title)
         if len(calls) == 2:  # the source document is written; the target's insert fails
             raise OperationalError("INSERT INTO documents", {}, Exception("server closed"))
-        return real_add(session, loaded, *project)
+        return real_add(session, loaded, *project, **options)
 
     monkeypatch.setattr(exchange, "add_document", add_then_fail)
     before = row_counts(database_url)

@@ -54,8 +54,13 @@ def test_blank_and_whitespace_only_lines_separate_blocks() -> None:
     assert texts(text) == ["First paragraph.", "Second paragraph."]
 
 
-def test_runs_of_spaces_and_tabs_collapse_and_segments_are_stripped() -> None:
-    assert texts("  Too   many\t\tspaces  here.  ") == ["Too many spaces here."]
+def test_runs_of_spaces_collapse_and_segments_are_stripped() -> None:
+    assert texts("  Too   many  spaces  here.  ") == ["Too many spaces here."]
+
+
+def test_tabs_inside_a_line_are_kept_as_content() -> None:
+    # A table row or a line of code: its tabs separate cells and must survive the import.
+    assert texts("\tName\tAge\tCity  \n") == ["Name\tAge\tCity"]
 
 
 @pytest.mark.parametrize(
