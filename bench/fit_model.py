@@ -110,6 +110,9 @@ EDGE_GRID = {
     "debris": (0.0, -1.0, -2.0),
 }
 EDGE_MODELS = ("semantic",)
+# At paragraph level only the lines' lack of letters and cut sentences: a byline such as
+# "(ers/rml)" or a page's leftovers would rather stay one-sided.
+PARAGRAPH_EDGE_GRID = {"cut": (0.0, -0.5, -1.0), "debris": (0.0, -1.0, -2.0, -4.0)}
 PARAGRAPH_VARIANTS = 4
 ALONE = 0.5
 # The heading term's hand-set weight (no dev set has headings).
@@ -181,8 +184,9 @@ def main() -> int:
             model = AlignmentModel.from_json(path.read_text())
         else:
             model = fit(with_first_pass(starts[name], documents), documents)
-            if name in EDGE_MODELS and level == "sentence":
-                model = fit_edges(model, documents)
+            if name in EDGE_MODELS:
+                grid = EDGE_GRID if level == "sentence" else PARAGRAPH_EDGE_GRID
+                model = fit_edges(model, documents, grid)
         sides = [_sides(d, model) for d in documents]
         model = with_confidence(model, documents, sides)
         path.write_text(model.to_json())
@@ -216,6 +220,7 @@ def dev_documents(level: str):
     ntrex = datasets.ntrex_documents(split="dev", perturbed=True)
     if level == "sentence":
         return textberg, ntrex
+
     # Each dev document cut into paragraphs in several ways (a dev set cut once holds
     # too few wrong beads to fit the confidence model on); in half of them untranslated
     # sentences stand alone now and then, as one-sided paragraphs.
@@ -286,13 +291,13 @@ def with_first_pass(start: AlignmentModel, documents) -> AlignmentModel:
     )
 
 
-def fit_edges(base: AlignmentModel, documents) -> AlignmentModel:
-    """``base`` plus the EDGE_GRID weights with the best strict F1 on ``documents``
+def fit_edges(base: AlignmentModel, documents, grid=EDGE_GRID) -> AlignmentModel:
+    """``base`` plus the ``grid`` weights with the best strict F1 on ``documents``
     (ties go to the smaller weights, as the grid lists them first)."""
-    names = list(EDGE_GRID)
+    names = list(grid)
     sides = [_sides(d, base) for d in documents]
     best = (_f1(documents, sides, base), (0.0,) * len(names))
-    for weights in itertools.product(*EDGE_GRID.values()):
+    for weights in itertools.product(*grid.values()):
         model = replace(base, weights={**base.weights, **dict(zip(names, weights, strict=True))})
         f1 = _f1(documents, sides, model)
         if f1 > best[0] + 1e-9:
