@@ -1,0 +1,296 @@
+"""Comparisons: building them (one pair alignment per version) and reading them as rows.
+
+A version is aligned with the original by the same two-level alignment as ``alinea
+align`` (``app.services.pairs``), checked by the QA checks, and stored as an ordinary
+alignment that the review page opens. The comparison's rows are derived from those
+alignments' stored beads each time they are read (``app.compare.pivot``), so a review
+change in any pair alignment shows in the comparison at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from app import services
+from app.align.aligner import Progress
+from app.compare.pivot import PivotRow, build_pivot
+from app.errors import InvalidRequest, NotFound
+from app.ingest import LoadedDocument
+from app.segments import Segment
+from app.services import pairs
+from app.services.qa import run_qa
+from app.store import models
+from app.store.comparisons import Comparison, ComparisonVersion, VersionKind
+
+LEVELS = ("paragraph", "sentence")
+MAX_VERSIONS = 20
+
+
+# ---------------------------------------------------------------- building
+
+
+def compute_version(
+    sessions: sessionmaker[Session],
+    original: LoadedDocument,
+    version: LoadedDocument,
+    progress: Progress | None = None,
+    use_mt: bool = True,
+) -> pairs.PairAlignment:
+    """Align one version with the original at both levels; writes nothing."""
+    if original.checksum == version.checksum:
+        raise InvalidRequest(
+            f"{version.title} holds the same text as the original; give a different version"
+        )
+    return pairs.compute(sessions, original, version, progress, use_mt=use_mt)
+
+
+def create(
+    session: Session, original: LoadedDocument, title: str | None, project_id: int | None
+) -> Comparison:
+    """A comparison of ``original`` (stored unless already there) with no version yet."""
+    document = services.add_document(session, original, project_id)
+    comparison = Comparison(
+        title=(title or f"Versions of {original.title}")[:500],
+        original_id=document.id,
+        project_id=project_id,
+    )
+    session.add(comparison)
+    session.flush()
+    return comparison
+
+
+def store_version(
+    session: Session,
+    comparison: Comparison,
+    pair: pairs.PairAlignment,
+    label: str | None = None,
+    kind: VersionKind = VersionKind.GIVEN,
+) -> ComparisonVersion:
+    """Store a computed pair alignment (both levels, QA flags) as the comparison's next column."""
+    if pair.source.checksum != comparison.original.checksum:
+        raise InvalidRequest("this version was aligned with another original")
+    if len(comparison.versions) >= MAX_VERSIONS:
+        raise InvalidRequest(f"a comparison holds at most {MAX_VERSIONS} versions")
+    alignment = pairs.store(session, pair, comparison.project_id)
+    run_qa(session, alignment)
+    sentence_level = _sentence_level(session, alignment.id)
+    if sentence_level is not None:
+        run_qa(session, sentence_level)
+    position = max((v.position for v in comparison.versions), default=-1) + 1
+    version = ComparisonVersion(
+        comparison_id=comparison.id,
+        position=position,
+        document_id=alignment.target_id,
+        alignment_id=alignment.id,
+        label=(label or pair.target.title)[:200],
+        kind=kind.value,
+    )
+    session.add(version)
+    session.flush()
+    session.refresh(comparison, ["versions"])
+    return version
+
+
+def machine_version(original: LoadedDocument, language: str) -> LoadedDocument | None:
+    """The original translated by Apertium into ``language``, paragraph by paragraph, or
+    None when Apertium lacks the pair."""
+    from app.align import mt
+
+    mode = mt.direction(original.language, language)
+    if mode is None:
+        return None
+    texts = mt.translate([segment.text for segment in original.segments], mode)
+    segments = [
+        Segment(text, segment.kind) for text, segment in zip(texts, original.segments, strict=True)
+    ]
+    text = "\n\n".join(texts)
+    return LoadedDocument(
+        title=f"Apertium {mode} of {original.title}"[:500],
+        language=language,
+        text=text,
+        segments=segments,
+        checksum=hashlib.sha256(("machine\n" + text).encode("utf-8")).hexdigest(),
+        origin=f"apertium {mode}",
+    )
+
+
+def get(session: Session, comparison_id: int) -> Comparison:
+    comparison = session.get(Comparison, comparison_id)
+    if comparison is None:
+        raise NotFound(f"there is no comparison {comparison_id}")
+    return comparison
+
+
+def list_comparisons(session: Session, where=None) -> list[Comparison]:
+    query = select(Comparison).order_by(Comparison.id.desc())
+    if where is not None:
+        query = query.where(where)
+    return list(session.scalars(query))
+
+
+def _sentence_level(session: Session, alignment_id: int) -> models.Alignment | None:
+    return session.scalars(
+        select(models.Alignment)
+        .where(models.Alignment.parent_id == alignment_id)
+        .order_by(models.Alignment.id.desc())
+        .limit(1)
+    ).first()
+
+
+# ---------------------------------------------------------------- reading
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the comparison: 0 is the original, 1.. the versions in their order."""
+
+    index: int
+    label: str
+    language: str
+    document_id: int
+    alignment_id: int | None
+    kind: str
+
+
+@dataclass(frozen=True)
+class BeadInfo:
+    src_start: int
+    src_end: int
+    tgt_start: int
+    tgt_end: int
+    similarity: float | None
+    status: str
+    flags: tuple[dict, ...]
+
+
+@dataclass
+class Pivot:
+    """The comparison at one level: its columns, rows, and every column's segment texts."""
+
+    columns: list[Column]
+    rows: list[PivotRow]
+    beads: list[list[BeadInfo]]
+    texts: list[list[str]]
+    level: str
+    # The pair alignment of each version at this level (for links to the review page).
+    alignments: list[int | None] = field(default_factory=list)
+
+    def text(self, row: PivotRow, column: int, joiner: str = "\n\n") -> str:
+        return joiner.join(self.segments(row, column))
+
+    def segments(self, row: PivotRow, column: int) -> list[str]:
+        if column == 0:
+            return self.texts[0][row.src_start : row.src_end]
+        cell = row.cells[column - 1]
+        return self.texts[column][cell.start : cell.end]
+
+    def similarity(self, row: PivotRow, column: int) -> float | None:
+        """The version's similarity to the original in this row, as the aligner scored its
+        beads (mean over them, a one-sided bead counting 0); None for an empty row."""
+        cell = row.cells[column - 1]
+        beads = [self.beads[column - 1][k] for k in cell.beads]
+        if not beads:
+            return None
+        return round(sum(b.similarity or 0.0 for b in beads) / len(beads), 4)
+
+    def flags(self, row: PivotRow, column: int) -> list[dict]:
+        cell = row.cells[column - 1]
+        return [flag for k in cell.beads for flag in self.beads[column - 1][k].flags]
+
+    def statuses(self, row: PivotRow, column: int) -> set[str]:
+        cell = row.cells[column - 1]
+        return {self.beads[column - 1][k].status for k in cell.beads}
+
+
+def columns(comparison: Comparison) -> list[Column]:
+    original = comparison.original
+    out = [Column(0, "Original", original.language, original.id, None, "original")]
+    for k, version in enumerate(comparison.versions, start=1):
+        out.append(
+            Column(
+                k,
+                version.label,
+                version.document.language,
+                version.document_id,
+                version.alignment_id,
+                version.kind,
+            )
+        )
+    return out
+
+
+def pivot(session: Session, comparison: Comparison, level: str = "paragraph") -> Pivot:
+    """The comparison's rows at ``level``, from the pair alignments' beads as stored now."""
+    if level not in LEVELS:
+        raise InvalidRequest(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
+    cols = columns(comparison)
+    alignment_ids = [
+        _level_alignment(session, c.alignment_id, level) for c in cols[1:] if c.alignment_id
+    ]
+    beads = [_beads(session, alignment_id) for alignment_id in alignment_ids]
+    texts = [_texts(session, column.document_id, level) for column in cols]
+    rows = build_pivot(len(texts[0]), beads)
+    return Pivot(cols, rows, beads, texts, level, alignment_ids)
+
+
+def _level_alignment(session: Session, paragraph_id: int, level: str) -> int:
+    if level == "paragraph":
+        return paragraph_id
+    child = _sentence_level(session, paragraph_id)
+    if child is None:
+        raise NotFound("a version of this comparison has no sentence level")
+    return child.id
+
+
+def _beads(session: Session, alignment_id: int) -> list[BeadInfo]:
+    bead = models.Bead
+    rows = session.execute(
+        select(
+            bead.src_start,
+            bead.src_end,
+            bead.tgt_start,
+            bead.tgt_end,
+            bead.similarity,
+            bead.status,
+            bead.flags,
+        )
+        .where(bead.alignment_id == alignment_id)
+        .order_by(bead.sort_key)
+    ).all()
+    return [BeadInfo(r[0], r[1], r[2], r[3], r[4], r[5], tuple(r[6] or ())) for r in rows]
+
+
+def _texts(session: Session, document_id: int, level: str) -> list[str]:
+    segment = models.Segment
+    return list(
+        session.scalars(
+            select(segment.text)
+            .where(segment.document_id == document_id, segment.level == level)
+            .order_by(segment.position)
+        )
+    )
+
+
+def same_language_pairs(cols: Sequence[Column]) -> list[tuple[int, int]]:
+    """Every pair of columns (earlier, later) in one language: the pairs that get word
+    differences and metrics."""
+    return [
+        (a.index, b.index)
+        for a in cols
+        for b in cols
+        if a.index < b.index and a.language == b.language
+    ]
+
+
+def diff_base(cols: Sequence[Column], index: int) -> int | None:
+    """The column whose text column ``index`` is marked against: the nearest earlier
+    column in the same language."""
+    for earlier in range(index - 1, -1, -1):
+        if cols[earlier].language == cols[index].language:
+            return earlier
+    return None
