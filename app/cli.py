@@ -7,7 +7,6 @@ nothing written.
 
 from __future__ import annotations
 
-import functools
 import os
 import sys
 import tempfile
@@ -17,15 +16,18 @@ from pathlib import Path
 
 import click
 from sqlalchemy import Engine
-from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import __version__
 from app.align.aligner import Progress
+from app.cli_common import not_written as _not_written
+from app.cli_common import project_id as _project_id
+from app.cli_common import resolve_document as _resolve
+from app.cli_common import user_errors
+from app.cli_common import write_atomically as _write_atomically
 from app.config import Settings, SettingsError
 from app.errors import AlineaError, InvalidRequest, NotFound
-from app.ingest import IngestError, LoadedDocument, load_document
-from app.ingest.errors import one_line
+from app.ingest import LoadedDocument, load_document
 from app.store import db as store_db
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpora" / "dw-2025-02-17-mexico-border"
@@ -54,31 +56,6 @@ class Context:
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
-
-
-def user_errors(command):
-    """Turn the errors a user can fix into one line on stderr and exit status 1."""
-
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        try:
-            return command(*args, **kwargs)
-        except (AlineaError, IngestError, store_db.SchemaOutdated) as error:
-            raise click.ClickException(one_line(error, 1000)) from error
-        except (OperationalError, InterfaceError) as error:
-            reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
-            raise click.ClickException(f"cannot use the database: {one_line(reason)}") from error
-        except ArgumentError as error:
-            # An unknown kind of database or a malformed DATABASE_URL.
-            raise click.ClickException(f"cannot use the database: {one_line(error)}") from error
-        except OSError as error:
-            # A file that cannot be written: a full disk, a read-only folder, no permission.
-            where = f"{error.filename}: " if error.filename else ""
-            reason = error.strerror or one_line(error)
-            message = f"{where}cannot read or write the file ({reason})"
-            raise click.ClickException(message) from error
-
-    return wrapper
 
 
 @click.group()
@@ -158,17 +135,6 @@ def import_command(obj: Context, file: str, lang: str | None, project: str | Non
             err=True,
         )
         click.echo(document.id)
-
-
-def _project_id(obj: Context, name: str | None) -> int | None:
-    """The id of the project named ``name`` (None for the default project); NotFound if none."""
-    from app.store import accounts
-
-    if name is None:
-        return None
-    with obj.sessions()() as session:
-        project = accounts.get_project(session, name)
-        return None if project.is_default else project.id
 
 
 def _import_bilingual(obj: Context, file: Path, project_id: int | None = None) -> int:
@@ -356,21 +322,6 @@ def align_pair(
         for warning in pair.paragraphs.parameters["warnings"]:
             click.echo(f"warning: {warning}", err=True)
         return alignment.id
-
-
-def _resolve(sessions, reference: str, lang: str | None, settings: Settings) -> LoadedDocument:
-    """A document id already in the store, or a file to import."""
-    from app import services
-
-    path = Path(reference)
-    if reference.isdigit() and not path.exists():
-        with sessions() as session:
-            return services.loaded_from_store(services.get_document(session, int(reference)))
-    if not path.exists():
-        raise NotFound(f"{reference}: no such file, and not a document id")
-    return load_document(
-        path, lang=lang, languages=settings.languages, max_bytes=settings.max_import_bytes
-    )
 
 
 class _progress_bar:
@@ -580,33 +531,6 @@ class _Counter:
             yield item
 
 
-def _write_atomically(path: Path, write) -> None:
-    """Write to a temporary file beside ``path`` and rename it into place when complete."""
-    directory = path.resolve().parent
-    if not directory.is_dir():
-        raise NotFound(f"{path}: the folder {directory} does not exist")
-    try:
-        descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.")
-    except OSError as error:
-        raise _not_written(path, error) from error
-    try:
-        with open(descriptor, "w", encoding="utf-8", newline="") as handle:
-            write(handle)
-        os.replace(temporary, path)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        raise _not_written(path, error) from error
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _not_written(path: Path, error: OSError) -> InvalidRequest:
-    """The error for a file that could not be written (disk full, no permission...)."""
-    reason = error.strerror or one_line(error)
-    return InvalidRequest(f"{path}: cannot write the file ({reason}); nothing was written")
-
-
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
@@ -672,6 +596,15 @@ def _register_accounts() -> None:
 
 
 _register_accounts()
+
+
+def _register_compare() -> None:
+    from app import cli_compare
+
+    cli_compare.register(main)
+
+
+_register_compare()
 
 
 _register_eval()

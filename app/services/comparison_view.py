@@ -311,3 +311,29 @@ def scores_table(pivot: Pivot) -> str:
         for score in p.scores:
             lines.append(f"  {score.name:<6} {score.score:>6.2f}  {score.signature}")
     return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- export
+
+
+def export_chunks(pivot: Pivot, comparison_id: int, title: str, format_name: str, now):
+    """The comparison in ``format_name`` (see ``app.compare.export.FORMATS``), in pieces."""
+    from app import __version__
+    from app.compare.export import FORMATS, ExportColumn, ExportInfo, ExportRow
+
+    chosen = FORMATS.get(format_name)
+    if chosen is None:
+        raise InvalidRequest(
+            f"unknown format {format_name!r}; choose one of {', '.join(sorted(FORMATS))}"
+        )
+    columns = [ExportColumn(c.index, c.label, c.language, c.kind) for c in pivot.columns]
+    rows = (
+        ExportRow(
+            n,
+            tuple(pivot.text(row, c.index) for c in pivot.columns),
+            (None, *(pivot.similarity(row, c.index) for c in pivot.columns[1:])),
+        )
+        for n, row in enumerate(pivot.rows)
+    )
+    info = ExportInfo(comparison_id, title, pivot.level, now, __version__)
+    return chosen.write(columns, rows, info)

@@ -10,7 +10,7 @@ change in any pair alignment shows in the comparison at once.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -294,3 +294,72 @@ def diff_base(cols: Sequence[Column], index: int) -> int | None:
         if cols[earlier].language == cols[index].language:
             return earlier
     return None
+
+
+# ---------------------------------------------------------------- one build
+
+
+@dataclass(frozen=True)
+class VersionInput:
+    """A version to add: the document, and how the columns call it."""
+
+    document: LoadedDocument
+    label: str | None = None
+    kind: VersionKind = VersionKind.GIVEN
+
+
+# Called with (version number from 1, versions in all, the pair's stage, done, total).
+BuildReport = Callable[[int, int, str, int, int], None]
+
+
+def compute_all(
+    sessions: sessionmaker[Session],
+    original: LoadedDocument,
+    versions: Sequence[VersionInput],
+    report: BuildReport | None = None,
+    use_mt: bool = True,
+) -> list[tuple[VersionInput, pairs.PairAlignment]]:
+    """Align every version with the original, one after the other; writes nothing.
+
+    The original's embeddings are cached in the store after the first version, so each
+    further version costs about its own side only.
+    """
+    if not versions:
+        raise InvalidRequest("give at least one version to compare with the original")
+    if len(versions) > MAX_VERSIONS:
+        raise InvalidRequest(f"a comparison holds at most {MAX_VERSIONS} versions")
+    seen: dict[str, str] = {}
+    for version in versions:
+        checksum, title = version.document.checksum, version.document.title
+        if checksum in seen:
+            raise InvalidRequest(
+                f"{title} and {seen[checksum]} hold the same text; give each version once"
+            )
+        seen[checksum] = title
+    computed = []
+    for number, version in enumerate(versions, start=1):
+        progress = None
+        if report is not None:
+            progress = Progress.reporting(_numbered(report, number, len(versions)))
+        computed.append(
+            (version, compute_version(sessions, original, version.document, progress, use_mt))
+        )
+    return computed
+
+
+def _numbered(report: BuildReport, number: int, count: int):
+    return lambda stage, done, total: report(number, count, stage, done, total)
+
+
+def store_all(
+    session: Session,
+    original: LoadedDocument,
+    computed: Sequence[tuple[VersionInput, pairs.PairAlignment]],
+    title: str | None = None,
+    project_id: int | None = None,
+) -> Comparison:
+    """A new comparison with every computed version, in one transaction (the caller's)."""
+    comparison = create(session, original, title, project_id)
+    for version, pair in computed:
+        store_version(session, comparison, pair, version.label, version.kind)
+    return comparison
