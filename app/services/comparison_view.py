@@ -189,9 +189,17 @@ def _low_first(value: float | None) -> float:
     return -1.0 if value is None else value
 
 
-def row_view(pivot: Pivot, number: int, row: PivotRow, pairs: list[tuple[int, int]]) -> RowView:
+def row_view(
+    pivot: Pivot,
+    number: int,
+    row: PivotRow,
+    pairs: list[tuple[int, int]],
+    scores: bool = False,
+) -> RowView:
     """A row with its texts, the versions' similarity and flags, word differences against
-    each column's base, and the pairs' sentence metrics."""
+    each column's base, and each pair's divergence; with ``scores``, also the pairs'
+    sentence-level chrF, BLEU and TER (milliseconds per pair, TER far more on a long
+    paragraph: kept for the one-row view and the summary, not for pages of rows)."""
     cols = pivot.columns
     cells = []
     for column in cols:
@@ -211,7 +219,10 @@ def row_view(pivot: Pivot, number: int, row: PivotRow, pairs: list[tuple[int, in
         ref, hyp = pivot.text(row, a, " "), pivot.text(row, b, " ")
         gap = divergence(ref, hyp)
         worst = gap if worst is None else max(worst, gap)
-        metrics.append({"pair": (a, b), "divergence": gap, **sentence_scores(ref, hyp).as_dict()})
+        metric: dict[str, Any] = {"pair": (a, b), "divergence": gap}
+        if scores:
+            metric |= sentence_scores(ref, hyp).as_dict()
+        metrics.append(metric)
     return RowView(number, row.src_start, row.src_end, cells, worst, metrics)
 
 

@@ -11,7 +11,7 @@ csrf = CSRFProtect()
 
 
 def register(app: Flask) -> None:
-    from app.web import admin, auth, edits, errors, exports, health, jobs, logs, review
+    from app.web import admin, auth, compare, edits, errors, exports, health, jobs, logs, review
 
     logs.register(app)
     # Every POST, PUT, PATCH and DELETE needs the form's token, the login form included.
@@ -24,4 +24,5 @@ def register(app: Flask) -> None:
     app.register_blueprint(admin.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(jobs.bp)
+    app.register_blueprint(compare.bp)
     errors.register(app)
