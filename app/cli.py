@@ -564,6 +564,8 @@ def demo_command(obj: Context, host: str, port: int, no_serve: bool) -> None:
     store_db.upgrade(obj.settings.database_url)
     alignment_id = _demo_alignment(obj)
     click.echo(f"demo alignment: http://{host}:{port}/alignments/{alignment_id}", err=True)
+    comparison_id = _demo_comparison(obj)
+    click.echo(f"demo comparison: http://{host}:{port}/comparisons/{comparison_id}", err=True)
     if not no_serve:
         serve(obj, host, port)
     click.echo(alignment_id)
@@ -580,6 +582,25 @@ def _demo_alignment(obj: Context) -> int:
         if existing is not None:
             return existing.id
     return align_pair(obj, str(CORPUS / "es.txt"), str(CORPUS / "en.txt"), "es", "en")
+
+
+def _demo_comparison(obj: Context) -> int:
+    """The corpus article with its two English versions side by side, made once."""
+    from app.services import comparisons
+
+    es = load_document(CORPUS / "es.txt", lang="es")
+    versions = [
+        comparisons.VersionInput(load_document(CORPUS / "en.txt", lang="en"), "published"),
+        comparisons.VersionInput(load_document(CORPUS / "en-literal.txt", lang="en"), "literal"),
+    ]
+    sessions = obj.sessions()
+    with sessions() as session:
+        existing = comparisons.find(session, es.checksum, [v.document.checksum for v in versions])
+        if existing is not None:
+            return existing
+    computed = comparisons.compute_all(sessions, es, versions)
+    with store_db.transaction(sessions) as session:
+        return comparisons.store_all(session, es, computed, "DW article: two English versions").id
 
 
 def _register_eval() -> None:

@@ -133,6 +133,16 @@ def list_comparisons(session: Session, where=None) -> list[Comparison]:
     return list(session.scalars(query))
 
 
+def find(session: Session, original_checksum: str, version_checksums: list[str]) -> int | None:
+    """The newest comparison of that original with exactly those versions, in that order."""
+    for comparison in list_comparisons(session):
+        if comparison.original.checksum != original_checksum:
+            continue
+        if [v.document.checksum for v in comparison.versions] == version_checksums:
+            return comparison.id
+    return None
+
+
 def _sentence_level(session: Session, alignment_id: int) -> models.Alignment | None:
     return session.scalars(
         select(models.Alignment)

@@ -338,7 +338,8 @@ def _versions(settings: Settings) -> list[tuple[LoadedDocument, str | None]]:
                     lang=validate_language(lang) if lang else None,
                     languages=settings.languages,
                 ),
-                None,
+                # Versions of one text often share their title; their files' names differ.
+                (upload.filename or "")[:200] or None,
             )
         )
     return out
