@@ -11,11 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import Indel, Levenshtein
 
 # A word (letters, digits, joined by apostrophes or hyphens inside it) or one other
 # non-space character.
 TOKEN = re.compile(r"\w+(?:['’\-]\w+)*|[^\w\s]", re.UNICODE)
+# The same, each token with the whitespace after it.
+_TOKEN_AND_SPACE = re.compile(r"(\w+(?:['’\-]\w+)*|[^\w\s])(\s*)", re.UNICODE)
 
 
 @dataclass(frozen=True)
@@ -26,17 +28,12 @@ class Token:
 
 
 def tokenize(text: str) -> list[Token]:
-    tokens = []
-    matches = list(TOKEN.finditer(text))
-    for k, match in enumerate(matches):
-        following = matches[k + 1].start() if k + 1 < len(matches) else len(text)
-        tokens.append(Token(match.group(), text[match.end() : following]))
-    return tokens
+    return [Token(token, space) for token, space in _TOKEN_AND_SPACE.findall(text)]
 
 
 def words(text: str) -> list[str]:
     """The token texts alone, as the metrics and the divergence compare them."""
-    return [match.group() for match in TOKEN.finditer(text)]
+    return TOKEN.findall(text)
 
 
 @dataclass(frozen=True)
@@ -82,9 +79,11 @@ def changed_tokens(changes: list[Change]) -> tuple[set[int], set[int]]:
 def divergence(base: str, other: str) -> float:
     """0 for the same words, 1 for nothing in common: the normalised token edit distance
     (insertions and deletions, so a replaced word counts as both)."""
-    a, b = words(base), words(other)
+    return token_divergence(words(base), words(other))
+
+
+def token_divergence(a: list[str], b: list[str]) -> float:
+    """``divergence`` of two texts already cut into tokens."""
     if not a and not b:
         return 0.0
-    from rapidfuzz.distance import Indel
-
     return round(Indel.normalized_distance(a, b), 4)

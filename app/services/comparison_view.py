@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.compare.diff import Change, divergence, word_diff
+from app.compare.diff import Change, divergence, token_divergence, word_diff, words
 from app.compare.metrics import CorpusScore, corpus_scores, sentence_scores
 from app.compare.pivot import PivotRow
 from app.errors import InvalidRequest
@@ -140,7 +140,11 @@ def divergence_of(pivot: Pivot, row: PivotRow, pairs: list[tuple[int, int]]) -> 
     """The largest token divergence of the pairs in this row (None without pairs)."""
     if not pairs:
         return None
-    return max(divergence(pivot.text(row, a, " "), pivot.text(row, b, " ")) for a, b in pairs)
+    # Each column's tokens once, however many pairs it is in.
+    tokens: dict[int, list[str]] = {}
+    for column in {k for pair in pairs for k in pair}:
+        tokens[column] = words(pivot.text(row, column, " "))
+    return max(token_divergence(tokens[a], tokens[b]) for a, b in pairs)
 
 
 def row_similarity(pivot: Pivot, row: PivotRow) -> float | None:
@@ -156,8 +160,10 @@ def page(pivot: Pivot, wanted: RowFilter, number: int = 1, size: int = PAGE_SIZE
     need_divergence = wanted.sort == "divergence" or wanted.min_divergence is not None
     divergences: dict[int, float | None] = {}
     if need_divergence:
+        pivot.load_all()
         divergences = {n: divergence_of(pivot, row, pairs) for n, row in numbered}
     if wanted.flagged:
+        pivot.load_all_flags()
         numbered = [
             (n, row)
             for n, row in numbered
@@ -181,6 +187,7 @@ def page(pivot: Pivot, wanted: RowFilter, number: int = 1, size: int = PAGE_SIZE
     pages = max(1, -(-total // size))
     number = min(max(number, 1), pages)
     shown = numbered[(number - 1) * size : number * size]
+    pivot.load([row for _n, row in shown])
     rows = [row_view(pivot, n, row, pairs) for n, row in shown]
     return Page(rows, total, number, pages, pairs)
 
@@ -271,6 +278,7 @@ class VersionSummary:
 def summary(pivot: Pivot) -> tuple[list[VersionSummary], list[PairSummary]]:
     """Per version, its agreement with the original; per same-language pair, sacrebleu's
     corpus scores over the rows (with signatures) and how many rows differ."""
+    pivot.load_all()
     versions = []
     for column in pivot.columns[1:]:
         values = [pivot.similarity(row, column.index) for row in pivot.rows]
@@ -337,6 +345,7 @@ def export_chunks(pivot: Pivot, comparison_id: int, title: str, format_name: str
         raise InvalidRequest(
             f"unknown format {format_name!r}; choose one of {', '.join(sorted(FORMATS))}"
         )
+    pivot.load_all()
     columns = [ExportColumn(c.index, c.label, c.language, c.kind) for c in pivot.columns]
     rows = (
         ExportRow(

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import services
@@ -169,35 +169,128 @@ class Column:
 
 @dataclass(frozen=True)
 class BeadInfo:
+    id: int
     src_start: int
     src_end: int
     tgt_start: int
     tgt_end: int
     similarity: float | None
     status: str
-    flags: tuple[dict, ...]
 
 
-@dataclass
 class Pivot:
-    """The comparison at one level: its columns, rows, and every column's segment texts."""
+    """The comparison at one level: its columns and rows, read from the stored beads.
 
-    columns: list[Column]
-    rows: list[PivotRow]
-    beads: list[list[BeadInfo]]
-    texts: list[list[str]]
-    level: str
-    # The pair alignment of each version at this level (for links to the review page).
-    alignments: list[int | None] = field(default_factory=list)
+    Texts and QA flags are read only where needed: ``load(rows)`` fetches those of the
+    given rows (a page), ``load_all()`` every one (summary, export, sorting by divergence);
+    a text asked for before it was loaded is fetched then.
+    """
+
+    def __init__(
+        self,
+        session: Session,
+        columns: list[Column],
+        beads: list[list[BeadInfo]],
+        lengths: list[int],
+        level: str,
+        alignments: list[int],
+    ) -> None:
+        self.session, self.columns, self.beads = session, columns, beads
+        self.lengths, self.level, self.alignments = lengths, level, alignments
+        self.rows: list[PivotRow] = build_pivot(lengths[0], beads)
+        self._texts: list[dict[int, str]] = [{} for _ in columns]
+        self._flags: dict[int, tuple[dict, ...]] = {}
+        self._all_flags = False
+
+    # -- loading
+
+    def load(self, rows: Sequence[PivotRow]) -> None:
+        for column in self.columns:
+            wanted: set[int] = set()
+            for row in rows:
+                start, end = self._span(row, column.index)
+                wanted.update(range(start, end))
+            self._fetch_texts(column.index, wanted - self._texts[column.index].keys())
+        bead_ids = {
+            self.beads[k][index].id
+            for row in rows
+            for k, cell in enumerate(row.cells)
+            for index in cell.beads
+        }
+        self._fetch_flags(bead_ids - self._flags.keys())
+
+    def load_all(self) -> None:
+        for column in self.columns:
+            missing = set(range(self.lengths[column.index])) - self._texts[column.index].keys()
+            self._fetch_texts(column.index, missing)
+        self.load_all_flags()
+
+    def load_all_flags(self) -> None:
+        if not self._all_flags:
+            self._fetch_flags({b.id for beads in self.beads for b in beads} - self._flags.keys())
+            self._all_flags = True
+
+    def _fetch_texts(self, column: int, positions: set[int]) -> None:
+        if not positions:
+            return
+        segment = models.Segment
+        low, high = min(positions), max(positions)
+        where = [
+            segment.document_id == self.columns[column].document_id,
+            segment.level == self.level,
+        ]
+        if high - low < 4 * len(positions):
+            # Mostly contiguous (a page in document order, or everything): one range.
+            queries = [[*where, segment.position >= low, segment.position <= high]]
+        else:
+            # Scattered (a page of rows sorted by score): the positions themselves.
+            ordered = sorted(positions)
+            queries = [
+                [*where, segment.position.in_(ordered[k : k + 500])]
+                for k in range(0, len(ordered), 500)
+            ]
+        store = self._texts[column]
+        for query in queries:
+            found = self.session.execute(select(segment.position, segment.text).where(*query))
+            for position, text in found:
+                if position in positions:
+                    store[position] = text
+
+    def _fetch_flags(self, bead_ids: set[int]) -> None:
+        ordered = sorted(bead_ids)
+        for start in range(0, len(ordered), 500):
+            chunk = ordered[start : start + 500]
+            found = self.session.execute(
+                select(models.Bead.id, models.Bead.flags).where(models.Bead.id.in_(chunk))
+            )
+            for bead_id, flags in found:
+                self._flags[bead_id] = tuple(flags or ())
+        for bead_id in bead_ids:
+            self._flags.setdefault(bead_id, ())
+
+    # -- reading
+
+    def _span(self, row: PivotRow, column: int) -> tuple[int, int]:
+        if column == 0:
+            return row.src_start, row.src_end
+        cell = row.cells[column - 1]
+        return cell.start, cell.end
+
+    def segments(self, row: PivotRow, column: int) -> list[str]:
+        start, end = self._span(row, column)
+        store = self._texts[column]
+        missing = {p for p in range(start, end) if p not in store}
+        if missing:
+            self._fetch_texts(column, missing)
+        return [store.get(p, "") for p in range(start, end)]
+
+    def all_texts(self, column: int) -> list[str]:
+        """Every segment of the column's document at this level, in order."""
+        self._fetch_texts(column, set(range(self.lengths[column])) - self._texts[column].keys())
+        return [self._texts[column][p] for p in range(self.lengths[column])]
 
     def text(self, row: PivotRow, column: int, joiner: str = "\n\n") -> str:
         return joiner.join(self.segments(row, column))
-
-    def segments(self, row: PivotRow, column: int) -> list[str]:
-        if column == 0:
-            return self.texts[0][row.src_start : row.src_end]
-        cell = row.cells[column - 1]
-        return self.texts[column][cell.start : cell.end]
 
     def similarity(self, row: PivotRow, column: int) -> float | None:
         """The version's similarity to the original in this row, as the aligner scored its
@@ -210,7 +303,11 @@ class Pivot:
 
     def flags(self, row: PivotRow, column: int) -> list[dict]:
         cell = row.cells[column - 1]
-        return [flag for k in cell.beads for flag in self.beads[column - 1][k].flags]
+        ids = [self.beads[column - 1][k].id for k in cell.beads]
+        missing = {i for i in ids if i not in self._flags}
+        if missing:
+            self._fetch_flags(missing)
+        return [flag for i in ids for flag in self._flags[i]]
 
     def statuses(self, row: PivotRow, column: int) -> set[str]:
         cell = row.cells[column - 1]
@@ -243,9 +340,8 @@ def pivot(session: Session, comparison: Comparison, level: str = "paragraph") ->
         _level_alignment(session, c.alignment_id, level) for c in cols[1:] if c.alignment_id
     ]
     beads = [_beads(session, alignment_id) for alignment_id in alignment_ids]
-    texts = [_texts(session, column.document_id, level) for column in cols]
-    rows = build_pivot(len(texts[0]), beads)
-    return Pivot(cols, rows, beads, texts, level, alignment_ids)
+    lengths = _lengths(session, [c.document_id for c in cols], level)
+    return Pivot(session, cols, beads, lengths, level, alignment_ids)
 
 
 def _level_alignment(session: Session, paragraph_id: int, level: str) -> int:
@@ -261,29 +357,30 @@ def _beads(session: Session, alignment_id: int) -> list[BeadInfo]:
     bead = models.Bead
     rows = session.execute(
         select(
+            bead.id,
             bead.src_start,
             bead.src_end,
             bead.tgt_start,
             bead.tgt_end,
             bead.similarity,
             bead.status,
-            bead.flags,
         )
         .where(bead.alignment_id == alignment_id)
         .order_by(bead.sort_key)
     ).all()
-    return [BeadInfo(r[0], r[1], r[2], r[3], r[4], r[5], tuple(r[6] or ())) for r in rows]
+    return [BeadInfo(*row) for row in rows]
 
 
-def _texts(session: Session, document_id: int, level: str) -> list[str]:
+def _lengths(session: Session, document_ids: list[int], level: str) -> list[int]:
     segment = models.Segment
-    return list(
-        session.scalars(
-            select(segment.text)
-            .where(segment.document_id == document_id, segment.level == level)
-            .order_by(segment.position)
-        )
+    counts = dict(
+        session.execute(
+            select(segment.document_id, func.count())
+            .where(segment.document_id.in_(set(document_ids)), segment.level == level)
+            .group_by(segment.document_id)
+        ).all()
     )
+    return [counts.get(document_id, 0) for document_id in document_ids]
 
 
 def same_language_pairs(cols: Sequence[Column]) -> list[tuple[int, int]]:

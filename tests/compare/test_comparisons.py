@@ -34,7 +34,7 @@ def test_every_version_text_appears_once_and_in_order(sessions, stored_compariso
     assert [c.label for c in pivot.columns] == ["Original", "published", "literal"]
     for column in pivot.columns:
         shown = [s for row in pivot.rows for s in pivot.segments(row, column.index)]
-        assert shown == pivot.texts[column.index]
+        assert shown == pivot.all_texts(column.index)
 
 
 def test_the_literal_version_lines_up_with_the_published_one(sessions, stored_comparison):
@@ -60,7 +60,7 @@ def test_a_review_change_in_a_pair_alignment_shows_in_the_comparison_at_once(
     assert len(after.rows) < len(before.rows)
     for column in after.columns:
         shown = [s for row in after.rows for s in after.segments(row, column.index)]
-        assert shown == after.texts[column.index]
+        assert shown == after.all_texts(column.index)
 
 
 def test_adding_a_version_aligns_only_that_version(
