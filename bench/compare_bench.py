@@ -28,6 +28,7 @@ import hashlib
 import os
 import platform
 import random
+import resource
 import statistics
 import sys
 import tempfile
@@ -42,6 +43,7 @@ from app.config import Settings  # noqa: E402
 from app.ingest import DEFAULT_LANGUAGES, LoadedDocument, load_document  # noqa: E402
 from app.segments import BeadSpan, Segment  # noqa: E402
 from app.services import add_document, comparisons, pairs, store_alignment  # noqa: E402
+from app.services.qa import run_qa  # noqa: E402
 from app.store import db as store_db  # noqa: E402
 from app.store.comparisons import Comparison, ComparisonVersion  # noqa: E402
 
@@ -54,6 +56,12 @@ def fresh_sessions(folder: Path, name: str):
     store_db.upgrade(url)
     engine = store_db.make_engine(url)
     return engine, store_db.make_session_factory(engine)
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (Apertium)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
 
 
 def third_version(original: LoadedDocument, literal: LoadedDocument) -> LoadedDocument:
@@ -77,37 +85,48 @@ def build(rounds: int) -> None:
     literal = load_document(CORPUS / "en-literal.txt", lang="en")
     versions = [published, literal, third_version(original, literal)]
     with tempfile.TemporaryDirectory() as folder:
-        # Load every model once, outside the timings.
+        # Load every model (and the QA checks' data) once, outside the timings.
         engine, sessions = fresh_sessions(Path(folder), "warm.db")
-        pairs.compute(sessions, original, published)
+        with store_db.transaction(sessions) as session:
+            run_qa(session, pairs.store(session, pairs.compute(sessions, original, published)))
         engine.dispose()
-        sums, builds = [], []
+        sums, builds, cpu_sums, cpu_builds = [], [], [], []
         for round_number in range(rounds):
-            pairwise = 0.0
+            pairwise = pairwise_cpu = 0.0
             for k, version in enumerate(versions):
                 engine, sessions = fresh_sessions(Path(folder), f"pair-{round_number}-{k}.db")
-                start = time.perf_counter()
+                start, start_cpu = time.perf_counter(), cpu_seconds()
                 pair = pairs.compute(sessions, original, version)
                 with store_db.transaction(sessions) as session:
                     pairs.store(session, pair)
                 pairwise += time.perf_counter() - start
+                pairwise_cpu += cpu_seconds() - start_cpu
                 engine.dispose()
             engine, sessions = fresh_sessions(Path(folder), f"compare-{round_number}.db")
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), cpu_seconds()
             computed = comparisons.compute_all(
                 sessions, original, [comparisons.VersionInput(v) for v in versions]
             )
             with store_db.transaction(sessions) as session:
                 comparisons.store_all(session, original, computed)
             builds.append(time.perf_counter() - start)
+            cpu_builds.append(cpu_seconds() - start_cpu)
             sums.append(pairwise)
+            cpu_sums.append(pairwise_cpu)
             engine.dispose()
             print(
-                f"round {round_number + 1}: pairwise sum {pairwise:.2f} s, "
-                f"comparison {builds[-1]:.2f} s, ratio {builds[-1] / pairwise:.2f}",
+                f"round {round_number + 1}: pairwise sum {pairwise:.2f} s "
+                f"(CPU {pairwise_cpu:.2f} s), comparison {builds[-1]:.2f} s "
+                f"(CPU {cpu_builds[-1]:.2f} s), ratio {builds[-1] / pairwise:.2f} "
+                f"(CPU {cpu_builds[-1] / pairwise_cpu:.2f})",
                 flush=True,
             )
     ratio = statistics.median(builds) / statistics.median(sums)
+    cpu_ratio = statistics.median(cpu_builds) / statistics.median(cpu_sums)
+    print(
+        f"median CPU: pairwise sum {statistics.median(cpu_sums):.2f} s, comparison "
+        f"{statistics.median(cpu_builds):.2f} s, ratio {cpu_ratio:.2f}"
+    )
     print(f"\nversions: {', '.join(v.title[:40] for v in versions)}")
     print(
         f"median pairwise sum {statistics.median(sums):.2f} s, median comparison "
