@@ -160,7 +160,7 @@ def page(pivot: Pivot, wanted: RowFilter, number: int = 1, size: int = PAGE_SIZE
     need_divergence = wanted.sort == "divergence" or wanted.min_divergence is not None
     divergences: dict[int, float | None] = {}
     if need_divergence:
-        pivot.load_all()
+        pivot.load_columns(sorted({k for pair in pairs for k in pair}))
         divergences = {n: divergence_of(pivot, row, pairs) for n, row in numbered}
     if wanted.flagged:
         pivot.load_all_flags()

@@ -220,10 +220,14 @@ class Pivot:
         self._fetch_flags(bead_ids - self._flags.keys())
 
     def load_all(self) -> None:
-        for column in self.columns:
-            missing = set(range(self.lengths[column.index])) - self._texts[column.index].keys()
-            self._fetch_texts(column.index, missing)
+        self.load_columns([column.index for column in self.columns])
         self.load_all_flags()
+
+    def load_columns(self, columns: Sequence[int]) -> None:
+        """Every text of the given columns."""
+        for column in columns:
+            missing = set(range(self.lengths[column])) - self._texts[column].keys()
+            self._fetch_texts(column, missing)
 
     def load_all_flags(self) -> None:
         if not self._all_flags:
