@@ -76,6 +76,8 @@ def store_version(
         raise InvalidRequest("this version was aligned with another original")
     if len(comparison.versions) >= MAX_VERSIONS:
         raise InvalidRequest(f"a comparison holds at most {MAX_VERSIONS} versions")
+    if any(v.document.checksum == pair.target.checksum for v in comparison.versions):
+        raise InvalidRequest(f"{pair.target.title} is already a version in this comparison")
     alignment = pairs.store(session, pair, comparison.project_id)
     run_qa(session, alignment)
     sentence_level = _sentence_level(session, alignment.id)

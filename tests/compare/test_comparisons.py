@@ -23,9 +23,12 @@ SCHEMAS = Path(__file__).resolve().parents[3] / "shared" / "schemas"
 
 
 def read(sessions, comparison_id: int, level: str = "paragraph"):
+    """The comparison's pivot with every text and flag read, its session closed."""
     with sessions() as session:
         comparison = comparisons.get(session, comparison_id)
-        return comparisons.pivot(session, comparison, level)
+        pivot = comparisons.pivot(session, comparison, level)
+        pivot.load_all()
+        return pivot
 
 
 @pytest.mark.parametrize("level", ["paragraph", "sentence"])
@@ -93,8 +96,9 @@ def test_adding_a_version_aligns_only_that_version(
             alignments_before + 2  # the new version's paragraph and sentence levels
         )
         pivot = comparisons.pivot(session, comparison)
-    row = next(r for r in pivot.rows if "Apuesta por una militarización" in pivot.text(r, 0))
-    view = comparison_view.row_view(pivot, 0, row, comparisons.same_language_pairs(pivot.columns))
+        row = next(r for r in pivot.rows if "Apuesta por una militarización" in pivot.text(r, 0))
+        pairs = comparisons.same_language_pairs(pivot.columns)
+        view = comparison_view.row_view(pivot, 0, row, pairs)
     revised = view.cells[3]
     assert revised.base == 2
     assert [(p.kind, p.text.strip()) for p in revised.pieces if p.kind != "same"] == [
@@ -204,3 +208,15 @@ def test_a_cell_that_looks_like_a_formula_is_defused_in_csv():
     assert "'=HYPERLINK" in text
     tmx = "".join(write_tmx(columns, rows, info))
     assert "&lt;b&gt;&amp;&lt;/b&gt;" in tmx
+
+
+def test_a_version_already_in_the_comparison_is_refused(
+    sessions, stored_comparison, computed_versions
+):
+    from app.errors import InvalidRequest
+
+    _version, pair = computed_versions[0]
+    with pytest.raises(InvalidRequest, match="already a version"):
+        with store_db.transaction(sessions) as session:
+            comparisons.store_version(session, comparisons.get(session, stored_comparison), pair)
+    assert len(read(sessions, stored_comparison).columns) == 3
