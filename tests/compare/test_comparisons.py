@@ -216,7 +216,9 @@ def test_a_version_already_in_the_comparison_is_refused(
     from app.errors import InvalidRequest
 
     _version, pair = computed_versions[0]
-    with pytest.raises(InvalidRequest, match="already a version"):
-        with store_db.transaction(sessions) as session:
-            comparisons.store_version(session, comparisons.get(session, stored_comparison), pair)
+    with (
+        pytest.raises(InvalidRequest, match="already a version"),
+        store_db.transaction(sessions) as session,
+    ):
+        comparisons.store_version(session, comparisons.get(session, stored_comparison), pair)
     assert len(read(sessions, stored_comparison).columns) == 3
