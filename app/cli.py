@@ -8,7 +8,6 @@ nothing written.
 from __future__ import annotations
 
 import contextlib
-import functools
 import os
 import sys
 import tempfile
@@ -18,15 +17,19 @@ from pathlib import Path
 
 import click
 from sqlalchemy import Engine
-from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import __version__
 from app.align.result import Progress
+from app.cli_common import not_written as _not_written
+from app.cli_common import project_id as _project_id
+from app.cli_common import resolve_document as _resolve
+from app.cli_common import temporary_file as _temporary_file
+from app.cli_common import user_errors
+from app.cli_common import write_atomically as _write_atomically
 from app.config import Settings, SettingsError
 from app.errors import AlineaError, InvalidRequest, NotFound
 from app.ingest import IngestError, LoadedDocument, UncertainLanguage, load_document
-from app.ingest.errors import one_line
 from app.store import db as store_db
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpora" / "dw-2025-02-17-mexico-border"
@@ -55,31 +58,6 @@ class Context:
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
-
-
-def user_errors(command):
-    """Turn the errors a user can fix into one line on stderr and exit status 1."""
-
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        try:
-            return command(*args, **kwargs)
-        except (AlineaError, IngestError, store_db.SchemaOutdated) as error:
-            raise click.ClickException(one_line(error, 1000)) from error
-        except (OperationalError, InterfaceError) as error:
-            reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
-            raise click.ClickException(f"cannot use the database: {one_line(reason)}") from error
-        except ArgumentError as error:
-            # An unknown kind of database or a malformed DATABASE_URL.
-            raise click.ClickException(f"cannot use the database: {one_line(error)}") from error
-        except OSError as error:
-            # A file that cannot be written: a full disk, a read-only folder, no permission.
-            where = f"{error.filename}: " if error.filename else ""
-            reason = error.strerror or one_line(error)
-            message = f"{where}cannot read or write the file ({reason})"
-            raise click.ClickException(message) from error
-
-    return wrapper
 
 
 @click.group()
@@ -221,17 +199,6 @@ def _assumed_format(file: Path) -> str | None:
         f"{file.name}: the extension {file.suffix} is not one Alinea knows and the file is "
         "not TMX or XLIFF; it was read as plain text"
     )
-
-
-def _project_id(obj: Context, name: str | None) -> int | None:
-    """The id of the project named ``name`` (None for the default project); NotFound if none."""
-    from app.store import accounts
-
-    if name is None:
-        return None
-    with obj.sessions()() as session:
-        project = accounts.get_project(session, name)
-        return None if project.is_default else project.id
 
 
 def _import_bilingual(obj: Context, file: Path, project_id: int | None = None) -> int:
@@ -448,25 +415,6 @@ def _how_known(reference: str, lang: str | None) -> str:
     return "stored document" if stored else "given"
 
 
-def _resolve(sessions, reference: str, lang: str | None, settings: Settings) -> LoadedDocument:
-    """A document id already in the store, or a file to import."""
-    from app import services
-
-    path = Path(reference)
-    if reference.isdigit() and not path.exists():
-        with sessions() as session:
-            return services.loaded_from_store(services.get_document(session, int(reference)))
-    if not path.exists():
-        raise NotFound(f"{reference}: no such file, and not a document id")
-    return load_document(
-        path,
-        lang=lang,
-        languages=settings.languages,
-        max_bytes=settings.max_import_bytes,
-        max_segments=settings.max_segments,
-    )
-
-
 class _progress_bar:
     """A tqdm bar on stderr for the embedding step; silent when stderr is not a terminal."""
 
@@ -676,57 +624,6 @@ def _csv_text(file: Path) -> str:
     return decode_text(file.read_bytes(), file.name)
 
 
-def _write_atomically(path: Path, write) -> None:
-    """Write to a temporary file beside ``path`` and rename it into place when complete."""
-    directory = path.resolve().parent
-    if not directory.is_dir():
-        raise NotFound(f"{path}: the folder {directory} does not exist")
-    try:
-        descriptor, temporary = _temporary_file(directory, path.name)
-    except OSError as error:
-        raise _not_written(path, error) from error
-    try:
-        with open(descriptor, "w", encoding="utf-8", newline="") as handle:
-            write(handle)
-        os.replace(temporary, path)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        raise _not_written(path, error) from error
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _temporary_file(directory: Path, name: str) -> tuple[int, str]:
-    """Create a hidden temporary file for ``name`` in ``directory``; returns (descriptor, path).
-
-    mkstemp makes the file readable by its owner only; a file written through it is given
-    the permissions a plain new file gets (0666 less the umask), so that colleagues or a
-    CAT server reading a shared folder can open the result.
-    """
-    descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=f".{name}.")
-    try:
-        os.fchmod(descriptor, 0o666 & ~_umask())
-    except BaseException:
-        os.close(descriptor)
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return descriptor, temporary
-
-
-def _umask() -> int:
-    """Return the process's umask (it can only be read by setting it, so it is set back)."""
-    current = os.umask(0o022)
-    os.umask(current)
-    return current
-
-
-def _not_written(path: Path, error: OSError) -> InvalidRequest:
-    """The error for a file that could not be written (disk full, no permission...)."""
-    reason = error.strerror or one_line(error)
-    return InvalidRequest(f"{path}: cannot write the file ({reason}); nothing was written")
-
-
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
@@ -760,6 +657,8 @@ def demo_command(obj: Context, host: str, port: int, no_serve: bool) -> None:
     store_db.upgrade(obj.settings.database_url)
     alignment_id = _demo_alignment(obj)
     click.echo(f"demo alignment: http://{host}:{port}/alignments/{alignment_id}", err=True)
+    comparison_id = _demo_comparison(obj)
+    click.echo(f"demo comparison: http://{host}:{port}/comparisons/{comparison_id}", err=True)
     if not no_serve:
         serve(obj, host, port)
     click.echo(alignment_id)
@@ -778,6 +677,25 @@ def _demo_alignment(obj: Context) -> int:
     return align_pair(obj, str(CORPUS / "es.txt"), str(CORPUS / "en.txt"), "es", "en")
 
 
+def _demo_comparison(obj: Context) -> int:
+    """The corpus article with its two English versions side by side, made once."""
+    from app.services import comparisons
+
+    es = load_document(CORPUS / "es.txt", lang="es")
+    versions = [
+        comparisons.VersionInput(load_document(CORPUS / "en.txt", lang="en"), "published"),
+        comparisons.VersionInput(load_document(CORPUS / "en-literal.txt", lang="en"), "literal"),
+    ]
+    sessions = obj.sessions()
+    with sessions() as session:
+        existing = comparisons.find(session, es.checksum, [v.document.checksum for v in versions])
+        if existing is not None:
+            return existing
+    computed = comparisons.compute_all(sessions, es, versions)
+    with store_db.transaction(sessions) as session:
+        return comparisons.store_all(session, es, computed, "DW article: two English versions").id
+
+
 def _register_eval() -> None:
     from app.evaluation.cli import eval_command
 
@@ -792,6 +710,15 @@ def _register_accounts() -> None:
 
 
 _register_accounts()
+
+
+def _register_compare() -> None:
+    from app import cli_compare
+
+    cli_compare.register(main)
+
+
+_register_compare()
 
 
 _register_eval()

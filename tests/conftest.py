@@ -26,6 +26,8 @@ POSTGRES_SERVER = os.environ.get(
     "ALINEA_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test"
 )
 TABLES = (
+    "comparison_versions",
+    "comparisons",
     "jobs",
     "beads",
     "alignments",

@@ -82,6 +82,11 @@ def _run(sessions: sessionmaker[Session], settings: Settings, job_id: int, attem
         with sessions() as session:
             job = job_service.get_job(session, job_id)
             kind, parameters = job.kind, dict(job.parameters)
+        if kind == "compare":
+            from app.jobs.compare import compare_job
+
+            compare_job(sessions, settings, job_id, attempt, parameters, heartbeat)
+            return JobState.DONE.value
         if kind != job_service.ALIGN:
             raise InvalidRequest(f"unknown kind of job {kind!r}")
         writer = ProgressWriter(sessions, job_id, attempt, heartbeat)

@@ -187,7 +187,8 @@ def language_warnings(*documents: LoadedDocument) -> list[str]:
 def find_alignment(
     session: Session, source_checksum: str, target_checksum: str
 ) -> models.Alignment | None:
-    """The newest paragraph alignment of the documents with these checksums, if any."""
+    """The first paragraph alignment of the documents with these checksums, if any (later
+    ones, such as a comparison's, do not replace it)."""
     source = select(models.Document.id).where(models.Document.checksum == source_checksum)
     target = select(models.Document.id).where(models.Document.checksum == target_checksum)
     return session.scalars(
@@ -197,7 +198,7 @@ def find_alignment(
             models.Alignment.target_id.in_(target),
             models.Alignment.parent_id.is_(None),
         )
-        .order_by(models.Alignment.id.desc())
+        .order_by(models.Alignment.id)
     ).first()
 
 

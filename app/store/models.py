@@ -252,6 +252,9 @@ class ReviewEvent(Base):
 # here puts them in Base.metadata wherever the models are used.
 from app.store import accounts as _accounts  # noqa: E402, F401
 
+# Comparisons of one original with several versions (app.store.comparisons), likewise.
+from app.store import comparisons as _comparisons  # noqa: E402, F401
+
 # The jobs table is described in its own module; importing it here puts it in
 # ``Base.metadata`` wherever the models are, as the migrations' checks expect.
 from app.store import jobs as _jobs  # noqa: E402, F401

@@ -12,7 +12,7 @@ csrf = CSRFProtect()
 
 
 def register(app: Flask) -> None:
-    from app.web import admin, auth, edits, errors, exports, health, jobs, logs, review
+    from app.web import admin, auth, compare, edits, errors, exports, health, jobs, logs, review
 
     # Before any route is added: every <int:...> id is bounded by what the database holds.
     app.url_map.converters["int"] = BoundedIntegerConverter
@@ -27,4 +27,5 @@ def register(app: Flask) -> None:
     app.register_blueprint(admin.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(jobs.bp)
+    app.register_blueprint(compare.bp)
     errors.register(app)
