@@ -25,8 +25,10 @@ from app import __version__
 from app.align.result import Progress
 from app.config import Settings, SettingsError
 from app.errors import AlineaError, InvalidRequest, NotFound
+from app.formats import EXPORT_FORMATS
 from app.ingest import IngestError, LoadedDocument, UncertainLanguage, load_document
 from app.ingest.errors import one_line
+from app.qa import CHECK_NAMES
 from app.store import db as store_db
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpora" / "dw-2025-02-17-mexico-border"
@@ -474,14 +476,17 @@ class _progress_bar:
             self._bar.close()
 
 
-EXPORT_FORMATS = ("csv", "jsonl", "moses", "tmx", "tsv", "xliff", "xliff12")
 STATUSES = ("automatic", "confirmed", "rejected")
 
 
 @main.command("export")
 @click.argument("alignment_id", type=int)
 @click.option(
-    "--format", "format_name", type=click.Choice(EXPORT_FORMATS), default="tmx", show_default=True
+    "--format",
+    "format_name",
+    type=click.Choice(sorted(EXPORT_FORMATS)),
+    default="tmx",
+    show_default=True,
 )
 @click.option(
     "-o",
@@ -505,7 +510,13 @@ STATUSES = ("automatic", "confirmed", "rejected")
 )
 @click.option("--level", type=click.Choice(["paragraph", "sentence"]), default="paragraph")
 @click.option("--flagged/--unflagged", default=None, help="Only pairs with / without QA flags.")
-@click.option("--check", "checks", multiple=True, help="Only pairs flagged by this QA check.")
+@click.option(
+    "--check",
+    "checks",
+    type=click.Choice(CHECK_NAMES),
+    multiple=True,
+    help="Only pairs flagged by this QA check (repeatable).",
+)
 @click.option(
     "--one-sided", is_flag=True, help="Keep one-sided pairs as half-empty units (XLIFF, CSV...)."
 )

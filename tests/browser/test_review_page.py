@@ -247,7 +247,7 @@ def test_export_after_review(page, live_server, tmp_path):
     key(page, "c")
 
     page.select_option("select[name=format]", "tsv")
-    page.select_option("select[name=selection]", "confirmed")
+    page.uncheck("input[name=status][value=automatic]")
     with page.expect_download() as download:
         page.get_by_role("button", name="Download").click()
     path = tmp_path / "export.tsv"
