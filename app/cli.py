@@ -695,41 +695,72 @@ def _not_written(path: Path, error: OSError) -> InvalidRequest:
     return InvalidRequest(f"{path}: cannot write the file ({reason}); nothing was written")
 
 
+EMBEDDED_OPTION = click.option(
+    "--no-embedded-worker",
+    "no_embedded",
+    is_flag=True,
+    help="Run no background jobs in this process (leave them to `alinea worker`).",
+)
+
+
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
+@EMBEDDED_OPTION
 @click.pass_obj
 @user_errors
-def serve_command(obj: Context, host: str, port: int) -> None:
-    """Serve the review UI."""
-    serve(obj, host, port)
+def serve_command(obj: Context, host: str, port: int, no_embedded: bool) -> None:
+    """Serve the review UI, and run background jobs when no worker does.
+
+    With Redis and no `alinea worker` on the queue, a worker runs inside the server;
+    without Redis, the server runs the jobs itself. Either stops with the server.
+    """
+    serve(obj, host, port, embedded=not no_embedded)
 
 
-def serve(obj: Context, host: str, port: int) -> None:
+def serve(obj: Context, host: str, port: int, embedded: bool = True) -> None:
+    import signal
+
     import waitress
 
     from app import create_app
+    from app.jobs.embedded import choose_runner
     from app.web.logs import configure_logging
 
     configure_logging(obj.settings.log_level)
     app = create_app(obj.settings)
+    runner = choose_runner(obj.settings, embedded)
+    if runner is not None:
+        runner.start()
+        app.extensions["alinea.runner"] = runner
+        click.echo(f"Background jobs run on {runner.label}", err=True)
+    elif embedded:
+        click.echo("Background jobs run on the workers already serving the queue", err=True)
+    # A polite stop (SIGTERM) ends like Ctrl+C: the job runner is stopped with the server.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     click.echo(f"Alinea is serving on http://{host}:{port}/ (Ctrl+C to stop)", err=True)
-    waitress.serve(app, host=host, port=port, threads=8)
+    try:
+        waitress.serve(app, host=host, port=port, threads=8)
+    finally:
+        if runner is not None:
+            runner.stop()
 
 
 @main.command("demo")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--no-serve", is_flag=True, help="Import and align only; do not start the server.")
+@EMBEDDED_OPTION
 @click.pass_obj
 @user_errors
-def demo_command(obj: Context, host: str, port: int, no_serve: bool) -> None:
-    """Set up the database, align the bundled article pair, and serve the UI."""
+def demo_command(obj: Context, host: str, port: int, no_serve: bool, no_embedded: bool) -> None:
+    """Set up the database, align the bundled article pair, and serve the UI (which runs
+    the background jobs of "New alignment" itself when no worker does)."""
     store_db.upgrade(obj.settings.database_url)
     alignment_id = _demo_alignment(obj)
     click.echo(f"demo alignment: http://{host}:{port}/alignments/{alignment_id}", err=True)
     if not no_serve:
-        serve(obj, host, port)
+        serve(obj, host, port, embedded=not no_embedded)
     click.echo(alignment_id)
 
 

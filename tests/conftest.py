@@ -26,6 +26,7 @@ POSTGRES_SERVER = os.environ.get(
     "ALINEA_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test"
 )
 TABLES = (
+    "job_files",
     "jobs",
     "beads",
     "alignments",

@@ -274,7 +274,7 @@ def realign(
         )
     )
     beads = [bead_state(row) for row in rows]
-    edits = realign_gaps(beads, _gap_aligner(session, alignment, aligner))
+    edits = realign_gaps(beads, gap_aligner(session, alignment, aligner))
     if not edits:
         return Outcome(alignment.version, 0, "re-alignment changed nothing")
     # Applied last first (as listed), so each edit's positions are still those it was made
@@ -953,7 +953,7 @@ def _check_full_cover(session: Session, alignment: models.Alignment) -> None:
     )
 
 
-def _gap_aligner(
+def gap_aligner(
     session: Session, alignment: models.Alignment, aligner: Callable[..., object] | None
 ) -> AlignGap:
     """A function aligning one stretch of both documents with the alignment's languages."""
