@@ -81,9 +81,13 @@ def realign_job(
     attempt: int,
     parameters: dict[str, Any],
     report: Callable[[str, int, int], None],
+    aligner: Callable[..., object] | None = None,
 ) -> None:
-    from app.align.aligner import align as aligner
+    """Re-align the unconfirmed stretches (``aligner`` defaults to the paragraph aligner)."""
     from app.jobs.run import Superseded, owned
+
+    if aligner is None:
+        from app.align.aligner import align as aligner
 
     alignment_id, version = int(parameters["alignment"]), int(parameters["version"])
     with sessions() as session:
