@@ -75,6 +75,16 @@ def _key(src: Sequence, tgt: Sequence) -> Key:
     return tuple(segment.text for segment in src), tuple(segment.text for segment in tgt)
 
 
+def _segment_aligner(level: str) -> Callable[..., object]:
+    """The engine's aligner at ``level``, as ``app.services.review.gap_aligner`` calls it."""
+    from app.align.levels import align_segments
+
+    def align(src: Sequence, tgt: Sequence, src_lang: str, tgt_lang: str) -> object:
+        return align_segments(src, tgt, src_lang, tgt_lang, level=level)
+
+    return align
+
+
 def realign_job(
     sessions: sessionmaker[Session],
     job_id: int,
@@ -83,11 +93,9 @@ def realign_job(
     report: Callable[[str, int, int], None],
     aligner: Callable[..., object] | None = None,
 ) -> None:
-    """Re-align the unconfirmed stretches (``aligner`` defaults to the paragraph aligner)."""
+    """Re-align the unconfirmed stretches (``aligner`` defaults to the engine's, at the
+    alignment's level)."""
     from app.jobs.run import Superseded, owned
-
-    if aligner is None:
-        from app.align.aligner import align as aligner
 
     alignment_id, version = int(parameters["alignment"]), int(parameters["version"])
     with sessions() as session:
@@ -95,6 +103,8 @@ def realign_job(
         if alignment.version != version:
             raise Conflict(CHANGED.replace("while it was being", "before it could be"))
         stretches = AlignedStretches(report, 0)
+        if aligner is None:
+            aligner = _segment_aligner(alignment.level)
         if alignment.parent_id is None:
             beads = review.bead_states(session, alignment_id)
             gaps = [

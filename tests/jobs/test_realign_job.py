@@ -8,7 +8,7 @@ from redis import Redis
 from rq import Queue
 from sqlalchemy import select
 
-from app.align.aligner import align
+from app.align.levels import align_segments
 from app.errors import Conflict
 from app.jobs import run
 from app.jobs.realign import CHANGED, realign_job, realign_parameters
@@ -99,7 +99,7 @@ def test_other_reviewers_keep_working_while_it_realigns_and_it_then_changes_noth
                     session, demo_alignment, current, Operation("status", 3, status="confirmed")
                 )
             confirmed.append(True)
-        return align(*arguments)
+        return align_segments(*arguments, level="paragraph")
 
     with pytest.raises(Conflict):
         realign_job(
