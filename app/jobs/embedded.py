@@ -56,7 +56,21 @@ def workers_on_queue(settings: Settings) -> int:
 
 
 def _serves(worker, settings: Settings) -> bool:
-    return settings.jobs.queue in worker.queue_names()
+    return settings.jobs.queue in worker.queue_names() and _alive(worker)
+
+
+def _alive(worker) -> bool:
+    """False for a worker of this machine whose process is gone: one killed outright stays
+    registered in Redis for minutes, and would otherwise be taken for a live one."""
+    if worker.hostname != socket.gethostname() or not worker.pid:
+        return True  # another machine's worker: Redis forgets it when it stops answering
+    try:
+        os.kill(worker.pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def choose_runner(settings: Settings, embedded: bool = True) -> Runner | None:
