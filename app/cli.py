@@ -29,7 +29,9 @@ from app.cli_common import user_errors
 from app.cli_common import write_atomically as _write_atomically
 from app.config import Settings, SettingsError
 from app.errors import AlineaError, InvalidRequest, NotFound
+from app.formats import EXPORT_FORMATS
 from app.ingest import IngestError, LoadedDocument, UncertainLanguage, load_document
+from app.qa import CHECK_NAMES
 from app.store import db as store_db
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpora" / "dw-2025-02-17-mexico-border"
@@ -439,14 +441,17 @@ class _progress_bar:
             self._bar.close()
 
 
-EXPORT_FORMATS = ("csv", "jsonl", "moses", "tmx", "tsv", "xliff", "xliff12")
 STATUSES = ("automatic", "confirmed", "rejected")
 
 
 @main.command("export")
 @click.argument("alignment_id", type=int)
 @click.option(
-    "--format", "format_name", type=click.Choice(EXPORT_FORMATS), default="tmx", show_default=True
+    "--format",
+    "format_name",
+    type=click.Choice(sorted(EXPORT_FORMATS)),
+    default="tmx",
+    show_default=True,
 )
 @click.option(
     "-o",
@@ -470,7 +475,13 @@ STATUSES = ("automatic", "confirmed", "rejected")
 )
 @click.option("--level", type=click.Choice(["paragraph", "sentence"]), default="paragraph")
 @click.option("--flagged/--unflagged", default=None, help="Only pairs with / without QA flags.")
-@click.option("--check", "checks", multiple=True, help="Only pairs flagged by this QA check.")
+@click.option(
+    "--check",
+    "checks",
+    type=click.Choice(CHECK_NAMES),
+    multiple=True,
+    help="Only pairs flagged by this QA check (repeatable).",
+)
 @click.option(
     "--one-sided", is_flag=True, help="Keep one-sided pairs as half-empty units (XLIFF, CSV...)."
 )
@@ -624,43 +635,74 @@ def _csv_text(file: Path) -> str:
     return decode_text(file.read_bytes(), file.name)
 
 
+EMBEDDED_OPTION = click.option(
+    "--no-embedded-worker",
+    "no_embedded",
+    is_flag=True,
+    help="Run no background jobs in this process (leave them to `alinea worker`).",
+)
+
+
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
+@EMBEDDED_OPTION
 @click.pass_obj
 @user_errors
-def serve_command(obj: Context, host: str, port: int) -> None:
-    """Serve the review UI."""
-    serve(obj, host, port)
+def serve_command(obj: Context, host: str, port: int, no_embedded: bool) -> None:
+    """Serve the review UI, and run background jobs when no worker does.
+
+    With Redis and no `alinea worker` on the queue, a worker runs inside the server;
+    without Redis, the server runs the jobs itself. Either stops with the server.
+    """
+    serve(obj, host, port, embedded=not no_embedded)
 
 
-def serve(obj: Context, host: str, port: int) -> None:
+def serve(obj: Context, host: str, port: int, embedded: bool = True) -> None:
+    import signal
+
     import waitress
 
     from app import create_app
+    from app.jobs.embedded import choose_runner
     from app.web.logs import configure_logging
 
     configure_logging(obj.settings.log_level)
     app = create_app(obj.settings)
+    runner = choose_runner(obj.settings, embedded)
+    if runner is not None:
+        runner.start()
+        app.extensions["alinea.runner"] = runner
+        click.echo(f"Background jobs run on {runner.label}", err=True)
+    elif embedded:
+        click.echo("Background jobs run on the workers already serving the queue", err=True)
+    # A polite stop (SIGTERM) ends like Ctrl+C: the job runner is stopped with the server.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     click.echo(f"Alinea is serving on http://{host}:{port}/ (Ctrl+C to stop)", err=True)
-    waitress.serve(app, host=host, port=port, threads=8)
+    try:
+        waitress.serve(app, host=host, port=port, threads=8)
+    finally:
+        if runner is not None:
+            runner.stop()
 
 
 @main.command("demo")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--no-serve", is_flag=True, help="Import and align only; do not start the server.")
+@EMBEDDED_OPTION
 @click.pass_obj
 @user_errors
-def demo_command(obj: Context, host: str, port: int, no_serve: bool) -> None:
-    """Set up the database, align the bundled article pair, and serve the UI."""
+def demo_command(obj: Context, host: str, port: int, no_serve: bool, no_embedded: bool) -> None:
+    """Set up the database, align the bundled article pair, and serve the UI (which runs
+    the background jobs of "New alignment" itself when no worker does)."""
     store_db.upgrade(obj.settings.database_url)
     alignment_id = _demo_alignment(obj)
     click.echo(f"demo alignment: http://{host}:{port}/alignments/{alignment_id}", err=True)
     comparison_id = _demo_comparison(obj)
     click.echo(f"demo comparison: http://{host}:{port}/comparisons/{comparison_id}", err=True)
     if not no_serve:
-        serve(obj, host, port)
+        serve(obj, host, port, embedded=not no_embedded)
     click.echo(alignment_id)
 
 

@@ -28,6 +28,7 @@ POSTGRES_SERVER = os.environ.get(
 TABLES = (
     "comparison_versions",
     "comparisons",
+    "job_files",
     "jobs",
     "beads",
     "alignments",

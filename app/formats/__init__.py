@@ -4,11 +4,15 @@ One module per format; importing this package registers every exporter in ``EXPO
 and every reader in ``READERS``. Moses output (two files) lives in ``app.formats.moses``.
 """
 
+from app.formats import moses
 from app.formats.base import (
+    EXPORT_FORMATS,
     EXPORTERS,
     DetailedPair,
     Exporter,
+    ExportFormat,
     ExportMeta,
+    check_format_name,
     flags_of,
     get_exporter,
     scores_of,
@@ -31,12 +35,14 @@ from app.formats.xliff_reader import XliffReader
 
 __all__ = [
     "EXPORTERS",
+    "EXPORT_FORMATS",
     "READERS",
     "BilingualDocument",
     "BilingualUnit",
     "CsvExporter",
     "DetailedPair",
     "ExportMeta",
+    "ExportFormat",
     "Exporter",
     "JsonlExporter",
     "Reader",
@@ -46,8 +52,10 @@ __all__ = [
     "Xliff12Exporter",
     "XliffExporter",
     "XliffReader",
+    "check_format_name",
     "flags_of",
     "get_exporter",
+    "moses",
     "reader_for",
     "scores_of",
 ]

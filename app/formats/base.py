@@ -99,6 +99,8 @@ class Exporter(ABC):
     """
 
     name: ClassVar[str]
+    # What the format is called in forms and help texts.
+    title: ClassVar[str]
     extension: ClassVar[str]
     media_type: ClassVar[str]
     supports_one_sided: ClassVar[bool] = False
@@ -166,9 +168,56 @@ class DocumentExporter(Exporter):
         """One pair as a unit."""
 
 
+@dataclass(frozen=True)
+class ExportFormat:
+    """One entry of the registry of export formats, as users are told about it.
+
+    ``extensions`` are those of the files written; ``download`` is the extension of the
+    one file a browser receives (a zip for a format written as several files).
+    """
+
+    name: str
+    title: str
+    extensions: tuple[str, ...]
+    media_type: str
+    download: str
+    supports_one_sided: bool = False
+
+
+EXPORT_FORMATS: dict[str, ExportFormat] = {}
+"""Every export format by name, those of ``EXPORTERS`` and the ones written as several
+files (Moses); the CLI's ``--format`` choices and the export form's options come from it."""
+
+
+def add_format(entry: ExportFormat) -> ExportFormat:
+    """Add ``entry`` to ``EXPORT_FORMATS``; returns it."""
+    EXPORT_FORMATS[entry.name] = entry
+    return entry
+
+
+def check_format_name(name: str) -> ExportFormat:
+    """The registry entry of ``name``; ValueError naming the known formats if none."""
+    try:
+        return EXPORT_FORMATS[name]
+    except KeyError:
+        choices = ", ".join(sorted(EXPORT_FORMATS))
+        raise ValueError(f"unknown export format '{name}'; choose one of: {choices}") from None
+
+
 def register(exporter_class: ExporterType) -> ExporterType:
-    """Add ``exporter_class`` to ``EXPORTERS`` under its name; returns the class unchanged."""
+    """Add ``exporter_class`` to ``EXPORTERS`` and ``EXPORT_FORMATS`` under its name;
+    returns the class unchanged."""
     EXPORTERS[exporter_class.name] = exporter_class
+    add_format(
+        ExportFormat(
+            name=exporter_class.name,
+            title=exporter_class.title,
+            extensions=(exporter_class.extension,),
+            media_type=exporter_class.media_type,
+            download=exporter_class.extension,
+            supports_one_sided=exporter_class.supports_one_sided,
+        )
+    )
     return exporter_class
 
 

@@ -45,6 +45,7 @@ class CsvExporter(Exporter):
     """Exports pairs as comma-separated values with a header row."""
 
     name = "csv"
+    title = "CSV (with scores and flags)"
     extension = ".csv"
     media_type = "text/csv"
     supports_one_sided = True

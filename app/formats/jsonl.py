@@ -51,6 +51,7 @@ class JsonlExporter(Exporter):
     """Exports pairs as JSON Lines."""
 
     name = "jsonl"
+    title = "JSON Lines (one pair per line, with scores and flags)"
     extension = ".jsonl"
     media_type = "application/jsonl"
     supports_one_sided = True

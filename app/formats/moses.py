@@ -6,7 +6,8 @@ segment. The two files are written side by side as ``NAME.<src>`` and ``NAME.<tg
 (``write_files``), or bundled in one zip for a download (``write_zip``). One-sided pairs are
 always left out: an empty line would teach a model to translate something into nothing.
 
-This is not a registered ``Exporter``: those produce one text stream.
+This is not a registered ``Exporter`` (those produce one text stream), but it is in the
+registry of export formats.
 """
 
 from __future__ import annotations
@@ -18,9 +19,19 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
-from app.formats.base import ExportMeta, two_sided
+from app.formats.base import ExportFormat, ExportMeta, add_format, two_sided
 from app.formats.tsv import encodable
 from app.segments import PairRecord
+
+FORMAT = add_format(
+    ExportFormat(
+        name="moses",
+        title="Moses (two line-aligned text files, zipped)",
+        extensions=(".<source language>", ".<target language>", ".zip"),
+        media_type="application/zip",
+        download=".zip",
+    )
+)
 
 _BREAKS = re.compile(r"[\s\u2028\u2029\x85]+")
 

@@ -120,6 +120,7 @@ class TmxExporter(Exporter):
     """Exports pairs as a TMX 1.4b translation memory."""
 
     name = "tmx"
+    title = "TMX 1.4 (translation memory)"
     extension = ".tmx"
     media_type = "application/x-tmx+xml"
     options = frozenset({"segtype"})

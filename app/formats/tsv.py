@@ -59,6 +59,7 @@ class TsvExporter(Exporter):
     """Exports pairs as tab-separated values, e.g. for a spreadsheet or a TM import."""
 
     name = "tsv"
+    title = "TSV (tab-separated, for spreadsheets)"
     extension = ".tsv"
     media_type = "text/tab-separated-values"
     options = frozenset({"bom", "formula_guard"})

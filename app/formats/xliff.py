@@ -111,6 +111,7 @@ class XliffExporter(DocumentExporter):
     """Exports pairs as an XLIFF 2.1 document with one file."""
 
     name = "xliff"
+    title = "XLIFF 2.1"
     extension = ".xliff"
     media_type = "application/xliff+xml"
     tail = _TAIL

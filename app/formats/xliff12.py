@@ -116,6 +116,7 @@ class Xliff12Exporter(DocumentExporter):
     """Exports pairs as an XLIFF 1.2 document with one file."""
 
     name = "xliff12"
+    title = "XLIFF 1.2"
     extension = ".xlf"
     media_type = "application/x-xliff+xml"
     tail = _TAIL

@@ -61,6 +61,7 @@ def unavailable_reason(settings: JobSettings) -> str | None:
 
 def enqueue(settings: JobSettings, job_id: int, redis: Redis | None = None) -> str:
     """Put job ``job_id`` on the queue; returns RQ's id for it. Raises Unavailable."""
+    own = redis is None
     redis = redis or connect(settings)
     try:
         rq_job = Queue(settings.queue, connection=redis).enqueue(
@@ -77,6 +78,9 @@ def enqueue(settings: JobSettings, job_id: int, redis: Redis | None = None) -> s
             f"could not queue job {job_id}: Redis at "
             f"{display_url(settings.redis_url or '')} did not answer ({error})"
         ) from error
+    finally:
+        if own:
+            redis.close()
     return rq_job.id
 
 

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.align.result import Progress
 from app.config import Settings
 from app.errors import AlineaError, InvalidRequest
-from app.ingest import IngestError, LoadedDocument, load_document
+from app.ingest import IngestError, LoadedDocument, load_document, load_text
 from app.services import jobs as job_service
 from app.store import db as store_db
 from app.store.jobs import Job, JobState
@@ -87,10 +87,15 @@ def _run(sessions: sessionmaker[Session], settings: Settings, job_id: int, attem
 
             compare_job(sessions, settings, job_id, attempt, parameters, heartbeat)
             return JobState.DONE.value
-        if kind != job_service.ALIGN:
-            raise InvalidRequest(f"unknown kind of job {kind!r}")
         writer = ProgressWriter(sessions, job_id, attempt, heartbeat)
-        align_job(sessions, settings, job_id, attempt, parameters, writer)
+        if kind == job_service.ALIGN:
+            align_job(sessions, settings, job_id, attempt, parameters, writer)
+        elif kind == job_service.REALIGN:
+            from app.jobs.realign import realign_job
+
+            realign_job(sessions, job_id, attempt, parameters, writer)
+        else:
+            raise InvalidRequest(f"unknown kind of job {kind!r}")
         return JobState.DONE.value
     except Superseded:
         log.warning(
@@ -145,6 +150,11 @@ def claim(sessions: sessionmaker[Session], job_id: int, worker: str) -> int | No
         return session.get(Job, job_id).attempts
 
 
+def owned(job_id: int, attempt: int):
+    """An UPDATE of the job that changes nothing unless attempt ``attempt`` still owns it."""
+    return _owned(job_id, attempt)
+
+
 def _owned(job_id: int, attempt: int):
     return update(Job).where(
         Job.id == job_id, Job.attempts == attempt, Job.state == JobState.RUNNING.value
@@ -153,13 +163,15 @@ def _owned(job_id: int, attempt: int):
 
 def fail(sessions: sessionmaker[Session], job_id: int, attempt: int, message: str) -> None:
     with store_db.transaction(sessions) as session:
-        session.execute(
+        changed = session.execute(
             _owned(job_id, attempt)
             .values(
                 state=JobState.FAILED.value, error=message[:4000], finished_at=job_service.now()
             )
             .execution_options(synchronize_session=False)
-        )
+        ).rowcount
+        if changed == 1:
+            job_service.discard_files(session, job_id)
 
 
 class Heartbeat(threading.Thread):
@@ -257,6 +269,17 @@ def align_job(
     report(job_service.IMPORTING, 1, 2)
     target = load_side(sessions, settings, parameters["target"], parameters.get("tgt_lang"))
     report(job_service.IMPORTING, 2, 2)
+    from app import services
+
+    note(
+        sessions,
+        job_id,
+        attempt,
+        [
+            f"Check the language: {warning}."
+            for warning in services.language_warnings(source, target)
+        ],
+    )
     if source.checksum == target.checksum:
         raise InvalidRequest(
             f"{source.title} and {target.title} hold the same text; "
@@ -301,6 +324,23 @@ def align_job(
             )
             .execution_options(synchronize_session=False)
         )
+        job_service.discard_files(session, job_id)
+
+
+def note(sessions: sessionmaker[Session], job_id: int, attempt: int, messages: list[str]) -> None:
+    """Add ``messages`` to the job's notes, shown on its page (while the run owns the job)."""
+    if not messages:
+        return
+    with store_db.transaction(sessions) as session:
+        job = session.get(Job, job_id)
+        stamped = [
+            {"at": job_service.now().isoformat(timespec="seconds"), "message": m} for m in messages
+        ]
+        session.execute(
+            _owned(job_id, attempt)
+            .values(notes=[*(job.notes or []), *stamped])
+            .execution_options(synchronize_session=False)
+        )
 
 
 def _sentence_level_id(parent_id: int):
@@ -320,6 +360,11 @@ def load_side(
     if "document" in side:
         with sessions() as session:
             return services.loaded_from_store(services.get_document(session, int(side["document"])))
+    if "upload" in side:
+        # Uploaded on "New alignment": read here, not in the web request.
+        with sessions() as session:
+            name, data = job_service.read_file(session, int(side["upload"]))
+        return load_text(data, name, lang=lang, languages=settings.languages)
     path = Path(side["path"])
     if not path.exists():
         raise IngestError(f"{path}: no such file")

@@ -111,7 +111,13 @@ def worker_name() -> str:
     return f"{socket.gethostname()}.{os.getpid()}"
 
 
-def start(settings: Settings, queue_name: str | None, burst: bool, simple: bool = False) -> bool:
+def start(
+    settings: Settings,
+    queue_name: str | None,
+    burst: bool,
+    simple: bool = False,
+    name: str | None = None,
+) -> bool:
     """Work on the queue until stopped (or, with ``burst``, until it is empty)."""
     redis = job_queue.check(settings.jobs)
     run.configure(settings)
@@ -120,7 +126,7 @@ def start(settings: Settings, queue_name: str | None, burst: bool, simple: bool 
     worker = cls(
         [queue_name or settings.jobs.queue],
         connection=redis,
-        name=worker_name(),
+        name=name or worker_name(),
         # Often enough that a dead job is noticed soon after it goes stale.
         maintenance_interval=max(5, int(settings.jobs.stale_after / 2)),
         work_horse_killed_handler=watchman.horse_killed,

@@ -6,22 +6,26 @@ runs them over a stored alignment and keeps the flags on its beads.
 
 from app.qa.base import Check, Flag, QaPair
 from app.qa.glossary import Glossary, parse_glossary, read_glossary
-from app.qa.runner import default_checks, run_checks
-
-CHECK_NAMES = (
-    "numbers", "names", "quotes", "identifiers", "untranslated", "length", "empty", "omission",
-    "glossary",
-)  # fmt: skip
-"""The name of every check, as stored in ``Bead.flags`` and accepted by export filters."""
+from app.qa.runner import (
+    CHECK_NAMES,
+    CHECKS,
+    check_descriptions,
+    default_checks,
+    run_checks,
+    validate_check_names,
+)
 
 __all__ = [
+    "CHECKS",
     "CHECK_NAMES",
     "Check",
     "Flag",
     "Glossary",
     "QaPair",
+    "check_descriptions",
     "default_checks",
     "parse_glossary",
     "read_glossary",
     "run_checks",
+    "validate_check_names",
 ]

@@ -261,6 +261,9 @@ def store_alignment(
                 for key, bead in zip(initial_keys(len(result.beads)), result.beads, strict=True)
             ],
         )
+        from app.services.qa import check_new
+
+        check_new(session, alignment)
     return alignment
 
 

@@ -137,6 +137,9 @@ def import_bilingual(
     alignment.beads = beads
     session.add(alignment)
     session.flush()
+    from app.services.qa import check_new
+
+    check_new(session, alignment)
     return alignment
 
 

@@ -11,25 +11,31 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.align import progress as stages
 from app.errors import NotFound
 from app.store.db import transaction
-from app.store.jobs import Job, JobState
+from app.store.jobs import Job, JobFile, JobState
 from app.store.models import aware, possible_id
 
 ALIGN = "align"
+REALIGN = "realign"
 LOCAL_QUEUE = "local"
+# Jobs that `alinea serve` runs itself, without Redis (``app.jobs.embedded.LocalRunner``):
+# queued in the database only, found there by the server's runner.
+SERVER_QUEUE = "server"
 
 # Stages a pair goes through besides the aligner's, and the share of the work that each
 # stage takes: (stage, percent at its start, percent at its end). The shares are rough
 # averages over news articles; the ETA corrects for the rest as the job goes.
 IMPORTING = "importing"
 SAVING = "saving"
+REALIGNING = "re-aligning"
 STAGE_SPANS: dict[str, tuple[float, float]] = {
     IMPORTING: (0.0, 5.0),
+    REALIGNING: (0.0, 97.0),
     stages.EMBEDDING: (5.0, 40.0),
     stages.ALIGNING_PARAGRAPHS: (40.0, 50.0),
     stages.EMBEDDING_SENTENCES: (50.0, 75.0),
@@ -242,7 +248,9 @@ def abandon(
             return None
         queue = job.queue
         retry = queue != LOCAL_QUEUE and attempt < job.max_attempts
-        if retry and enqueue is None:
+        # The server's own jobs wait in the database: queued again is all they need.
+        on_redis = queue != SERVER_QUEUE
+        if retry and on_redis and enqueue is None:
             return None  # left for a process that can reach the queue
         values: dict[str, Any] = {
             "notes": [*(job.notes or []), {"at": _iso(now()), "message": reason}],
@@ -266,9 +274,11 @@ def abandon(
             .values(**values)
             .execution_options(synchronize_session=False)
         ).rowcount
+        if changed == 1 and not retry:
+            discard_files(session, job_id)
     if changed != 1:
         return None
-    if retry and enqueue is not None:
+    if retry and on_redis and enqueue is not None:
         rq_id = enqueue(job_id, queue)
         with transaction(sessions) as session:
             session.execute(update(Job).where(Job.id == job_id).values(rq_id=rq_id))
@@ -291,6 +301,7 @@ def fail_unfinished(sessions: sessionmaker[Session], job_id: int, message: str) 
             .values(state=JobState.FAILED.value, error=message, finished_at=now())
             .execution_options(synchronize_session=False)
         )
+        discard_files(session, job_id)
 
 
 def cancel(sessions: sessionmaker[Session], job_id: int, by: str) -> bool:
@@ -314,4 +325,29 @@ def cancel(sessions: sessionmaker[Session], job_id: int, by: str) -> bool:
             )
             .execution_options(synchronize_session=False)
         ).rowcount
+        if changed == 1:
+            discard_files(session, job_id)
     return changed == 1
+
+
+def add_file(session: Session, job: Job, name: str, data: bytes) -> int:
+    """Keep an uploaded file for ``job`` to import; returns the file's id."""
+    stored = JobFile(job_id=job.id, name=name[:255], size=len(data), data=data)
+    session.add(stored)
+    session.flush()
+    return stored.id
+
+
+def read_file(session: Session, file_id: int) -> tuple[str, bytes]:
+    """The name and bytes of an uploaded file; NotFound once its job has finished."""
+    stored = session.get(JobFile, file_id)
+    if stored is None:
+        raise NotFound("the uploaded file is no longer kept: upload it again")
+    return stored.name, stored.data
+
+
+def discard_files(session: Session, job_id: int) -> None:
+    """Remove the uploaded files of a job that has finished (done, failed or cancelled)."""
+    session.execute(
+        delete(JobFile).where(JobFile.job_id == job_id).execution_options(synchronize_session=False)
+    )

@@ -7,6 +7,7 @@ replaced together, or none is.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -86,3 +87,55 @@ def run_qa(
         by_check.update(flag.check for flag in flags)
     session.flush()
     return QaReport(len(beads), sum(1 for flags in found if flags), dict(by_check))
+
+
+def check_new(session: Session, alignment: models.Alignment) -> QaReport:
+    """Check a newly stored alignment at once, so that its flags are there when it is shown.
+
+    Called by everything that stores an alignment (``alinea align``, jobs, batches, TMX
+    and XLIFF imports); ``alinea qa`` runs the same checks again, with a glossary if given.
+    """
+    session.flush()
+    return run_qa(session, alignment)
+
+
+def recheck(session: Session, alignment_id: int, changed: Sequence[models.Bead]) -> None:
+    """Check the ``changed`` beads of an alignment again, after a review change altered
+    their segments or their text, inside the caller's transaction.
+
+    The checks learn from the whole alignment as it now is, as in a full run. Glossary
+    flags of a changed bead are dropped, since the glossary is not kept with the
+    alignment: ``alinea qa --glossary`` brings them back.
+    """
+    if not changed:
+        return
+    alignment = session.get(models.Alignment, alignment_id)
+    if alignment is None:
+        return
+    session.flush()
+    wanted = {bead.id for bead in changed}
+    beads, pairs = qa_pairs(session, alignment)
+    checks = default_checks()
+    for check in checks:
+        check.learn(pairs)
+    for bead, pair in zip(beads, pairs, strict=True):
+        if bead.id in wanted:
+            stored = [flag.as_dict() for check in checks for flag in check.flags(pair)]
+            if bead.flags != stored:
+                bead.flags = stored
+    session.flush()
+
+
+def recheck_family(session: Session, alignment: models.Alignment) -> None:
+    """Check again every bead of an alignment and of its other level (after a change of a
+    segment's text, which both levels read)."""
+    family = [alignment]
+    if alignment.parent_id is not None:
+        family.append(session.get(models.Alignment, alignment.parent_id))
+    family += list(
+        session.scalars(select(models.Alignment).where(models.Alignment.parent_id == alignment.id))
+    )
+    session.flush()
+    for member in family:
+        if member is not None:
+            run_qa(session, member)

@@ -9,7 +9,7 @@ raises Conflict, so two reviewers never overwrite each other silently.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select, update
@@ -274,7 +274,7 @@ def realign(
         )
     )
     beads = [bead_state(row) for row in rows]
-    edits = realign_gaps(beads, _gap_aligner(session, alignment, aligner))
+    edits = realign_gaps(beads, gap_aligner(session, alignment, aligner))
     if not edits:
         return Outcome(alignment.version, 0, "re-alignment changed nothing")
     # Applied last first (as listed), so each edit's positions are still those it was made
@@ -472,6 +472,10 @@ def _record_text(
     reverts_id: int | None = None,
     action: str = "text",
 ) -> Outcome:
+    from app.services.qa import recheck_family
+
+    # A segment's text changed under both levels: their flags are found again.
+    recheck_family(session, alignment)
     _add_event(
         session,
         alignment,
@@ -682,16 +686,25 @@ def write_beads(
     if current is None:
         rows = _rows_from(session, alignment_id, edit.start, size + 1)
         current, following = rows[:size], rows[size:]
-    if tuple(bead_state(row) for row in current) != edit.before:
+    # QA flags are derived from the text, checked again below, so they take no part in
+    # deciding whether the edit was made on the current state.
+    if tuple(_reviewed(bead_state(row)) for row in current) != tuple(map(_reviewed, edit.before)):
         raise Conflict(STALE_MESSAGE)
     if edit.before and edit.after and _span(edit.before) != _span(edit.after):
         # The edit must cover exactly the segments it replaces, or segments would be lost.
         raise InvalidRequest("the change would lose or repeat segments; nothing was changed")
     now = datetime.now(UTC)
     common = min(size, len(edit.after))
+    reshaped: list[models.Bead] = []
     for row, state in zip(current[:common], edit.after[:common], strict=True):
-        if bead_state(row) != state:
+        if _ranges(bead_state(row)) != _ranges(state):
+            reshaped.append(row)
             _assign(row, state, now)
+        elif _reviewed(bead_state(row)) != _reviewed(state):
+            # Same segments: the flags found on them stay, whatever the edit remembers.
+            flags = row.flags
+            _assign(row, state, now)
+            row.flags = flags
     for row in current[common:]:
         session.delete(row)
     added = edit.after[common:]
@@ -709,7 +722,22 @@ def write_beads(
             row = models.Bead(alignment_id=alignment_id, sort_key=key, version=0)
             _assign(row, state, now)
             session.add(row)
+            reshaped.append(row)
     session.flush()
+    # A pair whose segments changed is checked again in the same transaction, so the
+    # stored flags always describe the pairs as they are.
+    from app.services.qa import recheck
+
+    recheck(session, alignment_id, reshaped)
+
+
+def _reviewed(state: BeadState) -> BeadState:
+    """``state`` without its QA flags."""
+    return replace(state, flags=[])
+
+
+def _ranges(state: BeadState) -> tuple[int, int, int, int]:
+    return (state.src_start, state.src_end, state.tgt_start, state.tgt_end)
 
 
 def _loaded_rows(loaded: Loaded | None, position: int, count: int) -> list[models.Bead] | None:
@@ -925,7 +953,7 @@ def _check_full_cover(session: Session, alignment: models.Alignment) -> None:
     )
 
 
-def _gap_aligner(
+def gap_aligner(
     session: Session, alignment: models.Alignment, aligner: Callable[..., object] | None
 ) -> AlignGap:
     """A function aligning one stretch of both documents with the alignment's languages."""

@@ -28,11 +28,11 @@
   function show(job) {
     section.setAttribute("data-state", job.state);
     text("job-state", job.state);
-    text("job-stage", job.stage || "waiting for a worker");
+    text("job-stage", job.stage || "waiting to start");
     text("job-counts", job.stage_total ? job.stage_done + "/" + job.stage_total : "");
     text("job-eta", job.eta_seconds === null ? "—" : duration(job.eta_seconds));
     text("job-attempts", job.attempts + " of " + job.max_attempts);
-    text("job-worker", job.worker || "—");
+    text("job-runner", job.runner || "—");
     text("job-percent", job.percent.toFixed(1) + "%");
     var bar = document.getElementById("job-progress");
     bar.value = job.percent;
@@ -46,6 +46,7 @@
     });
     if (job.state === "done" && job.alignment_url) {
       document.getElementById("job-alignment-link").setAttribute("href", job.alignment_url);
+      text("job-summary", (job.result && job.result.summary) || "");
       document.getElementById("job-result").classList.remove("hidden");
     }
     if (job.state === "failed" || job.state === "cancelled") {

@@ -10,7 +10,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.store.models import Alignment, Base, created, intpk
@@ -77,3 +77,21 @@ class Job(Base):
     @property
     def job_state(self) -> JobState:
         return JobState(self.state)
+
+
+class JobFile(Base):
+    """A file uploaded on "New alignment", kept until its job has imported it.
+
+    The web request only stores the bytes (size-limited) and queues the job; reading the
+    file (decoding, segmenting, detecting the language) is the job's work. Kept in the
+    database, not on disk, so that a worker on another machine reads it too.
+    """
+
+    __tablename__ = "job_files"
+
+    id: Mapped[intpk]
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int]
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[created]

@@ -137,7 +137,16 @@ def redo(alignment_id: int) -> Response:
 
 @bp.post("/alignments/<int:alignment_id>/realign")
 def realign(alignment_id: int) -> Response:
-    return _whole_alignment(alignment_id, review_service.realign)
+    """Re-align the unconfirmed pairs as a background job; answers with the job's page."""
+    from app.web.jobs import queue_realign
+
+    _keep_way_out(alignment_id)
+    authorise_alignment(alignment_id, "reviewer")
+    version = _required_int(request.form.get("version", ""), "version")
+    location = queue_realign(alignment_id, version, actor_name())
+    if wants_json():
+        return jsonify(location=location, summary="re-aligning in the background")
+    return redirect(location, code=303)
 
 
 @bp.post("/beads/<int:bead_id>/status")

@@ -1,10 +1,16 @@
-"""Downloading an alignment's pairs as a TMX or TSV file, streamed as it is written."""
+"""Downloading an alignment's pairs in any export format, streamed as it is written.
+
+The export form on the review page offers what ``alinea export`` offers: every format of
+the format registry and the same filters (review status, level, QA flags and checks from
+the check registry, similarity, one-sided pairs).
+"""
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -15,25 +21,34 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.datastructures import MultiDict
 
 import app as alinea
 from app import services
 from app.errors import InvalidRequest
-from app.formats import Exporter, ExportMeta, get_exporter
+from app.formats import EXPORT_FORMATS, ExportFormat, ExportMeta, check_format_name, get_exporter
+from app.formats import moses as moses_format
+from app.qa import check_descriptions, validate_check_names
 from app.segments import BeadStatus
-from app.services.exchange import ExportFilter, iter_export_pairs
+from app.services.exchange import LEVELS, ExportFilter, iter_export_pairs
+from app.store import models
 from app.web.access import authorise_project
 from app.web.database import db
 from app.web.queries import parse_threshold
 
 bp = Blueprint("exports", __name__)
 
-# The export form's choices; rejected pairs are never exported.
-SELECTIONS: dict[str, ExportFilter] = {
-    "all": ExportFilter(),
-    "confirmed": ExportFilter(statuses=frozenset({BeadStatus.CONFIRMED})),
+DEFAULT_STATUSES = frozenset({BeadStatus.AUTOMATIC, BeadStatus.CONFIRMED})
+# The plain "Pairs" choice of earlier forms, still accepted in links people kept.
+SELECTIONS: dict[str, frozenset[BeadStatus]] = {
+    "all": DEFAULT_STATUSES,
+    "confirmed": frozenset({BeadStatus.CONFIRMED}),
 }
+FLAGGED = {"": None, "yes": True, "no": False}
+# Zip files of several-file formats are built on disk past this size, not in memory.
+SPOOL_BYTES = 8 * 1024 * 1024
 
 
 @bp.get("/alignments/<int:alignment_id>/export")
@@ -43,32 +58,85 @@ def export(alignment_id: int) -> Response:
     alignment = services.get_alignment(session, alignment_id)
     authorise_project(alignment.project_id, "viewer", f"there is no alignment {alignment_id}")
     g.way_out = (url_for("review.alignment", alignment_id=alignment.id), "Back to the alignment")
-    exporter = _exporter(request.args.get("format", "tmx"))
-    selection = replace(
-        _selection(request.args.get("selection", "all"), request.args.get("min_similarity", "")),
-        # The alignment's own level: a sentence view exports sentence pairs.
-        level=alignment.level,
-    )
-    chunks = stream_export(
-        _sessions(),
-        alignment.id,
-        selection,
-        exporter,
-        services.export_meta(alignment, alinea.__version__, datetime.now(UTC)),
-    )
-    response = Response(
-        stream_with_context(chunks), content_type=f"{exporter.media_type}; charset=utf-8"
-    )
-    filename = f"alinea-{alignment.id}{exporter.extension}"
+    entry = _format(request.args.get("format", "tmx"))
+    selection = parse_selection(request.args, alignment.level)
+    meta = services.export_meta(alignment, alinea.__version__, datetime.now(UTC))
+    if entry.name == moses_format.FORMAT.name:
+        body: Any = _moses_zip(_sessions(), alignment.id, selection, meta)
+    else:
+        options = {"one_sided": True} if selection.one_sided and entry.supports_one_sided else {}
+        options["formula_guard"] = current_app.config["ALINEA_SETTINGS"].csv_formula_guard
+        chunks = stream_export(
+            _sessions(), alignment.id, selection, get_exporter(entry.name, **options), meta
+        )
+        body = stream_with_context(chunks)
+    charset = "" if entry.media_type == "application/zip" else "; charset=utf-8"
+    response = Response(body, content_type=entry.media_type + charset)
+    filename = f"alinea-{alignment.id}{entry.download}"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def parse_selection(args: MultiDict, alignment_level: str) -> ExportFilter:
+    """The export filter the form (or a link) asks for; InvalidRequest for a bad value."""
+    return ExportFilter(
+        statuses=_statuses(args),
+        min_similarity=parse_threshold(args.get("min_similarity", ""), "min_similarity"),
+        level=_level(args.get("level", ""), alignment_level),
+        flagged=_flagged(args.get("flagged", "")),
+        checks=_checks(args.getlist("check")),
+        one_sided=args.get("one_sided", "") in ("1", "on", "yes"),
+    )
+
+
+def _statuses(args: MultiDict) -> frozenset[BeadStatus]:
+    chosen = [value.strip() for value in args.getlist("status") if value.strip()]
+    if chosen:
+        try:
+            return frozenset(BeadStatus(value) for value in chosen)
+        except ValueError:
+            names = ", ".join(status.value for status in BeadStatus)
+            raise InvalidRequest(f"status must be among {names}") from None
+    name = args.get("selection", "all").strip()
+    if name not in SELECTIONS:
+        choices = ", ".join(SELECTIONS)
+        raise InvalidRequest(f"selection must be one of {choices}, not '{name}'")
+    return SELECTIONS[name]
+
+
+def _level(value: str, alignment_level: str) -> str:
+    value = value.strip() or alignment_level
+    if value not in LEVELS:
+        raise InvalidRequest(f"level must be one of {', '.join(LEVELS)}, not '{value}'")
+    return value
+
+
+def _flagged(value: str) -> bool | None:
+    try:
+        return FLAGGED[value.strip()]
+    except KeyError:
+        raise InvalidRequest("flagged must be yes, no or empty") from None
+
+
+def _checks(values: list[str]) -> frozenset[str]:
+    try:
+        return frozenset(validate_check_names([value.strip() for value in values if value]))
+    except ValueError as error:
+        raise InvalidRequest(str(error)) from None
+
+
+def _format(name: str) -> ExportFormat:
+    try:
+        return check_format_name(name.strip())
+    except ValueError as error:
+        raise InvalidRequest(str(error)) from None
 
 
 def stream_export(
     sessions: sessionmaker[Session],
     alignment_id: int,
     selection: ExportFilter,
-    exporter: Exporter,
+    exporter,
     meta: ExportMeta,
 ) -> Iterator[str]:
     """Yield the export file's chunks, reading the pairs with a session of its own.
@@ -79,27 +147,56 @@ def stream_export(
     """
     with sessions() as session:
         alignment = services.get_alignment(session, alignment_id)
-        # The level-aware reader: segment texts are taken at the alignment's own level.
+        # The level-aware reader: segment texts are taken at the level asked for.
         pairs = iter_export_pairs(session, alignment, selection)
         yield from exporter.iter_chunks(pairs, meta)
+
+
+def _moses_zip(
+    sessions: sessionmaker[Session], alignment_id: int, selection: ExportFilter, meta: ExportMeta
+) -> Iterator[bytes]:
+    """The zip of the two Moses files, built first (a zip is written whole), then sent."""
+    # Closed by the generator below once sent, or here if writing fails.
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115
+    try:
+        with sessions() as session:
+            alignment = services.get_alignment(session, alignment_id)
+            pairs = iter_export_pairs(session, alignment, selection)
+            moses_format.write_zip(pairs, meta, spool, f"alinea-{alignment_id}")
+        spool.seek(0)
+    except BaseException:
+        spool.close()
+        raise
+
+    def chunks() -> Iterator[bytes]:
+        with spool:
+            while block := spool.read(64 * 1024):
+                yield block
+
+    return chunks()
 
 
 def _sessions() -> sessionmaker[Session]:
     return current_app.extensions["alinea.sessions"]
 
 
-def _exporter(name: str) -> Exporter:
-    settings = current_app.config["ALINEA_SETTINGS"]
-    try:
-        return get_exporter(name.strip(), formula_guard=settings.csv_formula_guard)
-    except ValueError as error:
-        raise InvalidRequest(str(error)) from None
+@bp.app_context_processor
+def export_form() -> dict[str, Any]:
+    """What the export form offers, taken from the registries."""
+    return {
+        "export_formats": sorted(EXPORT_FORMATS.values(), key=lambda entry: entry.title),
+        "export_checks": check_descriptions(),
+        "export_statuses": [status.value for status in BeadStatus],
+        "export_default_statuses": {status.value for status in DEFAULT_STATUSES},
+        "export_levels": _levels,
+    }
 
 
-def _selection(name: str, min_similarity: str) -> ExportFilter:
-    try:
-        selection = SELECTIONS[name.strip()]
-    except KeyError:
-        choices = ", ".join(SELECTIONS)
-        raise InvalidRequest(f"selection must be one of {choices}, not '{name}'") from None
-    return replace(selection, min_similarity=parse_threshold(min_similarity, "min_similarity"))
+def _levels(alignment: models.Alignment) -> list[str]:
+    """The levels an alignment can be exported at: its own and the other one it has."""
+    if alignment.parent_id is not None:
+        return list(LEVELS)
+    child = db().scalar(
+        select(models.Alignment.id).where(models.Alignment.parent_id == alignment.id).limit(1)
+    )
+    return list(LEVELS) if child is not None else [alignment.level]

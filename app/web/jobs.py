@@ -1,11 +1,15 @@
 """Background jobs in the UI: the "New alignment" form that queues a job, and job pages.
 
-The form imports the uploaded files in the request (a bad file is refused at once,
-with nothing written) and queues the alignment itself, which can take minutes, for
-`alinea worker`. The job page follows the job through ``/jobs/<id>.json``.
+The form only stores the uploaded files (each within the import size limit) with a new
+job, in one transaction, and queues the job: reading the files (decoding, segmenting,
+detecting the language) and aligning them is the job's work, done by a worker, by the
+worker embedded in `alinea serve`, or by the server's own runner without Redis
+(``app.jobs.embedded``). The job page follows the job through ``/jobs/<id>.json``.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from flask import (
     Blueprint,
@@ -25,7 +29,7 @@ from werkzeug.wrappers import Response
 from app import services
 from app.config import Settings
 from app.errors import AlineaError, InvalidRequest, Unavailable
-from app.ingest import MAX_BYTES, IngestError, LoadedDocument, load_text, validate_language
+from app.ingest import MAX_BYTES, IngestError, validate_language
 from app.jobs import queue as job_queue
 from app.services import jobs as job_service
 from app.store import db as store_db
@@ -55,7 +59,7 @@ def new_alignment() -> str:
 
 def _form(error: str | None = None, status: int = 200, values=None):
     settings = _settings()
-    unavailable = job_queue.unavailable_reason(settings.jobs)
+    unavailable = None if _runner_is_local() else job_queue.unavailable_reason(settings.jobs)
     page = render_template(
         "new_alignment.html",
         documents=services.list_documents(db(), visible(models.Document.project_id)),
@@ -63,6 +67,7 @@ def _form(error: str | None = None, status: int = 200, values=None):
         languages=settings.languages,
         unavailable=None if settings.jobs.run_inline else unavailable,
         inline=settings.jobs.run_inline and unavailable is not None,
+        runner=runner_label(),
         error=error,
         values=values or {},
         file_mb=MAX_BYTES / (1024 * 1024),
@@ -101,30 +106,49 @@ def create_alignment() -> Response | tuple[str, int]:
         for key in ("source_document", "target_document", "src_lang", "tgt_lang", "project")
     }
     project_id = _chosen_project(values["project"])
-    unavailable = job_queue.unavailable_reason(settings.jobs)
+    unavailable = queue_unavailable()
     if unavailable and not settings.jobs.run_inline:
         return _form(unavailable, 503, values)
     try:
-        source = _side("source", values["src_lang"], settings)
-        target = _side("target", values["tgt_lang"], settings)
-        if source.checksum == target.checksum:
+        source = _side("source", values["src_lang"])
+        target = _side("target", values["tgt_lang"])
+        if source.document is not None and source.document == target.document:
             raise InvalidRequest(
                 "the two documents hold the same text; give an original and its translation"
             )
+        if source.data is not None and source.data == target.data:
+            raise InvalidRequest(
+                "the two files hold the same text; give an original and its translation"
+            )
     except (AlineaError, IngestError) as error:
         return _form(sentence(str(error)), 400, values)
-    job_id = _store_and_queue(source, target, project_id, settings, inline=unavailable is not None)
-    for warning in services.language_warnings(source, target):
-        flash(f"Check the language: {warning}.")
+    job_id = _store_and_queue(source, target, project_id, settings)
     return redirect(url_for("jobs.job_page", job_id=job_id), code=303)
 
 
-def _side(side: str, lang: str, settings: Settings) -> LoadedDocument:
-    """The uploaded file of one side, imported, or the stored document picked for it."""
+@dataclass(frozen=True)
+class Side:
+    """One side of the form: a stored document's id, or an uploaded file's name and bytes."""
+
+    label: str
+    lang: str | None
+    document: int | None = None
+    name: str = ""
+    data: bytes | None = None
+
+    def parameters(self, file_id: int | None) -> dict:
+        if self.document is not None:
+            return {"document": self.document}
+        return {"upload": file_id, "name": self.name}
+
+
+def _side(side: str, lang: str) -> Side:
+    """The uploaded file of one side, kept as bytes, or the stored document picked for it."""
     upload: FileStorage | None = request.files.get(f"{side}_file")
     chosen = request.form.get(f"{side}_document", "").strip()
     has_file = upload is not None and bool(upload.filename)
     label = "original" if side == "source" else "translation"
+    language = validate_language(lang) if lang.strip() else None
     if has_file and chosen:
         raise InvalidRequest(f"for the {label}, upload a file or pick a document, not both")
     if chosen:
@@ -132,48 +156,92 @@ def _side(side: str, lang: str, settings: Settings) -> LoadedDocument:
             raise InvalidRequest(f"pick the {label} from the list of documents")
         document = services.get_document(db(), int(chosen))
         authorise_project(document.project_id, "viewer", f"there is no document {chosen}")
-        return services.loaded_from_store(document)
+        return Side(label, language, document=document.id)
     if not has_file:
         raise InvalidRequest(f"upload the {label} or pick it from the documents")
-    language = validate_language(lang) if lang.strip() else None
-    return load_text(
-        upload.read(),
-        upload.filename or f"{label}.txt",
-        lang=language,
-        languages=settings.languages,
-    )
+    # One byte more than allowed is enough to know the file is too large.
+    data = upload.stream.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise InvalidRequest(
+            f"the {label} ({upload.filename}) is larger than {MAX_BYTES // (1024 * 1024)} MB"
+        )
+    if not data.strip():
+        raise InvalidRequest(f"the {label} ({upload.filename}) is empty")
+    return Side(label, language, name=upload.filename or f"{label}.txt", data=data)
 
 
-def _store_and_queue(
-    source: LoadedDocument,
-    target: LoadedDocument,
-    project_id: int | None,
-    settings: Settings,
-    inline: bool,
-) -> int:
-    sessions = _sessions()
-    with store_db.transaction(sessions) as session:
-        source_doc = services.add_document(session, source, project_id)
-        target_doc = services.add_document(session, target, project_id)
+def _store_and_queue(source: Side, target: Side, project_id: int | None, settings: Settings) -> int:
+    """Store the job with its uploaded files in one transaction, then queue it."""
+    with store_db.transaction(_sessions()) as session:
         job = job_service.create_job(
             session,
             job_service.ALIGN,
-            job_service.align_parameters(
-                {"document": source_doc.id, "name": source_doc.title},
-                {"document": target_doc.id, "name": target_doc.title},
-                title=f"{source_doc.title} → {target_doc.title}",
-                project_id=project_id,
-            ),
-            queue=settings.jobs.queue,
+            {},
+            queue=_queue_name(settings),
             max_attempts=settings.jobs.attempts,
         )
+        sides = []
+        for side in (source, target):
+            file_id = (
+                job_service.add_file(session, job, side.name, side.data)
+                if side.data is not None
+                else None
+            )
+            sides.append(side.parameters(file_id))
+        job.parameters = job_service.align_parameters(
+            sides[0],
+            sides[1],
+            source.lang,
+            target.lang,
+            title=f"{_side_title(source)} → {_side_title(target)}",
+            project_id=project_id,
+        )
         job_id = job.id
-    if inline:
+    queue_job(job_id)
+    return job_id
+
+
+def _side_title(side: Side) -> str:
+    if side.document is not None:
+        return services.get_document(db(), side.document).title
+    return side.name
+
+
+def _runner():
+    """The job runner of `alinea serve` (None under another server, or when turned off)."""
+    return current_app.extensions.get("alinea.runner")
+
+
+def _runner_is_local() -> bool:
+    runner = _runner()
+    return runner is not None and runner.local
+
+
+def _queue_name(settings: Settings) -> str:
+    return job_service.SERVER_QUEUE if _runner_is_local() else settings.jobs.queue
+
+
+def queue_unavailable() -> str | None:
+    """Why no job can be queued now, or None."""
+    if _runner_is_local():
+        return None
+    return job_queue.unavailable_reason(_settings().jobs)
+
+
+def queue_job(job_id: int) -> None:
+    """Hand a stored job to whatever runs this server's jobs; raises Unavailable."""
+    settings = _settings()
+    runner = _runner()
+    if runner is not None and runner.local:
+        runner.wake()
+        return
+    if settings.jobs.run_inline and job_queue.unavailable_reason(settings.jobs) is not None:
         from app.jobs import run
 
-        # Explicitly configured for a laptop without Redis: the request waits for the job.
+        # Explicitly configured for a server without Redis: the request waits for the job.
         run.execute(settings, job_id, "web request")
-        return job_id
+        return
+    sessions = _sessions()
     try:
         rq_id = job_queue.enqueue(settings.jobs, job_id)
     except Unavailable as error:
@@ -181,7 +249,57 @@ def _store_and_queue(
         raise
     with store_db.transaction(sessions) as session:
         session.execute(update(Job).where(Job.id == job_id).values(rq_id=rq_id))
-    return job_id
+
+
+def queue_realign(alignment_id: int, version: int, actor: str) -> str:
+    """Queue the re-alignment of ``version`` of an alignment; returns the job page's URL."""
+    from app.jobs.realign import realign_parameters
+
+    unavailable = queue_unavailable()
+    settings = _settings()
+    if unavailable and not settings.jobs.run_inline:
+        raise Unavailable(unavailable)
+    alignment = services.get_alignment(db(), alignment_id)
+    with store_db.transaction(_sessions()) as session:
+        job = job_service.create_job(
+            session,
+            job_service.REALIGN,
+            realign_parameters(
+                alignment_id,
+                version,
+                actor,
+                f"{alignment.source.title} → {alignment.target.title} ({alignment.level}s)",
+                alignment.project_id,
+            ),
+            queue=_queue_name(settings),
+            max_attempts=settings.jobs.attempts,
+        )
+        job_id = job.id
+    queue_job(job_id)
+    return url_for("jobs.job_page", job_id=job_id)
+
+
+def runner_label() -> str | None:
+    runner = _runner()
+    return runner.label if runner is not None else None
+
+
+def runs_it(job) -> str:
+    """Who runs (or ran, or will run) the job, in words for its page."""
+    runner = _runner()
+    own = runner is not None and runner.runs(job.worker)
+    if job.state == "queued":
+        if job.queue == job_service.SERVER_QUEUE:
+            if runner is not None and runner.local:
+                return f"waiting for {runner.label}"
+            return "waiting for `alinea serve` without Redis, which runs the jobs queued for it"
+        if runner is not None and not runner.local:
+            return f"waiting for {runner.label} or another worker on the queue '{job.queue}'"
+        return f"waiting for a worker on the queue '{job.queue}' (`alinea worker`)"
+    if not job.worker:
+        return "—"
+    verb = "running on" if job.state == "running" else "ran on"
+    return f"{verb} {runner.label} ({job.worker})" if own else f"{verb} {job.worker}"
 
 
 @bp.get("/jobs")
@@ -210,7 +328,7 @@ def job_page(job_id: int) -> str:
     role = principal().role_in(job_service.job_project(job))
     return render_template(
         "job.html",
-        job=job_service.describe(job),
+        job=job_service.describe(job) | {"runner": runs_it(job)},
         can_cancel=at_least(role, "reviewer"),
     )
 
@@ -233,7 +351,8 @@ def cancel_job(job_id: int) -> Response | tuple[Response, int]:
 @bp.get("/jobs/<int:job_id>.json")
 def job_status(job_id: int) -> Response:
     _reap()
-    view = job_service.describe(_visible_job(job_id))
+    job = _visible_job(job_id)
+    view = job_service.describe(job) | {"runner": runs_it(job)}
     if view["alignment_id"]:
         view["alignment_url"] = url_for("review.alignment", alignment_id=view["alignment_id"])
     response = jsonify(view)

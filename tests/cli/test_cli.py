@@ -185,6 +185,33 @@ def test_exporting_an_alignment_that_does_not_exist_writes_no_file(run, tmp_path
     assert list(tmp_path.glob(".nothing.tmx.*")) == []
 
 
+@pytest.mark.parametrize(
+    ("option", "value", "listed"),
+    [
+        ("--check", "numbrs", "'numbers', 'names', 'quotes'"),
+        ("--format", "xlsx", "'csv', 'jsonl', 'moses', 'tmx'"),
+    ],
+)
+def test_an_unknown_check_or_format_is_refused_with_the_valid_names(
+    run, tmp_path, option, value, listed
+):
+    out = tmp_path / "pairs.tmx"
+    result = run("export", "1", option, value, "-o", str(out))
+    assert result.exit_code == 2
+    assert f"'{value}' is not one of" in result.stderr and listed in result.stderr
+    assert not out.exists()
+
+
+def test_align_leaves_the_pairs_checked_without_a_qa_run(run, database_url):
+    result = run("align", str(CORPUS / "es.txt"), str(CORPUS / "en.txt"), "--no-mt")
+    assert result.exit_code == 0, result.stderr
+    engine = store_db.make_engine(database_url)
+    with engine.connect() as connection:
+        flags = connection.scalars(select(models.Bead.flags)).all()
+    engine.dispose()
+    assert any(flags), "the one-sided passages of the corpus pair are flagged at once"
+
+
 def test_commands_on_an_outdated_database_say_what_to_run(tmp_path):
     runner = CliRunner()
     url = f"sqlite:///{tmp_path / 'fresh.db'}"

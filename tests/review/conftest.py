@@ -14,6 +14,25 @@ def states(sessions, alignment_id: int):
         return review.bead_states(session, alignment_id)
 
 
+def reviewed(beads):
+    """Beads without their QA flags: what a reviewer changed, not what the checks found."""
+    from dataclasses import replace
+
+    return [replace(bead, flags=[]) for bead in beads]
+
+
+def fresh_flags(sessions, alignment_id: int) -> list[list[dict]]:
+    """The flags a full QA run finds on the alignment now (nothing is stored)."""
+    from app.services.qa import run_qa
+    from app.store import models
+
+    with sessions() as session:
+        run_qa(session, session.get(models.Alignment, alignment_id))
+        found = [bead.flags for bead in review.bead_states(session, alignment_id)]
+        session.rollback()
+    return found
+
+
 def version(sessions, alignment_id: int) -> int:
     from app.store import models
 

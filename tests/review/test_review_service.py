@@ -14,7 +14,7 @@ from app.services.review import Operation
 from app.store import models
 from app.store.db import transaction
 
-from .conftest import apply, check, states, version
+from .conftest import apply, check, fresh_flags, reviewed, states, version
 
 
 def first_two_sided(sessions, alignment_id: int, after: int = 0) -> int:
@@ -284,7 +284,11 @@ def test_a_text_correction_keeps_the_old_text_in_history_and_can_be_undone(
         )
 
     assert segment_text(sessions, demo_alignment, "target", 2) == "Fixed text."
-    assert states(sessions, demo_alignment) == beads  # the beads do not move
+    assert reviewed(states(sessions, demo_alignment)) == reviewed(beads)  # the beads do not move
+    # ... and their stored flags describe the corrected text.
+    assert [bead.flags for bead in states(sessions, demo_alignment)] == fresh_flags(
+        sessions, demo_alignment
+    )
     [event] = events(sessions, demo_alignment)
     assert event.before == [{"side": "target", "segment": 2, "text": old}]
     assert event.after[0]["text"] == "Fixed text."
