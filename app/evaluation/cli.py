@@ -74,6 +74,7 @@ def eval_command(dataset, split, fast, no_mt, perturbed, data, out, level, alone
         documents = [paragraph_document(d, alone=alone) for d in documents]
         name += " paragraphs" + (f" (alone {alone})" if alone else "")
     report, judged = evaluate(name, documents, fast, out, log, use_mt=not no_mt, level=level)
+    report.extra["level"] = level
     if dataset in ("textberg", "ntrex") or level == "paragraph":
         report.extra["confidence"] = confidence(judged)
     report.extra["errors"] = error_kinds(report.links, documents)
@@ -114,7 +115,7 @@ def _print(report: Report, fast: bool, as_json: bool) -> None:
     s = report.scores
     click.echo(
         f"{report.name} ({data['mode']}): {report.documents} documents, "
-        f"{report.src_sentences}/{report.tgt_sentences} sentences"
+        f"{report.src_sentences}/{report.tgt_sentences} {data['level']}s"
     )
     for choice in data.get("scorer_choice", []):
         click.echo(f"  {describe(choice)}")

@@ -99,7 +99,7 @@ def evaluate(
             for b, link in zip(result.beads, links, strict=True)
             if b.similarity is not None
         ]
-        log(f"  {document.name}: {len(document.src_lines)}/{len(document.tgt_lines)} sentences")
+        log(f"  {document.name}: {len(document.src_lines)}/{len(document.tgt_lines)} {level}s")
     report = Report(
         name=name,
         links=all_links,
