@@ -71,6 +71,7 @@ def bead_state(bead: models.Bead) -> BeadState:
         status=bead.status,
         note=bead.note,
         flags=list(bead.flags or []),
+        inherited=bool(bead.inherited),
     )
 
 
@@ -552,6 +553,7 @@ def _apply(
     from app.services import levels
 
     levels.refuse_crossing(session, alignment, edit)
+    edit = levels.inherit_paragraph_status(session, alignment, edit)
     write_beads(session, alignment.id, edit, (start, rows))
 
     cascade = levels.cascade(session, alignment, edit, summary, actor)
@@ -788,6 +790,7 @@ def _assign(row: models.Bead, state: BeadState, now: datetime) -> None:
     row.status = state.status
     row.note = state.note
     row.flags = list(state.flags)
+    row.inherited = state.inherited
     row.version = (row.version or 0) + 1
     row.updated_at = now
 
