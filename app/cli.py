@@ -466,7 +466,12 @@ STATUSES = ("automatic", "confirmed", "rejected")
 @click.option(
     "--min-similarity",
     type=click.FloatRange(0, 1),
-    help="Export only pairs whose similarity is at least this.",
+    help="Export only pairs whose similarity is at least this (confirmed pairs always pass).",
+)
+@click.option(
+    "--similarity-for-confirmed",
+    is_flag=True,
+    help="Apply --min-similarity to confirmed pairs too.",
 )
 @click.option("--level", type=click.Choice(["paragraph", "sentence"]), default="paragraph")
 @click.option("--flagged/--unflagged", default=None, help="Only pairs with / without QA flags.")
@@ -493,6 +498,7 @@ def export_command(
     confirmed_only: bool,
     statuses: tuple[str, ...],
     min_similarity: float | None,
+    similarity_for_confirmed: bool,
     level: str,
     flagged: bool | None,
     checks: tuple[str, ...],
@@ -503,10 +509,11 @@ def export_command(
     """Export ALIGNMENT's pairs to OUTPUT in one of several formats, with filters.
 
     The count printed is that of the pairs in the file: formats that cannot hold a
-    one-sided pair (TMX, TSV, Moses) leave them out even with --one-sided.
+    one-sided pair (TMX, Moses) leave them out even with --one-sided; how many one-sided
+    pairs were left out is printed too.
     """
     from app import services
-    from app.formats import get_exporter
+    from app.formats import EXPORTERS, get_exporter
     from app.segments import BeadStatus
     from app.services import exchange
 
@@ -514,6 +521,7 @@ def export_command(
     selection = exchange.ExportFilter(
         statuses=frozenset(BeadStatus(status) for status in kept),
         min_similarity=min_similarity,
+        similarity_for_confirmed=similarity_for_confirmed,
         level=level,
         flagged=flagged,
         checks=frozenset(checks),
@@ -532,7 +540,21 @@ def export_command(
             exporter = get_exporter(format_name, one_sided=one_sided, bom=bom, formula_guard=guard)
             _write_atomically(output, lambda handle: exporter.write(pairs, meta, handle))
             count, written = exporter.written, str(output)
+        kept_one_sided = (
+            one_sided
+            and EXPORTERS.get(format_name) is not None
+            and (EXPORTERS[format_name].supports_one_sided)
+        )
+        left_out = 0 if kept_one_sided else exchange.count_one_sided(session, alignment, selection)
     click.echo(f"wrote {count} pairs ({selection.describe()}) to {written}", err=True)
+    if left_out:
+        how = (
+            f"{format_name} cannot hold them"
+            if one_sided
+            else "--one-sided keeps them in "
+            + ", ".join(sorted(name for name, kind in EXPORTERS.items() if kind.supports_one_sided))
+        )
+        click.echo(f"left out {left_out} one-sided pairs ({how})", err=True)
 
 
 def _write_moses(pairs, meta, output: Path) -> tuple[int, str]:

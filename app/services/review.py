@@ -21,6 +21,7 @@ from app.review.beads import BeadState, Edit
 from app.review.invariants import check_cover, check_nesting
 from app.review.realign import AlignGap, realign_gaps
 from app.segments import Segment, SegmentKind
+from app.services.rescore import rescore_beads
 from app.store import models
 
 # Accounts come later; until then every change is made by the one local reviewer.
@@ -554,6 +555,8 @@ def _apply(
 
     levels.refuse_crossing(session, alignment, edit)
     edit = levels.inherit_paragraph_status(session, alignment, edit)
+    if levels.changed_ranges(edit):
+        edit = Edit(edit.start, edit.before, tuple(rescore_beads(session, alignment, edit.after)))
     write_beads(session, alignment.id, edit, (start, rows))
 
     cascade = levels.cascade(session, alignment, edit, summary, actor)

@@ -43,11 +43,13 @@ def export(alignment_id: int) -> Response:
     alignment = services.get_alignment(session, alignment_id)
     authorise_project(alignment.project_id, "viewer", f"there is no alignment {alignment_id}")
     g.way_out = (url_for("review.alignment", alignment_id=alignment.id), "Back to the alignment")
-    exporter = _exporter(request.args.get("format", "tmx"))
+    one_sided = request.args.get("one_sided", "") == "1"
+    exporter = _exporter(request.args.get("format", "tmx"), one_sided)
     selection = replace(
         _selection(request.args.get("selection", "all"), request.args.get("min_similarity", "")),
         # The alignment's own level: a sentence view exports sentence pairs.
         level=alignment.level,
+        one_sided=one_sided,
     )
     chunks = stream_export(
         _sessions(),
@@ -88,10 +90,13 @@ def _sessions() -> sessionmaker[Session]:
     return current_app.extensions["alinea.sessions"]
 
 
-def _exporter(name: str) -> Exporter:
+def _exporter(name: str, one_sided: bool = False) -> Exporter:
     settings = current_app.config["ALINEA_SETTINGS"]
     try:
-        return get_exporter(name.strip(), formula_guard=settings.csv_formula_guard)
+        # Options a format does not take are left out by get_exporter.
+        return get_exporter(
+            name.strip(), one_sided=one_sided, formula_guard=settings.csv_formula_guard
+        )
     except ValueError as error:
         raise InvalidRequest(str(error)) from None
 

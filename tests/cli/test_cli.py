@@ -73,7 +73,7 @@ def test_align_then_export_gives_a_tmx_and_a_tsv_with_every_pair(run, tmp_path, 
     assert languages == {"es", "en"}
     with tsv_path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle, dialect="excel-tab"))
-    assert rows[0] == ["source", "target", "similarity", "status"]
+    assert rows[0] == ["source", "target", "similarity", "status", "note"]
     assert len(rows) == 1 + 20
     assert len(tsv_path.read_text(encoding="utf-8").splitlines()) == 1 + 20
 

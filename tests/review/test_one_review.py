@@ -137,3 +137,24 @@ def test_a_sentence_export_of_confirmed_pairs_follows_the_paragraph_review(sessi
     under = sentences_under(sessions, parent, child, position)
     assert len(pairs) == len([b for _, b in under if b.src_len and b.tgt_len])
     assert pairs
+
+
+def test_a_confirmed_pair_passes_a_similarity_filter_unless_asked_otherwise(
+    sessions, demo_alignment
+):
+    beads = states(sessions, demo_alignment)
+    weakest = min(
+        (k for k, b in enumerate(beads) if b.similarity is not None),
+        key=lambda k: beads[k].similarity,
+    )
+    threshold = beads[weakest].similarity + 0.001
+    apply(sessions, demo_alignment, Operation("status", weakest, status="confirmed"))
+
+    def exported(**options):
+        selection = exchange.ExportFilter(min_similarity=threshold, **options)
+        with sessions() as session:
+            alignment = session.get(models.Alignment, demo_alignment)
+            return [p.position for p in exchange.iter_export_pairs(session, alignment, selection)]
+
+    assert weakest in exported()
+    assert weakest not in exported(similarity_for_confirmed=True)

@@ -53,7 +53,7 @@ def test_a_tsv_download_has_a_header_and_one_row_per_pair(client, sessions, demo
         == f'attachment; filename="alinea-{demo_alignment}.tsv"'
     )
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True)), dialect="excel-tab"))
-    assert rows[0] == ["source", "target", "similarity", "status"]
+    assert rows[0] == ["source", "target", "similarity", "status", "note"]
     assert len(rows) == 1 + len(pairs)
 
 
@@ -123,3 +123,13 @@ def test_an_export_leaves_no_database_connection_behind(app, client, demo_alignm
     assert first.startswith(b"<?xml")
     response.close()
     assert pool.checkedout() == 0
+
+
+def test_one_sided_pairs_are_exported_when_asked(client, sessions, demo_alignment):
+    beads = stored_beads(sessions, demo_alignment)
+
+    response = client.get(f"/alignments/{demo_alignment}/export?format=tsv&one_sided=1")
+
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True)), dialect="excel-tab"))
+    assert len(rows) == 1 + len(beads)
+    assert any(row[0] == "" or row[1] == "" for row in rows[1:])

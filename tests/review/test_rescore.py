@@ -1,0 +1,71 @@
+"""Every structural fix is scored at once, with the alignment's own scorers (both
+backends)."""
+
+from __future__ import annotations
+
+from app.services.review import Operation
+
+from .conftest import apply, states
+
+
+def two_sided_pair(sessions, alignment_id, after=0):
+    return next(
+        k
+        for k, b in enumerate(states(sessions, alignment_id))
+        if k >= after and b.src_len and b.tgt_len
+    )
+
+
+def test_a_merged_pair_gets_a_similarity_and_its_component_scores(sessions, demo_alignment):
+    position = two_sided_pair(sessions, demo_alignment, 3)
+
+    apply(sessions, demo_alignment, Operation("merge_next", position))
+
+    merged = states(sessions, demo_alignment)[position]
+    assert merged.similarity is not None and 0 <= merged.similarity <= 1
+    assert {"semantic", "chrf", "length"} <= set(merged.scores)
+
+
+def test_a_pair_put_back_as_it_was_gets_its_old_score_again(sessions, demo_alignment):
+    position = two_sided_pair(sessions, demo_alignment, 3)
+    original = states(sessions, demo_alignment)[position]
+    following = states(sessions, demo_alignment)[position + 1]
+    apply(sessions, demo_alignment, Operation("merge_next", position))
+
+    apply(
+        sessions,
+        demo_alignment,
+        Operation("split", position, src_cut=original.src_len, tgt_cut=original.tgt_len),
+    )
+
+    again = states(sessions, demo_alignment)
+    assert again[position].similarity == original.similarity
+    assert again[position].scores == original.scores
+    assert again[position + 1].similarity == following.similarity
+
+
+def test_a_pair_given_an_unrelated_paragraph_scores_lower_than_before(sessions, demo_alignment):
+    beads = states(sessions, demo_alignment)
+    position = next(
+        k
+        for k in range(1, len(beads))
+        if beads[k].src_len and beads[k].tgt_len and beads[k - 1].src_len and beads[k - 1].tgt_len
+    )
+
+    # The next pair's first translated paragraph moves up into the pair before.
+    apply(sessions, demo_alignment, Operation("shift_up", position, side="target"))
+
+    broken = states(sessions, demo_alignment)[position - 1]
+    assert broken.tgt_len == beads[position - 1].tgt_len + 1
+    assert broken.similarity is not None
+    assert broken.similarity < beads[position - 1].similarity
+
+
+def test_a_one_sided_pair_has_no_score(sessions, demo_alignment):
+    position = two_sided_pair(sessions, demo_alignment, 3)
+
+    apply(sessions, demo_alignment, Operation("detach", position, side="target", end="last"))
+
+    after = states(sessions, demo_alignment)
+    detached = [b for b in after[position : position + 3] if b.one_sided]
+    assert detached and all(b.similarity is None for b in detached)
