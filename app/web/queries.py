@@ -11,7 +11,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
-from sqlalchemy import ColumnElement, and_, bindparam, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, bindparam, case, exists, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from app.errors import InvalidRequest, NotFound
@@ -22,7 +22,8 @@ from app.store import models
 STATUS_CHOICES = tuple(status.value for status in BeadStatus)
 
 
-SORTS = ("position", "similarity")
+# "doubt": the pairs most likely wrong first (see ``doubt``); "similarity": lowest first.
+SORTS = ("position", "doubt", "similarity")
 PAGE_SIZE = 200
 
 
@@ -255,7 +256,30 @@ def _filtered(alignment: models.Alignment, bead_filter: BeadFilter):
     )
 
 
+def doubt() -> ColumnElement[float]:
+    """How likely a pair is to need the reviewer, from 0 to 1, in SQL: one minus its
+    similarity (the probability that it is right); 1 for a pair the aligner could not pair
+    or score (a passage missing on one side, a web-page leftover); at least 0.5 for a pair
+    with QA flags; 0 once confirmed or rejected, since the reviewer has decided."""
+    bead = models.Bead
+    return case(
+        (bead.status != BeadStatus.AUTOMATIC.value, 0.0),
+        (
+            or_(
+                bead.src_end == bead.src_start,
+                bead.tgt_end == bead.tgt_start,
+                bead.similarity.is_(None),
+            ),
+            1.0,
+        ),
+        (func.json_array_length(bead.flags) > 0, 0.5 + 0.5 * (1.0 - bead.similarity)),
+        else_=1.0 - bead.similarity,
+    )
+
+
 def _order(bead_filter: BeadFilter) -> list[ColumnElement]:
+    if bead_filter.sort == "doubt":
+        return [doubt().desc(), models.Bead.sort_key]
     if bead_filter.sort == "similarity":
         # One-sided beads (no similarity) last on every backend, then document order.
         return [
@@ -360,7 +384,12 @@ def page_of_position(
         rank = count_beads(session, alignment, bead_filter)
         return max(rank - 1, 0) // PAGE_SIZE + 1
     before: ColumnElement[bool] = bead.sort_key < key
-    if bead_filter.sort == "similarity":
+    if bead_filter.sort == "doubt":
+        value = session.scalar(
+            select(doubt()).where(bead.alignment_id == alignment.id, bead.sort_key == key)
+        )
+        before = or_(doubt() > value, and_(doubt() == value, bead.sort_key < key))
+    elif bead_filter.sort == "similarity":
         similarity = session.scalar(
             select(bead.similarity).where(bead.alignment_id == alignment.id, bead.sort_key == key)
         )

@@ -44,7 +44,7 @@ bp.add_app_template_filter(iso_utc, "iso_utc")
 # The quick filters offered above the pairs: label and query parameters.
 QUICK_FILTERS: tuple[tuple[str, dict[str, str]], ...] = (
     ("All", {}),
-    ("Doubtful first", {"sort": "similarity"}),
+    ("Doubtful first", {"sort": "doubt"}),
     ("< 0.5", {"max_similarity": "0.5"}),
     ("< 0.8", {"max_similarity": "0.8"}),
     ("Not reviewed", {"status": "automatic"}),

@@ -108,14 +108,28 @@ def covered_positions(
     return source, target
 
 
+# A check whose flag says again what another check's flag says more precisely: shown only
+# when that other check did not flag the pair ("likely omission" already says the
+# translation is empty).
+SAID_BY: dict[str, str] = {"empty": "omission"}
+
+
 def flag_messages(bead: models.Bead) -> list[tuple[str, str]]:
-    """The QA flags of a bead as (check, message); tolerant of flags without either."""
+    """The QA flags of a bead as (check, message), each finding once; tolerant of flags
+    without either."""
     flags = bead.flags if isinstance(bead.flags, list) else []
-    return [
+    found = [
         (str(flag.get("check", "")), str(flag.get("message", "")))
         for flag in flags
         if isinstance(flag, dict)
     ]
+    checks = {check for check, _ in found}
+    shown: list[tuple[str, str]] = []
+    for check, message in found:
+        if SAID_BY.get(check) in checks or (check, message) in shown:
+            continue
+        shown.append((check, message))
+    return shown
 
 
 # A value no real id takes, replaced by "{}" to make a pattern for str.format.
