@@ -37,7 +37,7 @@ class Window:
     def require(self, position: int) -> BeadState:
         bead = self.get(position)
         if bead is None:
-            raise OperationRefused(f"there is no pair {position}")
+            raise OperationRefused(f"there is no pair {position + 1}")
         return bead
 
 

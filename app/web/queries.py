@@ -156,23 +156,25 @@ def resolve_text(
     """The filter with its text search looked up once: the beads whose segments match.
 
     Matching the segments first and placing them in beads by bisection reads each document
-    once, where a per-bead subquery would probe the segments 10,000 times.
+    once, where a per-bead subquery would probe the segments 10,000 times. Matching ignores
+    accents and case (``app.web.search.fold``).
     """
     if not bead_filter.text:
         return bead_filter
-    pattern = "%" + _escape_like(bead_filter.text) + "%"
+    from app.web.search import fold
+
+    # Folded in Python (accents and case), the same on every backend; a document is read
+    # once per search.
+    wanted = fold(bead_filter.text)
     segment = models.Segment
     found: dict[str, list[int]] = {}
     for side, document_id in (("src", alignment.source_id), ("tgt", alignment.target_id)):
-        found[side] = list(
-            session.scalars(
-                select(segment.position).where(
-                    segment.document_id == document_id,
-                    segment.level == alignment.level,
-                    segment.text.ilike(pattern, escape="\\"),
-                )
+        rows = session.execute(
+            select(segment.position, segment.text).where(
+                segment.document_id == document_id, segment.level == alignment.level
             )
         )
+        found[side] = [position for position, text in rows if wanted and wanted in fold(text)]
     positions: set[int] = set()
     rows: list = []
     if found["src"] or found["tgt"]:
@@ -428,6 +430,8 @@ class Progress:
     total: int
     confirmed: int
     rejected: int
+    # The mean similarity of the two-sided pairs: the figure the alignments list shows too.
+    mean_similarity: float | None = None
 
     @property
     def reviewed(self) -> int:
@@ -441,9 +445,10 @@ def review_progress(session: Session, alignment_id: int) -> Progress:
             func.count(),
             func.count().filter(models.Bead.status == BeadStatus.CONFIRMED.value),
             func.count().filter(models.Bead.status == BeadStatus.REJECTED.value),
+            func.avg(models.Bead.similarity),
         ).where(models.Bead.alignment_id == alignment_id)
     ).one()
-    return Progress(total=row[0], confirmed=row[1], rejected=row[2])
+    return Progress(total=row[0], confirmed=row[1], rejected=row[2], mean_similarity=row[3])
 
 
 @dataclass(frozen=True)
