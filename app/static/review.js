@@ -184,6 +184,7 @@
       return response.json().catch(function () { return {}; }).then(function (body) {
         if (timer) { window.clearInterval(timer); working(null); }
         if (response.ok && body.rows !== undefined) {
+          document.body.classList.remove("long-operation");
           applyChanges(body);
           showNotice(sentence(body.summary));
           finished();
@@ -429,7 +430,7 @@
     var splitting = document.querySelector("article.bead.splitting");
     if (splitting) {
       if (key === "Escape") { event.preventDefault(); closeSplit(splitting); return; }
-      if (key === "Enter" && !event.target.classList.contains("cut")) {
+      if (key === "Enter") {
         event.preventDefault();
         applySplit(splitting);
         return;

@@ -1,4 +1,4 @@
-"""The review page in a real browser: the acceptance list of issue 4, with screenshots."""
+"""The review page in a real browser: reviewing, fixing and undoing in place, with screenshots."""
 
 from __future__ import annotations
 
@@ -34,10 +34,39 @@ def open_at(page, live, position: int | None = None, query: str = "") -> None:
 
 
 def key(page, keys: str) -> None:
-    """Type a shortcut that changes the alignment, and wait for the page to reload."""
+    """Type a shortcut that changes the alignment, and wait until the page shows the result
+    in place (the alignment's version on the page moves on, and no edit is pending)."""
+    version = page.locator(".beads").get_attribute("data-version")
+    page.keyboard.type(keys)
+    settle(page, version)
+
+
+def settle(page, version: str | None) -> None:
+    page.wait_for_function(
+        """v => document.querySelector('.beads').dataset.version !== v
+               && !document.body.classList.contains('busy')""",
+        arg=version,
+    )
+
+
+def reloading_key(page, keys: str) -> None:
+    """Type a shortcut whose result comes with a fresh page (re-alignment, text edits)."""
     with page.expect_navigation():
         page.keyboard.type(keys)
     page.wait_for_selector("article.bead.current")
+
+
+def mark_page(page) -> None:
+    """Leave a mark in the page's memory: it survives only while the page is not reloaded."""
+    page.evaluate("window.__notReloaded = true")
+
+
+def not_reloaded(page) -> bool:
+    return page.evaluate("window.__notReloaded === true")
+
+
+def current_id(page) -> str | None:
+    return page.locator("article.bead.current").get_attribute("id")
 
 
 def test_open_the_demo_and_confirm_a_pair_by_keyboard(page, live_server):
@@ -45,15 +74,20 @@ def test_open_the_demo_and_confirm_a_pair_by_keyboard(page, live_server):
     position = two_sided_at_or_after(live, 3)
     open_at(page, live)
     assert page.locator("article.bead").count() == len(states(live))
+    mark_page(page)
 
     for _ in range(position):
         page.keyboard.press("j")
-    assert page.locator("article.bead.current").get_attribute("id") == f"bead-{position}"
+    assert current_id(page) == f"bead-{position}"
     key(page, "c")
 
     assert states(live)[position].status == "confirmed"
     assert "status-confirmed" in page.locator(f"#bead-{position}").get_attribute("class")
     assert page.locator(".progress-count").inner_text().startswith(f"1/{len(states(live))}")
+    # In place, and on to the next pair: one key per pair.
+    assert not_reloaded(page)
+    assert current_id(page) == f"bead-{position + 1}"
+    assert page.locator("#notice").inner_text() == f"Confirmed pair {position + 1}."
     screenshot(page, "01-confirmed-by-keyboard")
     page.evaluate("window.scrollTo(0, 0)")
     # The README's picture is renewed on request only, so a test run leaves the
@@ -62,31 +96,69 @@ def test_open_the_demo_and_confirm_a_pair_by_keyboard(page, live_server):
         capture(page, DOCS_SCREENSHOT)
 
 
-def test_merge_and_split(page, live_server):
+def test_a_keyboard_only_review_takes_one_key_per_pair(page, live_server):
+    live = live_server
+    count = len(states(live))
+    open_at(page, live)
+    mark_page(page)
+    presses = 0
+
+    # Confirm the first half, reject the rest: c and x each move on to the next pair.
+    for k in range(count):
+        page.keyboard.type("c" if k < count // 2 else "x")
+        presses += 1
+    page.wait_for_function(
+        "n => document.querySelectorAll('article.bead.status-automatic').length === 0 "
+        "&& !document.body.classList.contains('busy')",
+        arg=count,
+    )
+
+    assert presses == count
+    assert [b.status for b in states(live)] == (
+        ["confirmed"] * (count // 2) + ["rejected"] * (count - count // 2)
+    )
+    assert page.locator(".progress-count").inner_text().startswith(f"{count // 2}/{count}")
+    assert not_reloaded(page)
+
+
+def test_merge_and_split_are_rescored_in_place(page, live_server):
     live = live_server
     position = two_sided_at_or_after(live, 3)
     count = len(states(live))
     open_at(page, live, position)
+    mark_page(page)
 
     key(page, "m")
     assert len(states(live)) == count - 1
     merged = states(live)[position]
-    assert page.locator(f"#bead-{position} .shape").inner_text() == (
-        f"{merged.src_len}-{merged.tgt_len}"
-    )
+    row = page.locator(f"#bead-{position}")
+    assert row.locator(".shape").inner_text() == f"{merged.src_len}-{merged.tgt_len}"
+    # The merged pair is scored at once, with its breakdown.
+    assert row.locator(".similarity").inner_text() == f"{merged.similarity:.2f}"
+    assert row.locator("details.scores").count() == 1
+    # The pairs after it are renumbered in place.
+    assert page.locator("article.bead").count() == count - 1
+    assert page.locator(f"#bead-{count - 2} a.position").inner_text() == f"#{count - 1}"
 
     page.keyboard.type("s")
-    dialog = page.locator("#split-dialog")
-    dialog.wait_for(state="visible")
-    dialog.locator("input[name=src_cut]").fill("1")
-    dialog.locator("input[name=tgt_cut]").fill("1")
-    screenshot(page, "02-split-dialog")
-    with page.expect_navigation():
-        dialog.locator("button[type=submit]").click()
+    cuts = row.locator(".cut")
+    cuts.first.wait_for()
+    # The reviewer clicks between segments: after the first original and first translated.
+    row.locator('.cut[data-side="source"][data-cut="1"]').click()
+    row.locator('.cut[data-side="target"][data-cut="1"]').click()
+    screenshot(page, "02-split-choice")
+    version = page.locator(".beads").get_attribute("data-version")
+    page.keyboard.press("Enter")
+    settle(page, version)
 
     after = states(live)
     assert len(after) == count
     assert (after[position].src_len, after[position].tgt_len) == (1, 1)
+    assert after[position].similarity is not None
+    assert page.locator(f"#bead-{position} .similarity").inner_text() == (
+        f"{after[position].similarity:.2f}"
+    )
+    assert not_reloaded(page)
     screenshot(page, "03-after-split")
 
 
@@ -95,6 +167,7 @@ def test_shift_a_boundary_then_undo_and_redo(page, live_server):
     position = two_sided_at_or_after(live, 3)
     before = states(live)
     open_at(page, live, position)
+    mark_page(page)
 
     key(page, "]")  # the last translated segment down into the next pair
     shifted = states(live)
@@ -104,10 +177,17 @@ def test_shift_a_boundary_then_undo_and_redo(page, live_server):
     key(page, "u")
     assert states(live) == before
     assert page.locator("#redo-button").is_enabled()
+    # Undo says what it undid.
+    assert (
+        page.locator("#notice")
+        .inner_text()
+        .startswith(f"Undid: moved the last translation segment of pair {position + 1} down")
+    )
     screenshot(page, "04-after-undo")
 
     key(page, "U")
     assert states(live) == shifted
+    assert not_reloaded(page)
 
 
 def test_filter_to_low_similarity(page, live_server):
@@ -143,8 +223,12 @@ def test_re_align_between_confirmed_pairs(page, live_server):
     key(page, "m")  # a manual change the re-alignment may redo
     confirmed = [b for b in states(live) if b.status == "confirmed"]
 
-    key(page, "R")
+    # A long operation shows that it is working, then what it did.
+    page.keyboard.type("R")
+    page.locator("#working").wait_for(state="visible")
+    page.locator("#working").wait_for(state="hidden", timeout=120_000)
 
+    assert page.locator("#notice").inner_text().startswith("Re-aligned")
     assert [b for b in states(live) if b.status == "confirmed"] == confirmed
     with live.sessions() as session:
         review.check_alignment(session, live.alignment_id)
@@ -166,7 +250,7 @@ def test_a_second_reviewer_s_earlier_edit_gives_the_first_a_conflict_message(
     finally:
         other.close()
 
-    key(page, "c")  # the first reviewer's page is stale
+    reloading_key(page, "c")  # the first reviewer's page is stale
 
     notice = page.locator("#notice")
     assert notice.is_visible()
@@ -235,7 +319,7 @@ def test_an_editor_splits_a_segment_at_the_cursor_then_undoes_it(page, live_serv
     area.press("Escape")
 
     page.locator("body").click(position={"x": 5, "y": 5})
-    key(page, "u")
+    reloading_key(page, "u")
     assert target_texts(live) == original
     assert states(live)[position] == bead
 
