@@ -653,7 +653,33 @@ def _csv_text(file: Path) -> str:
 @user_errors
 def serve_command(obj: Context, host: str, port: int) -> None:
     """Serve the review UI."""
+    require_free_port(host, port)
     serve(obj, host, port)
+
+
+def require_free_port(host: str, port: int) -> None:
+    """Raise InvalidRequest, saying what to do, when ``host:port`` cannot be listened on."""
+    import errno
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as error:
+        raise InvalidRequest(f"cannot serve on {host}: {error.strerror}") from None
+    family, kind, proto, _name, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        # As the server will: a port left in TIME_WAIT by a stopped server is free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise InvalidRequest(
+                    f"port {port} on {host} is already in use (another Alinea, or another "
+                    f"program, is serving there); stop it or choose another port with "
+                    f"--port {port + 1} (make demo PORT={port + 1})"
+                ) from None
+            raise InvalidRequest(f"cannot serve on {host}:{port}: {error.strerror}") from None
 
 
 def serve(obj: Context, host: str, port: int) -> None:
@@ -676,6 +702,9 @@ def serve(obj: Context, host: str, port: int) -> None:
 @user_errors
 def demo_command(obj: Context, host: str, port: int, no_serve: bool) -> None:
     """Set up the database, align the bundled article pair, and serve the UI."""
+    if not no_serve:
+        # Before the work and the address are reported, not after.
+        require_free_port(host, port)
     store_db.upgrade(obj.settings.database_url)
     alignment_id = _demo_alignment(obj)
     click.echo(f"demo alignment: http://{host}:{port}/alignments/{alignment_id}", err=True)

@@ -327,3 +327,26 @@ def test_exports_read_the_texts_at_the_alignment_s_own_level(client, sentence_al
     assert "Párrafo con" in paragraphs and "Frase" not in paragraphs
     assert "Frase uno." in sentences and "Sentence two." in sentences
     assert "Párrafo" not in sentences
+
+
+def test_the_map_draws_every_pair_inside_it_with_its_review_status(
+    client, sessions, demo_alignment
+):
+    beads = stored_beads(sessions, demo_alignment)
+    post_operation(client, sessions, demo_alignment, "status", 0, status="confirmed")
+
+    html = client.get(f"/alignments/{demo_alignment}/map").get_data(as_text=True)
+
+    width, height = (int(v) for v in re.search(r'viewBox="0 0 (\d+) (\d+)"', html).groups())
+    cells = re.findall(
+        r'class="map-cell band-(\S+) status-(\S+)" x="(\d+)" y="(\d+)" width="(\d+)" '
+        r'height="(\d+)"',
+        html,
+    )
+    assert len(cells) == len(beads)
+    # Pairs only in the translation come after the original's end: still inside the map.
+    for _band, _status, x, y, w, h in cells:
+        assert int(x) + int(w) <= width and int(y) + int(h) <= height
+    assert cells[0][1] == "confirmed"
+    assert {band for band, *_ in cells if band == "none"}
+    assert 'role="img"' not in html
