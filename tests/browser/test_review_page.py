@@ -396,3 +396,103 @@ def test_no_script_errors_on_the_page(page, live_server):
     page.keyboard.press("j")
     page.keyboard.press("k")
     assert errors == []
+
+
+def test_bulk_confirm_above_a_similarity_is_one_undoable_event(page, live_server):
+    live = live_server
+    before = states(live)
+    expected = [
+        k
+        for k, b in enumerate(before)
+        if b.similarity is not None and b.similarity >= 0.95 and b.status == "automatic"
+    ]
+    assert expected
+    open_at(page, live)
+
+    page.locator(".bulk-confirm input[name=min_similarity]").fill("0.95")
+    with page.expect_navigation():
+        page.locator("#bulk-confirm-button").click()
+    page.wait_for_selector("article.bead.current")
+
+    after = states(live)
+    assert [k for k, b in enumerate(after) if b.status == "confirmed"] == expected
+    assert page.locator("#notice").inner_text() == (
+        f"Confirmed {len(expected)} pairs with similarity at least 0.95."
+    )
+    key(page, "u")
+    assert states(live) == before
+
+
+def test_confirm_every_pair_up_to_here(page, live_server):
+    live = live_server
+    position = two_sided_at_or_after(live, 6)
+    open_at(page, live, position)
+
+    row = page.locator(f"#bead-{position}")
+    row.locator("details.more-ops summary").click()
+    with page.expect_navigation():
+        row.get_by_role(
+            "button", name=f"Confirm every unreviewed pair up to pair {position + 1}"
+        ).click()
+    page.wait_for_selector("article.bead.current")
+
+    statuses = [b.status for b in states(live)]
+    assert statuses[: position + 1] == ["confirmed"] * (position + 1)
+    assert set(statuses[position + 1 :]) == {"automatic"}
+
+
+def test_search_ignores_accents_and_case_and_highlights_the_matches(page, live_server):
+    live = live_server
+    open_at(page, live)
+
+    page.keyboard.type("/")
+    page.keyboard.type("MEXICO")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.wait_for_selector("article.bead")
+
+    marks = page.locator("article.bead mark").all_inner_texts()
+    assert marks
+    assert {m.casefold() for m in marks} <= {"méxico", "mexico"}
+    assert "México" in marks  # the Spanish spelling is found from the plain one
+    screenshot(page, "13-search")
+
+
+def test_j_and_k_cross_page_boundaries(page, live_server, tmp_path):
+    from app.align.aligner import AlignmentResult
+    from app.ingest import load_document
+    from app.segments import BeadSpan
+    from app.services import add_document, store_alignment
+    from app.store.db import transaction
+
+    live = live_server
+    # A 205-pair alignment: two pages of pairs.
+    for name, language in (("a.txt", "es"), ("b.txt", "en")):
+        words = "uno" if language == "es" else "one"
+        (tmp_path / name).write_text(
+            "\n\n".join(f"{words.capitalize()} {k} {language}." for k in range(205)),
+            encoding="utf-8",
+        )
+    source = load_document(tmp_path / "a.txt", lang="es")
+    target = load_document(tmp_path / "b.txt", lang="en")
+    spans = [BeadSpan(k, k + 1, k, k + 1, 0.9, {}) for k in range(205)]
+    with transaction(live.sessions) as session:
+        alignment_id = store_alignment(
+            session,
+            add_document(session, source),
+            add_document(session, target),
+            AlignmentResult(spans, "by-hand/1", {"scorers": []}),
+        ).id
+    page.goto(f"{live.url}/alignments/{alignment_id}#bead-199")
+    page.wait_for_selector("article.bead.current")
+    assert current_id(page) == "bead-199"
+
+    with page.expect_navigation():
+        page.keyboard.press("j")
+    page.wait_for_selector("article.bead.current")
+    assert current_id(page) == "bead-200"
+
+    with page.expect_navigation():
+        page.keyboard.press("k")
+    page.wait_for_selector("article.bead.current")
+    assert current_id(page) == "bead-199"
