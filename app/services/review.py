@@ -105,10 +105,54 @@ def apply_operation(
     version: int,
     operation: Operation,
     actor: str = LOCAL_ACTOR,
+    score: bool = True,
 ) -> Outcome:
-    """Apply one operation made on ``version`` of the alignment; raise Conflict when stale."""
+    """Apply one operation made on ``version`` of the alignment; raise Conflict when stale.
+
+    The beads the operation makes are scored at once, unless ``score`` is False: then
+    ``score_latest`` scores them in a second step (the page shows the change first).
+    """
     alignment = _locked_alignment(session, alignment_id, version)
-    return _apply(session, alignment, operation, actor)
+    return _apply(session, alignment, operation, actor, score)
+
+
+def score_latest(session: Session, alignment_id: int) -> Outcome | None:
+    """Score the unscored beads the alignment's latest change made, and record the scores
+    in that change's history event (so that its undo and redo still match the store).
+
+    Returns the changed stretch, or None when there was nothing to score or the alignment
+    has changed since (the newer change's own scoring then applies).
+    """
+    alignment = _locked_alignment(session, alignment_id, None)
+    event = session.scalars(
+        select(models.ReviewEvent)
+        .where(models.ReviewEvent.alignment_id == alignment_id)
+        .order_by(models.ReviewEvent.id.desc())
+        .limit(1)
+    ).first()
+    if (
+        event is None
+        or event.alignment_version != alignment.version
+        or event.action in ("text", "split_text", "join_text")
+    ):
+        return None
+    edit = _event_edit(event)
+    scored = tuple(rescore_beads(session, alignment, edit.after))
+    if scored == edit.after:
+        return None
+    rows = _rows_from(session, alignment.id, edit.start, len(edit.after))
+    if tuple(bead_state(row) for row in rows) != edit.after:
+        return None
+    now = datetime.now(UTC)
+    for row, old, new in zip(rows, edit.after, scored, strict=True):
+        if new != old:
+            _assign(row, new, now)
+    event.after = [bead.as_dict() for bead in scored]
+    session.flush()
+    count = len(scored)
+    return Outcome(
+        alignment.version, edit.start, "scored", start=edit.start, removed=count, added=count
+    )
 
 
 def apply_to_bead(
@@ -613,7 +657,11 @@ def _set_sentences(session: Session, document_id: int, sentences: dict) -> None:
 
 
 def _apply(
-    session: Session, alignment: models.Alignment, operation: Operation, actor: str
+    session: Session,
+    alignment: models.Alignment,
+    operation: Operation,
+    actor: str,
+    score: bool = True,
 ) -> Outcome:
     position = operation.position
     # A status or a note concerns the bead alone; the other operations its neighbours too.
@@ -629,7 +677,7 @@ def _apply(
 
     levels.refuse_crossing(session, alignment, edit)
     edit = levels.inherit_paragraph_status(session, alignment, edit)
-    if levels.changed_ranges(edit):
+    if score and levels.changed_ranges(edit):
         edit = Edit(edit.start, edit.before, tuple(rescore_beads(session, alignment, edit.after)))
     write_beads(session, alignment.id, edit, (start, rows))
 

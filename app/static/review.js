@@ -143,7 +143,8 @@
   function pump() {
     if (sending) { return; }
     var next = queue.shift();
-    while (next && !document.contains(next.form)) { next = queue.shift(); }
+    while (next && next.form && !document.contains(next.form)) { next = queue.shift(); }
+    if (next && next.scores) { sendScores(next.scores); return; }
     if (!next) {
       var waiting = idleWaiters;
       idleWaiters = [];
@@ -175,6 +176,9 @@
     }
     var data = new FormData(form, submitter || undefined);
     var url = (submitter && submitter.getAttribute("formaction")) || form.action;
+    // A change of pairs shows at once; the new pairs' scores follow in a second request.
+    var operation = /\/operations$/.test(url);
+    if (operation) { data.append("defer_scores", "1"); }
     fetch(url, {
       method: "POST",
       body: data,
@@ -185,8 +189,9 @@
         if (timer) { window.clearInterval(timer); working(null); }
         if (response.ok && body.rows !== undefined) {
           document.body.classList.remove("long-operation");
-          applyChanges(body);
+          applyChanges(body, false);
           showNotice(sentence(body.summary));
+          if (operation && body.scores_url) { queue.unshift({ scores: body.scores_url }); }
           finished();
           return;
         }
@@ -211,14 +216,35 @@
     });
   }
 
+  function sendScores(url) {
+    sending = true;
+    document.body.classList.add("busy");
+    var data = new FormData();
+    var token = document.querySelector('input[name="csrf_token"]');
+    if (token) { data.append("csrf_token", token.value); }
+    data.append("next", window.location.pathname + window.location.search);
+    fetch(url, {
+      method: "POST",
+      body: data,
+      headers: { Accept: "application/json" },
+      credentials: "same-origin"
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (body) {
+        if (response.ok && body.scored) { applyChanges(body, true); }
+        finished();
+      });
+    }).catch(finished);
+  }
+
   function sentence(summary) {
     if (!summary) { return ""; }
     return summary.charAt(0).toUpperCase() + summary.slice(1) + ".";
   }
 
   // Put the changed rows in place and renumber the pairs after them.
-  function applyChanges(body) {
+  function applyChanges(body, keepSelection) {
     var start = body.start, removed = body.removed, added = body.added;
+    var kept = current ? position(current) : null;
     var template = document.createElement("template");
     template.innerHTML = body.rows;
     var fresh = Array.prototype.slice.call(template.content.querySelectorAll("article.bead"));
@@ -255,7 +281,8 @@
     setVersion(body.version);
     showState(body.state);
     if (wasCurrent || !document.contains(current)) {
-      var focus = beads().filter(function (b) { return position(b) === body.position; })[0];
+      var wanted = keepSelection && kept !== null ? kept : body.position;
+      var focus = beads().filter(function (b) { return position(b) === wanted; })[0];
       select(focus || fresh[0] || beads()[0], false);
     }
   }

@@ -72,11 +72,36 @@ def operation(alignment_id: int) -> Response:
         src_cut=_optional_int(form.get("src_cut", ""), "src_cut"),
         tgt_cut=_optional_int(form.get("tgt_cut", ""), "tgt_cut"),
     )
+    # The page's script shows the change first and asks for the new pairs' scores next.
+    deferred = form.get("defer_scores") == "1" and wants_json()
     with transaction(_sessions()) as session:
         outcome = review_service.apply_operation(
-            session, alignment_id, version, op, actor=actor_name()
+            session, alignment_id, version, op, actor=actor_name(), score=not deferred
         )
     return _answer(alignment_id, outcome)
+
+
+@bp.post("/alignments/<int:alignment_id>/scores")
+def scores(alignment_id: int) -> Response:
+    """Score the pairs the latest change made (the second step of a deferred operation)."""
+    authorise_alignment(alignment_id, "reviewer")
+    with transaction(_sessions()) as session:
+        outcome = review_service.score_latest(session, alignment_id)
+    if outcome is None:
+        return jsonify(scored=False)
+    session = db()
+    alignment = session.get(models.Alignment, alignment_id)
+    back = _back(alignment_id)
+    return jsonify(
+        scored=True,
+        start=outcome.start,
+        removed=outcome.removed,
+        added=outcome.added,
+        version=outcome.version,
+        position=outcome.position,
+        rows=render_rows(session, alignment, outcome.start, outcome.added, back, _search(back)),
+        state=page_state(session, alignment),
+    )
 
 
 def may_edit_text(project_id: int | None) -> bool:
@@ -226,6 +251,7 @@ def _answer(alignment_id: int, outcome: Outcome, in_place: bool = True) -> Respo
     alignment = session.get(models.Alignment, alignment_id)
     if alignment is not None:
         body["state"] = page_state(session, alignment)
+        body["scores_url"] = url_for("edits.scores", alignment_id=alignment_id)
         if in_place and outcome.start is not None:
             back = _back(alignment_id)
             body.update(

@@ -39,9 +39,13 @@ def test_a_pair_put_back_as_it_was_gets_its_old_score_again(sessions, demo_align
     )
 
     again = states(sessions, demo_alignment)
-    assert again[position].similarity == original.similarity
-    assert again[position].scores == original.scores
-    assert again[position + 1].similarity == following.similarity
+    # The same scorers on the same texts; the embedding model's arithmetic may differ in
+    # the last digit kept.
+    assert abs(again[position].similarity - original.similarity) <= 0.001
+    assert again[position].scores.keys() == original.scores.keys()
+    for name, value in original.scores.items():
+        assert abs(again[position].scores[name] - value) <= 0.001
+    assert abs(again[position + 1].similarity - following.similarity) <= 0.001
 
 
 def test_a_pair_given_an_unrelated_paragraph_scores_lower_than_before(sessions, demo_alignment):
@@ -69,3 +73,37 @@ def test_a_one_sided_pair_has_no_score(sessions, demo_alignment):
     after = states(sessions, demo_alignment)
     detached = [b for b in after[position : position + 3] if b.one_sided]
     assert detached and all(b.similarity is None for b in detached)
+
+
+def test_scores_deferred_to_a_second_step_are_kept_by_undo_and_redo(sessions, demo_alignment):
+    from app.services import review
+    from app.store.db import transaction
+
+    from .conftest import version
+
+    before = states(sessions, demo_alignment)
+    position = two_sided_pair(sessions, demo_alignment, 3)
+    with transaction(sessions) as session:
+        review.apply_operation(
+            session,
+            demo_alignment,
+            version(sessions, demo_alignment),
+            Operation("merge_next", position),
+            score=False,
+        )
+    assert states(sessions, demo_alignment)[position].similarity is None
+
+    with transaction(sessions) as session:
+        outcome = review.score_latest(session, demo_alignment)
+
+    merged = states(sessions, demo_alignment)[position]
+    assert outcome is not None and outcome.start == position
+    assert merged.similarity is not None and merged.scores
+    with transaction(sessions) as session:
+        assert review.score_latest(session, demo_alignment) is None  # nothing left to score
+    with transaction(sessions) as session:
+        review.undo(session, demo_alignment, version(sessions, demo_alignment))
+    assert states(sessions, demo_alignment) == before
+    with transaction(sessions) as session:
+        review.redo(session, demo_alignment, version(sessions, demo_alignment))
+    assert states(sessions, demo_alignment)[position] == merged
