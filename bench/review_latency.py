@@ -11,8 +11,9 @@ free port over a throw-away SQLite file, opens the alignment page in headless Ch
 new status; one pair fewer; one pair more):
 
 - ``c`` on an unreviewed pair (confirm),
-- ``m`` on a pair (merge with the next), then
-- ``s`` and Enter on the merged pair (split it back where the reviewer's page proposes).
+- ``m`` on a pair (merge with the next: until the pair shows both pairs' segments), then
+- ``s`` and Enter on the merged pair (split where the page proposes: until the pair shows
+  the first part).
 
 For a merge and a split it also times how long until the page has nothing left to do: the
 page shows the changed pairs first and asks for their new scores in a second request
@@ -131,6 +132,16 @@ def select(page, base: str, position: int) -> None:
 
 
 IDLE = "() => !document.body.classList.contains('busy')"
+# The pair at a position has the given numbers of segments and is the current pair (a page
+# that reloads after an edit shows the same number of pairs, so counting them would not do).
+SHAPED = """([p, s, t]) => { const b = document.getElementById('bead-' + p);
+    return b && b.classList.contains('current')
+        && b.dataset.srcLen === String(s) && b.dataset.tgtLen === String(t); }"""
+
+
+def shape(page, position: int) -> tuple[int, int]:
+    bead = page.locator(f"#bead-{position}")
+    return int(bead.get_attribute("data-src-len")), int(bead.get_attribute("data-tgt-len"))
 
 
 def timed(page, press, shown: str, arg, settled: list[float] | None = None) -> float:
@@ -173,19 +184,23 @@ def run(page, base: str, rounds: int) -> dict[str, list[float]]:
         )
     for position in chosen:
         select(page, base, position)
-        count = page.locator("article.bead").count()
+        first, second = shape(page, position), shape(page, position + 1)
+        merged = (first[0] + second[0], first[1] + second[1])
         figures["merge"].append(
             timed(
                 page,
                 lambda: page.keyboard.type("m"),
-                "n => document.querySelectorAll('article.bead').length === n - 1"
-                " && document.querySelector('article.bead.current')",
-                count,
+                SHAPED,
+                [position, *merged],
                 figures["merge, scored"],
             )
         )
         select(page, base, position)
-        count = page.locator("article.bead").count()
+        # Where the page proposes to cut (the server's default): half of each side, or
+        # the two sides apart when that leaves everything in the first part.
+        cut = (-(-merged[0] // 2), -(-merged[1] // 2))
+        if cut == merged:
+            cut = (merged[0], 0)
 
         def split(position: int = position) -> None:
             page.keyboard.type("s")
@@ -198,14 +213,7 @@ def run(page, base: str, rounds: int) -> dict[str, list[float]]:
                 page.keyboard.press("Enter")
 
         figures["split"].append(
-            timed(
-                page,
-                split,
-                "n => document.querySelectorAll('article.bead').length === n + 1"
-                " && document.querySelector('article.bead.current')",
-                count,
-                figures["split, scored"],
-            )
+            timed(page, split, SHAPED, [position, *cut], figures["split, scored"])
         )
     return figures
 

@@ -496,3 +496,81 @@ def test_j_and_k_cross_page_boundaries(page, live_server, tmp_path):
         page.keyboard.press("k")
     page.wait_for_selector("article.bead.current")
     assert current_id(page) == "bead-199"
+
+
+def add_sentence_level(live, corpus_pair, corpus_result) -> int:
+    """Store the corpus pair's sentence alignment under the live demo; its id."""
+    from app.services import sentences
+    from app.store.db import transaction
+
+    es, en = corpus_pair
+    src = sentences.document_sentences(es.segments, es.language)
+    tgt = sentences.document_sentences(en.segments, en.language)
+    result = sentences.align_within_beads(
+        corpus_result.beads, src, tgt, es.language, en.language, fast=True
+    )
+    with transaction(live.sessions) as session:
+        parent = session.get(models.Alignment, live.alignment_id)
+        sentences.store_sentences(session, parent.source, src)
+        sentences.store_sentences(session, parent.target, tgt)
+        return sentences.store_sentence_alignment(session, parent, result).id
+
+
+def test_confirming_a_paragraph_pair_confirms_its_sentences_in_the_sentence_view(
+    page, live_server, corpus_pair, corpus_result
+):
+    live = live_server
+    sentence_id = add_sentence_level(live, corpus_pair, corpus_result)
+    position = two_sided_at_or_after(live, 3)
+    open_at(page, live, position)
+    assert "does the same to its sentence pairs" in page.locator(".score-legend").inner_text()
+
+    key(page, "c")
+    page.get_by_role("link", name="Sentences").click()
+    page.wait_for_selector("article.bead.current")
+
+    inherited = page.locator("article.bead.status-confirmed .inherited")
+    assert inherited.count() >= 1
+    assert inherited.first.inner_text() == "with the paragraph"
+    with live.sessions() as session:
+        confirmed = [b for b in review.bead_states(session, sentence_id) if b.status == "confirmed"]
+    assert confirmed and all(b.inherited for b in confirmed)
+    assert page.locator(".progress-count").inner_text().startswith(f"{len(confirmed)}/")
+    screenshot(page, "14-sentences-follow-the-paragraph")
+
+
+def test_doubtful_first_shows_the_one_sided_pairs_on_top(page, live_server):
+    live = live_server
+    open_at(page, live)
+
+    with page.expect_navigation():
+        page.get_by_role("link", name="Doubtful first").click()
+    page.wait_for_selector("article.bead")
+
+    first_eight = page.locator("article.bead").evaluate_all(
+        "nodes => nodes.slice(0, 8).map(n => n.classList.contains('one-sided'))"
+    )
+    one_sided = sum(1 for b in states(live) if b.one_sided)
+    assert first_eight[: min(one_sided, 8)] == [True] * min(one_sided, 8)
+    screenshot(page, "15-doubtful-first")
+
+
+def test_the_history_shows_texts_and_the_map_shows_every_pair(page, live_server):
+    live = live_server
+    position = two_sided_at_or_after(live, 3)
+    open_at(page, live, position)
+    key(page, "c")
+
+    page.goto(f"{live.url}/alignments/{live.alignment_id}/history")
+    row = page.locator("tr.event").first
+    assert f"confirmed pair {position + 1}" in row.inner_text()
+    assert row.locator("q").count() >= 2  # the pair's original and translated texts
+
+    page.goto(f"{live.url}/alignments/{live.alignment_id}/map")
+    svg = page.locator("svg.alignment-map").bounding_box()
+    cells = page.locator("rect.map-cell")
+    assert cells.count() == len(states(live))
+    for k in range(cells.count()):
+        box = cells.nth(k).bounding_box()
+        assert box is not None and box["x"] + box["width"] <= svg["x"] + svg["width"] + 1
+    assert page.locator("rect.map-cell.status-confirmed").count() == 1
