@@ -12,8 +12,9 @@ new status; one pair fewer; one pair more):
 
 - ``c`` on an unreviewed pair (confirm),
 - ``m`` on a pair (merge with the next: until the pair shows both pairs' segments), then
-- ``s`` and Enter on the merged pair (split where the page proposes: until the pair shows
-  the first part).
+- a split of the merged pair where the page proposes: ``s`` opens the choice (not timed),
+  then Enter (an older page: the dialog's Split button), until the pair shows the first
+  part.
 
 For a merge and a split it also times how long until the page has nothing left to do: the
 page shows the changed pairs first and asks for their new scores in a second request
@@ -202,18 +203,20 @@ def run(page, base: str, rounds: int) -> dict[str, list[float]]:
         if cut == merged:
             cut = (merged[0], 0)
 
-        def split(position: int = position) -> None:
-            page.keyboard.type("s")
-            dialog = page.locator("#split-dialog[open]")
-            if dialog.count():
-                # An older page: a dialog with the cut proposed in number boxes.
-                dialog.locator("button[type=submit]").click()
-            else:
-                page.locator(f"#bead-{position} .split-bar").wait_for()
+        # The reviewer opens the split and looks where to cut (not timed), then confirms.
+        page.keyboard.type("s")
+        dialog = page.locator("#split-dialog[open]")
+        if dialog.count():
+            # An older page: a dialog with the cut proposed in number boxes.
+            confirm = dialog.locator("button[type=submit]").click
+        else:
+            page.locator(f"#bead-{position} .split-bar").wait_for()
+
+            def confirm() -> None:
                 page.keyboard.press("Enter")
 
         figures["split"].append(
-            timed(page, split, SHAPED, [position, *cut], figures["split, scored"])
+            timed(page, confirm, SHAPED, [position, *cut], figures["split, scored"])
         )
     return figures
 
