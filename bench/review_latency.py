@@ -45,11 +45,10 @@ sys.path.insert(0, str(ROOT))
 from werkzeug.serving import make_server  # noqa: E402
 
 from app import create_app  # noqa: E402
-from app.align.aligner import AlignmentResult, align  # noqa: E402
 from app.config import Settings  # noqa: E402
 from app.ingest import DEFAULT_LANGUAGES, LoadedDocument, load_document  # noqa: E402
 from app.segments import BeadSpan  # noqa: E402
-from app.services import add_document, store_alignment  # noqa: E402
+from app.services import add_document, align_plain, store_alignment  # noqa: E402
 from app.store import db as store_db  # noqa: E402
 
 CORPUS = ROOT / "corpora" / "dw-2025-02-17-mexico-border"
@@ -81,7 +80,7 @@ def build(url: str, copies: int) -> int:
     """Store the repeated pair with the aligner's beads for one copy, shifted per copy."""
     es = load_document(CORPUS / "es.txt", lang="es")
     en = load_document(CORPUS / "en.txt", lang="en")
-    one = align(es.segments, en.segments, "es", "en")
+    one = align_plain(es, en)
     beads = []
     for copy in range(copies):
         ds, dt = copy * len(es.segments), copy * len(en.segments)
@@ -101,7 +100,8 @@ def build(url: str, copies: int) -> int:
     with store_db.transaction(sessions) as session:
         source = add_document(session, repeated(es, copies))
         target = add_document(session, repeated(en, copies))
-        result = AlignmentResult(beads, one.method, dict(one.parameters))
+        # The aligner's result type, whichever module of the checkout defines it.
+        result = type(one)(beads, one.method, dict(one.parameters))
         return store_alignment(session, source, target, result).id
 
 

@@ -459,7 +459,7 @@ def test_search_ignores_accents_and_case_and_highlights_the_matches(page, live_s
 
 
 def test_j_and_k_cross_page_boundaries(page, live_server, tmp_path):
-    from app.align.aligner import AlignmentResult
+    from app.align.result import AlignmentResult
     from app.ingest import load_document
     from app.segments import BeadSpan
     from app.services import add_document, store_alignment

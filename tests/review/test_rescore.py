@@ -21,9 +21,12 @@ def test_a_merged_pair_gets_a_similarity_and_its_component_scores(sessions, demo
 
     apply(sessions, demo_alignment, Operation("merge_next", position))
 
-    merged = states(sessions, demo_alignment)[position]
+    beads = states(sessions, demo_alignment)
+    merged = beads[position]
     assert merged.similarity is not None and 0 <= merged.similarity <= 1
-    assert {"semantic", "chrf", "length"} <= set(merged.scores)
+    # The same components as the aligner gave the other pairs.
+    aligned = next(b for b in beads[position + 1 :] if b.src_len and b.tgt_len)
+    assert merged.scores and set(merged.scores) == set(aligned.scores)
 
 
 def test_a_pair_put_back_as_it_was_gets_its_old_score_again(sessions, demo_alignment):
@@ -39,13 +42,12 @@ def test_a_pair_put_back_as_it_was_gets_its_old_score_again(sessions, demo_align
     )
 
     again = states(sessions, demo_alignment)
-    # The same scorers on the same texts; the embedding model's arithmetic may differ in
-    # the last digit kept.
-    assert abs(again[position].similarity - original.similarity) <= 0.001
+    # The same engine on the same texts: the same probability, to the last digit or so
+    # (components that weigh a pair against its neighbours may differ, the neighbours
+    # seen being only the changed stretch).
+    assert abs(again[position].similarity - original.similarity) <= 0.002
     assert again[position].scores.keys() == original.scores.keys()
-    for name, value in original.scores.items():
-        assert abs(again[position].scores[name] - value) <= 0.001
-    assert abs(again[position + 1].similarity - following.similarity) <= 0.001
+    assert abs(again[position + 1].similarity - following.similarity) <= 0.002
 
 
 def test_a_pair_given_an_unrelated_paragraph_scores_lower_than_before(sessions, demo_alignment):
