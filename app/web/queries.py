@@ -262,10 +262,11 @@ def doubt() -> ColumnElement[float]:
     """How likely a pair is to need the reviewer, from 0 to 1, in SQL: one minus its
     similarity (the probability that it is right); 1 for a pair the aligner could not pair
     or score (a passage missing on one side, a web-page leftover); at least 0.5 for a pair
-    with QA flags; 0 once confirmed or rejected, since the reviewer has decided."""
+    with QA flags. A confirmed or rejected pair gets -1, after every pair still to review:
+    the reviewer has decided."""
     bead = models.Bead
     return case(
-        (bead.status != BeadStatus.AUTOMATIC.value, 0.0),
+        (bead.status != BeadStatus.AUTOMATIC.value, -1.0),
         (
             or_(
                 bead.src_end == bead.src_start,

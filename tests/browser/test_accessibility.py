@@ -36,15 +36,14 @@ def checked_page(browser):
 @pytest.fixture
 def reviewed(live_server, corpus_pair, corpus_result):
     """The demo alignment with a sentence level, a change in its history, and a finished job."""
+    from app.align.levels import align_within_beads
     from app.services import sentences
 
     live = live_server
     es, en = corpus_pair
     src = sentences.document_sentences(es.segments, es.language)
     tgt = sentences.document_sentences(en.segments, en.language)
-    result = sentences.align_within_beads(
-        corpus_result.beads, src, tgt, es.language, en.language, fast=True
-    )
+    result = align_within_beads(corpus_result.beads, src, tgt, es.language, en.language, fast=True)
     with transaction(live.sessions) as session:
         parent = session.get(models.Alignment, live.alignment_id)
         sentences.store_sentences(session, parent.source, src)
