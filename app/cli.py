@@ -471,7 +471,12 @@ STATUSES = ("automatic", "confirmed", "rejected")
 @click.option(
     "--min-similarity",
     type=click.FloatRange(0, 1),
-    help="Export only pairs whose similarity is at least this.",
+    help="Export only pairs whose similarity is at least this (confirmed pairs always pass).",
+)
+@click.option(
+    "--similarity-for-confirmed",
+    is_flag=True,
+    help="Apply --min-similarity to confirmed pairs too.",
 )
 @click.option("--level", type=click.Choice(["paragraph", "sentence"]), default="paragraph")
 @click.option("--flagged/--unflagged", default=None, help="Only pairs with / without QA flags.")
@@ -504,6 +509,7 @@ def export_command(
     confirmed_only: bool,
     statuses: tuple[str, ...],
     min_similarity: float | None,
+    similarity_for_confirmed: bool,
     level: str,
     flagged: bool | None,
     checks: tuple[str, ...],
@@ -514,10 +520,11 @@ def export_command(
     """Export ALIGNMENT's pairs to OUTPUT in one of several formats, with filters.
 
     The count printed is that of the pairs in the file: formats that cannot hold a
-    one-sided pair (TMX, TSV, Moses) leave them out even with --one-sided.
+    one-sided pair (TMX, Moses) leave them out even with --one-sided; how many one-sided
+    pairs were left out is printed too.
     """
     from app import services
-    from app.formats import get_exporter
+    from app.formats import EXPORTERS, get_exporter
     from app.segments import BeadStatus
     from app.services import exchange
 
@@ -525,6 +532,7 @@ def export_command(
     selection = exchange.ExportFilter(
         statuses=frozenset(BeadStatus(status) for status in kept),
         min_similarity=min_similarity,
+        similarity_for_confirmed=similarity_for_confirmed,
         level=level,
         flagged=flagged,
         checks=frozenset(checks),
@@ -543,7 +551,21 @@ def export_command(
             exporter = get_exporter(format_name, one_sided=one_sided, bom=bom, formula_guard=guard)
             _write_atomically(output, lambda handle: exporter.write(pairs, meta, handle))
             count, written = exporter.written, str(output)
+        kept_one_sided = (
+            one_sided
+            and EXPORTERS.get(format_name) is not None
+            and (EXPORTERS[format_name].supports_one_sided)
+        )
+        left_out = 0 if kept_one_sided else exchange.count_one_sided(session, alignment, selection)
     click.echo(f"wrote {count} pairs ({selection.describe()}) to {written}", err=True)
+    if left_out:
+        how = (
+            f"{format_name} cannot hold them"
+            if one_sided
+            else "--one-sided keeps them in "
+            + ", ".join(sorted(name for name, kind in EXPORTERS.items() if kind.supports_one_sided))
+        )
+        click.echo(f"left out {left_out} one-sided pairs ({how})", err=True)
 
 
 def _write_moses(pairs, meta, output: Path) -> tuple[int, str]:
@@ -655,7 +677,33 @@ def serve_command(obj: Context, host: str, port: int, no_embedded: bool) -> None
     With Redis and no `alinea worker` on the queue, a worker runs inside the server;
     without Redis, the server runs the jobs itself. Either stops with the server.
     """
+    require_free_port(host, port)
     serve(obj, host, port, embedded=not no_embedded)
+
+
+def require_free_port(host: str, port: int) -> None:
+    """Raise InvalidRequest, saying what to do, when ``host:port`` cannot be listened on."""
+    import errno
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as error:
+        raise InvalidRequest(f"cannot serve on {host}: {error.strerror}") from None
+    family, kind, proto, _name, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        # As the server will: a port left in TIME_WAIT by a stopped server is free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise InvalidRequest(
+                    f"port {port} on {host} is already in use (another Alinea, or another "
+                    f"program, is serving there); stop it or choose another port with "
+                    f"--port {port + 1} (make demo PORT={port + 1})"
+                ) from None
+            raise InvalidRequest(f"cannot serve on {host}:{port}: {error.strerror}") from None
 
 
 def serve(obj: Context, host: str, port: int, embedded: bool = True) -> None:
@@ -696,6 +744,9 @@ def serve(obj: Context, host: str, port: int, embedded: bool = True) -> None:
 def demo_command(obj: Context, host: str, port: int, no_serve: bool, no_embedded: bool) -> None:
     """Set up the database, align the bundled article pair, and serve the UI (which runs
     the background jobs of "New alignment" itself when no worker does)."""
+    if not no_serve:
+        # Before the work and the address are reported, not after.
+        require_free_port(host, port)
     store_db.upgrade(obj.settings.database_url)
     alignment_id = _demo_alignment(obj)
     click.echo(f"demo alignment: http://{host}:{port}/alignments/{alignment_id}", err=True)

@@ -37,9 +37,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.align.result import AlignmentResult  # noqa: E402
-
 from app import create_app  # noqa: E402
+from app.align.result import AlignmentResult  # noqa: E402
 from app.config import Settings  # noqa: E402
 from app.ingest import DEFAULT_LANGUAGES, LoadedDocument, load_document  # noqa: E402
 from app.segments import BeadSpan, Segment  # noqa: E402

@@ -1,4 +1,4 @@
-"""TSV export: a header row, then one row per two-sided pair (source, target, similarity, status).
+"""TSV export: a header row, then one row per pair (source, target, similarity, status, note).
 
 Rows are written with the csv module's ``excel-tab`` dialect: a field holding a tab, a
 double quote or a line break is put between double quotes, and a double quote inside it
@@ -15,11 +15,11 @@ import io
 import re
 from collections.abc import Iterable, Iterator
 
-from app.formats.base import Exporter, ExportMeta, register, two_sided
+from app.formats.base import Exporter, ExportMeta, exportable, register
 from app.formats.spreadsheet import BOM, guarded_row
 from app.segments import PairRecord
 
-HEADER = ("source", "target", "similarity", "status")
+HEADER = ("source", "target", "similarity", "status", "note")
 
 # Lone surrogates cannot be encoded in UTF-8 at all; left in, they would abort the export
 # when the text reaches the file or the network, halfway through the stream.
@@ -36,13 +36,14 @@ def format_similarity(similarity: float | None) -> str:
     return "" if similarity is None else f"{similarity:.3f}"
 
 
-def pair_fields(pair: PairRecord) -> tuple[str, str, str, str]:
-    """Return the four columns of ``pair``, in ``HEADER`` order."""
+def pair_fields(pair: PairRecord) -> tuple[str, str, str, str, str]:
+    """Return the columns of ``pair``, in ``HEADER`` order."""
     return (
         encodable(pair.source),
         encodable(pair.target),
         format_similarity(pair.similarity),
         str(pair.status),
+        encodable(pair.note or ""),
     )
 
 
@@ -62,15 +63,21 @@ class TsvExporter(Exporter):
     title = "TSV (tab-separated, for spreadsheets)"
     extension = ".tsv"
     media_type = "text/tab-separated-values"
-    options = frozenset({"bom", "formula_guard"})
+    supports_one_sided = True
+    options = frozenset({"one_sided", "bom", "formula_guard"})
 
-    def __init__(self, bom: bool = False, formula_guard: bool = True) -> None:
-        """Start the file with a byte-order mark when ``bom``; guard formulas unless told not."""
+    def __init__(
+        self, one_sided: bool = False, bom: bool = False, formula_guard: bool = True
+    ) -> None:
+        """Keep one-sided pairs as rows with an empty cell when ``one_sided``; start the
+        file with a byte-order mark when ``bom``; guard formulas unless told not."""
+        self.one_sided = one_sided
         self.bom = bom
         self.formula_guard = formula_guard
 
     def iter_chunks(self, pairs: Iterable[PairRecord], meta: ExportMeta) -> Iterator[str]:
-        """Yield the header row, then one row per two-sided pair; ``meta`` is not written."""
+        """Yield the header row, then one row per pair (two-sided ones unless ``one_sided``);
+        ``meta`` is not written."""
         self.written = 0
         # csv writes to a file object; a one-row buffer emptied after each row turns it into
         # a stream of chunks.
@@ -78,7 +85,7 @@ class TsvExporter(Exporter):
         writer = csv.writer(buffer, dialect="excel-tab")
         writer.writerow(HEADER)
         yield (BOM if self.bom else "") + take(buffer)
-        for pair in two_sided(pairs):
+        for pair in exportable(pairs, self.one_sided):
             writer.writerow(guarded_row(pair_fields(pair), self.formula_guard))
             self.written += 1
             yield take(buffer)

@@ -27,6 +27,8 @@ class BeadState:
     status: str = AUTOMATIC
     note: str | None = None
     flags: list[Any] = field(default_factory=list)
+    # The status came from the paragraph pair above (sentence level only).
+    inherited: bool = False
 
     @property
     def src_len(self) -> int:
@@ -56,11 +58,13 @@ class BeadState:
             scores={},
             status=AUTOMATIC,
             flags=[],
+            inherited=False,
         )
 
     def as_dict(self) -> dict[str, Any]:
         """The bead as JSON-ready data, for the history."""
-        return {
+        inherited = {"inherited": True} if self.inherited else {}
+        return inherited | {
             "src": [self.src_start, self.src_end],
             "tgt": [self.tgt_start, self.tgt_end],
             "similarity": self.similarity,
@@ -83,6 +87,7 @@ class BeadState:
             status=data.get("status", AUTOMATIC),
             note=data.get("note"),
             flags=list(data.get("flags") or []),
+            inherited=bool(data.get("inherited", False)),
         )
 
 

@@ -14,10 +14,10 @@ Pure: the service reads the beads and sentences and writes the Edit this returns
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, replace
 
-from app.review.beads import CONFIRMED, BeadState, Edit
+from app.review.beads import AUTOMATIC, CONFIRMED, BeadState, Edit
 
 # Aligns sentences src[s0:s1] with tgt[t0:t1] (both non-empty); ranges relative to them.
 AlignSentences = Callable[[int, int, int, int], list[BeadState]]
@@ -105,3 +105,42 @@ def _gap(start: tuple[int, int], stop: tuple[int, int], align: AlignSentences) -
         )
         for b in align(s0, s1, t0, t1)
     ]
+
+
+def reviewed_on_its_own(bead: BeadState) -> bool:
+    """Whether a sentence bead was confirmed or rejected itself, not through its paragraph."""
+    return bead.status != AUTOMATIC and not bead.inherited
+
+
+def follow_status(
+    paragraphs: Sequence[BeadState],
+    boxes: Sequence[Box],
+    changed: Collection[int],
+    sentences: Sequence[BeadState],
+) -> list[BeadState]:
+    """The sentence beads once they follow the status of the paragraph beads ``changed``
+    (indices into ``paragraphs``, each with its sentence ``boxes``).
+
+    A sentence bead reviewed on its own keeps its status; the others take their paragraph's
+    (inherited), or go back to automatic when the paragraph does.
+    """
+    out: list[BeadState] = []
+    for bead in sentences:
+        holder = next(
+            (k for k in changed if boxes[k].holds(bead) and not bead.empty),
+            None,
+        )
+        if holder is None or reviewed_on_its_own(bead):
+            out.append(bead)
+            continue
+        status = paragraphs[holder].status
+        out.append(replace(bead, status=status, inherited=status != AUTOMATIC))
+    return out
+
+
+def inherit_status(bead: BeadState, paragraph_status: str) -> BeadState:
+    """A sentence bead made by a fix inside a reviewed paragraph bead takes its status: the
+    reviewer has just looked at it, and the paragraph stays reviewed."""
+    if bead.status != AUTOMATIC or paragraph_status == AUTOMATIC:
+        return bead
+    return replace(bead, status=paragraph_status, inherited=True)

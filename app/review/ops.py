@@ -37,7 +37,7 @@ class Window:
     def require(self, position: int) -> BeadState:
         bead = self.get(position)
         if bead is None:
-            raise OperationRefused(f"there is no pair {position}")
+            raise OperationRefused(f"there is no pair {position + 1}")
         return bead
 
 
@@ -46,7 +46,8 @@ def set_status(window: Window, position: int, status: str) -> Edit:
     if status not in STATUSES:
         raise OperationRefused(f"status must be one of {', '.join(STATUSES)}, not '{status}'")
     bead = window.require(position)
-    return _edit(position, (bead,), (replace(bead, status=status),))
+    # A status given to the pair itself is its own review, never inherited.
+    return _edit(position, (bead,), (replace(bead, status=status, inherited=False),))
 
 
 def set_note(window: Window, position: int, note: str) -> Edit:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Text, func, select, type_coerce
+from sqlalchemy import Text, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from app.errors import InvalidRequest, NotFound
@@ -148,7 +148,8 @@ class ExportFilter:
     """Which beads an export takes.
 
     ``statuses``: the review statuses kept (default: automatic and confirmed).
-    ``min_similarity``: keep only beads scored at least this (one-sided beads have no score).
+    ``min_similarity``: keep only beads scored at least this (one-sided beads have no score);
+    a confirmed bead passes whatever its score, unless ``similarity_for_confirmed``.
     ``level``: "paragraph", or "sentence" for the sentence alignment refining the one given.
     ``flagged``: True keeps only beads with QA flags, False only those without.
     ``checks``: keep only beads flagged by one of these checks.
@@ -161,6 +162,7 @@ class ExportFilter:
     flagged: bool | None = None
     checks: frozenset[str] = frozenset()
     one_sided: bool = False
+    similarity_for_confirmed: bool = False
 
     def accepts_flags(self, flags: Iterable[dict]) -> bool:
         """True when a bead with QA ``flags`` passes the flag filters."""
@@ -176,7 +178,10 @@ class ExportFilter:
         parts = [", ".join(sorted(status.value for status in self.statuses)) + " pairs"]
         parts.append(f"{self.level} level")
         if self.min_similarity is not None:
-            parts.append(f"similarity ≥ {self.min_similarity:g}")
+            parts.append(
+                f"similarity ≥ {self.min_similarity:g}"
+                + (" (confirmed pairs too)" if self.similarity_for_confirmed else "")
+            )
         if self.flagged is not None:
             parts.append("flagged only" if self.flagged else "unflagged only")
         if self.checks:
@@ -294,8 +299,31 @@ def _bead_query(alignment: models.Alignment, selection: ExportFilter):
     if not selection.one_sided:
         query = query.where(c.src_end > c.src_start, c.tgt_end > c.tgt_start)
     if selection.min_similarity is not None:
-        query = query.where(c.similarity >= selection.min_similarity)
+        scored = c.similarity >= selection.min_similarity
+        if not selection.similarity_for_confirmed:
+            # The reviewer's confirmation outweighs the aligner's score.
+            scored = or_(scored, c.status == BeadStatus.CONFIRMED.value)
+        query = query.where(scored)
     return query
+
+
+def count_one_sided(session: Session, alignment: models.Alignment, selection: ExportFilter) -> int:
+    """How many one-sided pairs of the selection's statuses the alignment (at the selection's
+    level) has: the pairs an export without one-sided units leaves out."""
+    chosen = alignment_at_level(session, alignment, selection.level)
+    bead = models.Bead
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(bead)
+            .where(
+                bead.alignment_id == chosen.id,
+                bead.status.in_(sorted(status.value for status in selection.statuses)),
+                or_(bead.src_end == bead.src_start, bead.tgt_end == bead.tgt_start),
+            )
+        )
+        or 0
+    )
 
 
 def iter_export_pairs(

@@ -16,8 +16,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.errors import Conflict
-from app.review.beads import BeadState, Edit
-from app.review.levels import Box, changed_ranges, ranges, rederive
+from app.review.beads import AUTOMATIC, BeadState, Edit
+from app.review.levels import (
+    Box,
+    changed_ranges,
+    follow_status,
+    inherit_status,
+    ranges,
+    rederive,
+)
 from app.services import review
 from app.store import models
 
@@ -73,7 +80,7 @@ def cascade(
     if not children:
         return None
     if not changed_ranges(edit):
-        return []
+        return _cascade_status(session, parent, children, edit, summary, actor)
     changes: list[dict[str, Any]] = []
     for child_id in children:
         planned = _child_edit(session, parent, child_id, edit, aligner)
@@ -97,6 +104,109 @@ def cascade(
             }
         )
     return changes
+
+
+def _cascade_status(
+    session: Session,
+    parent: models.Alignment,
+    children: list[int],
+    edit: Edit,
+    summary: str,
+    actor: str,
+) -> list[dict[str, Any]]:
+    """The sentence beads under paragraph beads whose status ``edit`` changed take that
+    status, unless they were reviewed on their own (``app.review.levels.follow_status``)."""
+    changed = [
+        k
+        for k, (old, new) in enumerate(zip(edit.before, edit.after, strict=True))
+        if old.status != new.status
+    ]
+    if not changed:
+        return []
+    a0, a1 = edit.after[0].src_start, edit.after[-1].src_end
+    b0, b1 = edit.after[0].tgt_start, edit.after[-1].tgt_end
+    src = _sentence_starts(session, parent.source_id, a0, a1)
+    tgt = _sentence_starts(session, parent.target_id, b0, b1)
+    region = Box(src[a0], src[a1], tgt[b0], tgt[b1])
+    boxes = [
+        Box(src[b.src_start], src[b.src_end], tgt[b.tgt_start], tgt[b.tgt_end]) for b in edit.after
+    ]
+    changes: list[dict[str, Any]] = []
+    for child_id in children:
+        run = _child_run(session, child_id, region)
+        if run is None:
+            continue
+        rows, position = run
+        before = [review.bead_state(row) for row in rows]
+        after = follow_status(edit.after, boxes, changed, before)
+        child_edit = _trimmed(position, before, after)
+        if child_edit is None:
+            continue
+        offset = child_edit.start - position
+        review.write_beads(session, child_id, child_edit, (child_edit.start, rows[offset:]))
+        note = f"sentences follow the paragraph pairs ({summary})"
+        _record_child(session, child_id, child_edit, note, actor)
+        changes.append(
+            {
+                "alignment_id": child_id,
+                "position": child_edit.start,
+                "before": [bead.as_dict() for bead in child_edit.before],
+                "after": [bead.as_dict() for bead in child_edit.after],
+            }
+        )
+    return changes
+
+
+def _trimmed(position: int, before: list[BeadState], after: list[BeadState]) -> Edit | None:
+    """The Edit from the first to the last bead that differ (same number of beads), or None."""
+    differ = [k for k, (old, new) in enumerate(zip(before, after, strict=True)) if old != new]
+    if not differ:
+        return None
+    first, last = differ[0], differ[-1] + 1
+    return Edit(position + first, tuple(before[first:last]), tuple(after[first:last]))
+
+
+def inherit_paragraph_status(session: Session, child: models.Alignment, edit: Edit) -> Edit:
+    """A sentence-level fix inside a reviewed paragraph pair: the new sentence beads take
+    the paragraph's status, so the paragraph's review still covers them."""
+    if child.parent_id is None or not changed_ranges(edit):
+        return edit
+    statuses = {}
+    after = []
+    for new in edit.after:
+        side, sentence = ("source", new.src_start) if new.src_len else ("target", new.tgt_start)
+        if new.empty:
+            after.append(new)
+            continue
+        key = (side, sentence)
+        if key not in statuses:
+            statuses[key] = _paragraph_status(session, child, side, sentence)
+        after.append(inherit_status(new, statuses[key]))
+    return Edit(edit.start, edit.before, tuple(after))
+
+
+def _paragraph_status(session: Session, child: models.Alignment, side: str, sentence: int) -> str:
+    """The status of the paragraph bead holding sentence ``sentence`` of one side."""
+    segment, bead = models.Segment, models.Bead
+    document_id = child.source_id if side == "source" else child.target_id
+    paragraph = session.scalar(
+        select(segment.paragraph).where(
+            segment.document_id == document_id,
+            segment.level == SENTENCE,
+            segment.position == sentence,
+        )
+    )
+    if paragraph is None:
+        return AUTOMATIC
+    start, end = (
+        (bead.src_start, bead.src_end) if side == "source" else (bead.tgt_start, bead.tgt_end)
+    )
+    status = session.scalar(
+        select(bead.status).where(
+            bead.alignment_id == child.parent_id, start <= paragraph, end > paragraph
+        )
+    )
+    return status or AUTOMATIC
 
 
 def replay(session: Session, changes: list[dict[str, Any]], undo: bool, actor: str) -> None:

@@ -21,6 +21,7 @@ from app.review.beads import BeadState, Edit
 from app.review.invariants import check_cover, check_nesting
 from app.review.realign import AlignGap, realign_gaps
 from app.segments import Segment, SegmentKind
+from app.services.rescore import rescore_beads
 from app.store import models
 
 # Accounts come later; until then every change is made by the one local reviewer.
@@ -53,11 +54,24 @@ class Operation:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What an applied change left: the alignment's new version and the bead to show."""
+    """What an applied change left: the alignment's new version and the bead to show.
+
+    For a change of beads, ``start``, ``removed`` and ``added`` say which: the beads at
+    ``[start, start + removed)`` before are ``[start, start + added)`` now, and the beads
+    after them moved by ``added - removed``. A text change leaves ``start`` None.
+    """
 
     version: int
     position: int
     summary: str
+    start: int | None = None
+    removed: int = 0
+    added: int = 0
+
+
+def pair_number(position: int) -> int:
+    """The number a reviewer sees for the bead at ``position``: pairs count from 1."""
+    return position + 1
 
 
 def bead_state(bead: models.Bead) -> BeadState:
@@ -71,6 +85,7 @@ def bead_state(bead: models.Bead) -> BeadState:
         status=bead.status,
         note=bead.note,
         flags=list(bead.flags or []),
+        inherited=bool(bead.inherited),
     )
 
 
@@ -90,10 +105,54 @@ def apply_operation(
     version: int,
     operation: Operation,
     actor: str = LOCAL_ACTOR,
+    score: bool = True,
 ) -> Outcome:
-    """Apply one operation made on ``version`` of the alignment; raise Conflict when stale."""
+    """Apply one operation made on ``version`` of the alignment; raise Conflict when stale.
+
+    The beads the operation makes are scored at once, unless ``score`` is False: then
+    ``score_latest`` scores them in a second step (the page shows the change first).
+    """
     alignment = _locked_alignment(session, alignment_id, version)
-    return _apply(session, alignment, operation, actor)
+    return _apply(session, alignment, operation, actor, score)
+
+
+def score_latest(session: Session, alignment_id: int) -> Outcome | None:
+    """Score the unscored beads the alignment's latest change made, and record the scores
+    in that change's history event (so that its undo and redo still match the store).
+
+    Returns the changed stretch, or None when there was nothing to score or the alignment
+    has changed since (the newer change's own scoring then applies).
+    """
+    alignment = _locked_alignment(session, alignment_id, None)
+    event = session.scalars(
+        select(models.ReviewEvent)
+        .where(models.ReviewEvent.alignment_id == alignment_id)
+        .order_by(models.ReviewEvent.id.desc())
+        .limit(1)
+    ).first()
+    if (
+        event is None
+        or event.alignment_version != alignment.version
+        or event.action in ("text", "split_text", "join_text")
+    ):
+        return None
+    edit = _event_edit(event)
+    scored = tuple(rescore_beads(session, alignment, edit.after))
+    if scored == edit.after:
+        return None
+    rows = _rows_from(session, alignment.id, edit.start, len(edit.after))
+    if tuple(bead_state(row) for row in rows) != edit.after:
+        return None
+    now = datetime.now(UTC)
+    for row, old, new in zip(rows, edit.after, scored, strict=True):
+        if new != old:
+            _assign(row, new, now)
+    event.after = [bead.as_dict() for bead in scored]
+    session.flush()
+    count = len(scored)
+    return Outcome(
+        alignment.version, edit.start, "scored", start=edit.start, removed=count, added=count
+    )
 
 
 def apply_to_bead(
@@ -288,6 +347,62 @@ def realign(
     return _record(session, alignment, "realign", summary, combined, actor, cascade=cascade)
 
 
+def confirm_many(
+    session: Session,
+    alignment_id: int,
+    version: int,
+    *,
+    min_similarity: float | None = None,
+    through: int | None = None,
+    actor: str = LOCAL_ACTOR,
+) -> Outcome:
+    """Confirm, as one event, every unreviewed pair scored at least ``min_similarity``, or
+    every unreviewed pair up to position ``through`` (one-sided ones too: the reviewer has
+    seen them)."""
+    from dataclasses import replace
+
+    from app.review.beads import AUTOMATIC, CONFIRMED
+    from app.services import levels
+
+    if (min_similarity is None) == (through is None):
+        raise InvalidRequest("say either the lowest similarity or the last pair to confirm")
+    alignment = _locked_alignment(session, alignment_id, version)
+    query = (
+        select(models.Bead)
+        .where(models.Bead.alignment_id == alignment.id)
+        .order_by(models.Bead.sort_key)
+    )
+    if through is not None:
+        query = query.limit(through + 1)
+    rows = list(session.scalars(query))
+    beads = [bead_state(row) for row in rows]
+
+    def wanted(bead: BeadState) -> bool:
+        if bead.status != AUTOMATIC:
+            return False
+        if min_similarity is None:
+            return True
+        return bead.similarity is not None and bead.similarity >= min_similarity
+
+    chosen = {k for k, bead in enumerate(beads) if wanted(bead)}
+    if not chosen:
+        raise InvalidRequest("there is no unreviewed pair to confirm there")
+    first, last = min(chosen), max(chosen) + 1
+    after = tuple(
+        replace(bead, status=CONFIRMED, inherited=False) if k in chosen else bead
+        for k, bead in enumerate(beads[first:last], start=first)
+    )
+    edit = Edit(first, tuple(beads[first:last]), after)
+    write_beads(session, alignment.id, edit, (0, rows))
+    count = f"{len(chosen)} pair{'s' if len(chosen) > 1 else ''}"
+    if min_similarity is not None:
+        summary = f"confirmed {count} with similarity at least {min_similarity:g}"
+    else:
+        summary = f"confirmed {count} up to pair {pair_number(through or 0)}"
+    cascade = levels.cascade(session, alignment, edit, summary, actor)
+    return _record(session, alignment, "confirm_many", summary, edit, actor, cascade=cascade)
+
+
 def edit_segment_text(
     session: Session,
     alignment_id: int,
@@ -324,7 +439,7 @@ def edit_segment_text(
     row.text = text
     position = _bead_holding(session, alignment.id, side, segment)
     side_name = "original" if side == "source" else "translated"
-    summary = f"corrected {side_name} segment {segment} of pair {position}"
+    summary = f"corrected {side_name} segment {segment + 1} of pair {pair_number(position)}"
     return _record_text(session, alignment, summary, position, before, change, actor)
 
 
@@ -345,7 +460,9 @@ def split_segment_text(
     before, after = plan_split(session, alignment, side, segment, offset)
     reshape(session, alignment, before, after)
     position = _bead_holding(session, alignment.id, side, segment)
-    summary = f"split {_side_name(side)} segment {segment} of pair {position} in two"
+    summary = (
+        f"split {_side_name(side)} segment {segment + 1} of pair {pair_number(position)} in two"
+    )
     return _record_text(
         session, alignment, summary, position, before, after, actor, action="split_text"
     )
@@ -366,7 +483,10 @@ def join_segment_text(
     before, after = plan_join(session, alignment, side, segment)
     reshape(session, alignment, before, after)
     position = _bead_holding(session, alignment.id, side, segment)
-    summary = f"joined {_side_name(side)} segments {segment} and {segment + 1} of pair {position}"
+    summary = (
+        f"joined {_side_name(side)} segments {segment + 1} and {segment + 2} "
+        f"of pair {pair_number(position)}"
+    )
     return _record_text(
         session, alignment, summary, position, before, after, actor, action="join_text"
     )
@@ -541,7 +661,11 @@ def _set_sentences(session: Session, document_id: int, sentences: dict) -> None:
 
 
 def _apply(
-    session: Session, alignment: models.Alignment, operation: Operation, actor: str
+    session: Session,
+    alignment: models.Alignment,
+    operation: Operation,
+    actor: str,
+    score: bool = True,
 ) -> Outcome:
     position = operation.position
     # A status or a note concerns the bead alone; the other operations its neighbours too.
@@ -556,6 +680,9 @@ def _apply(
     from app.services import levels
 
     levels.refuse_crossing(session, alignment, edit)
+    edit = levels.inherit_paragraph_status(session, alignment, edit)
+    if score and levels.changed_ranges(edit):
+        edit = Edit(edit.start, edit.before, tuple(rescore_beads(session, alignment, edit.after)))
     write_beads(session, alignment.id, edit, (start, rows))
 
     cascade = levels.cascade(session, alignment, edit, summary, actor)
@@ -567,28 +694,29 @@ def _apply(
 def _plan(window: ops.Window, op: Operation) -> tuple[Edit, str]:
     """The Edit an operation makes on the window, and its one-line summary."""
     p = op.position
+    n = pair_number(p)
     side = "original" if op.side == "source" else "translation"
     if op.name == "status":
-        return ops.set_status(window, p, op.status), f"{_status_verb(op.status)} pair {p}"
+        return ops.set_status(window, p, op.status), f"{_status_verb(op.status)} pair {n}"
     if op.name == "note":
-        return ops.set_note(window, p, op.note), f"noted pair {p}"
+        return ops.set_note(window, p, op.note), f"noted pair {n}"
     if op.name == "merge_next":
-        return ops.merge_next(window, p), f"merged pair {p} with the next"
+        return ops.merge_next(window, p), f"merged pair {n} with the next"
     if op.name == "merge_previous":
-        return ops.merge_previous(window, p), f"merged pair {p} with the previous"
+        return ops.merge_previous(window, p), f"merged pair {n} with the previous"
     if op.name == "split":
         bead = window.require(p)
         cuts = ops.default_split(bead)
         src_cut = cuts[0] if op.src_cut is None else op.src_cut
         tgt_cut = cuts[1] if op.tgt_cut is None else op.tgt_cut
-        return ops.split(window, p, src_cut, tgt_cut), f"split pair {p} after {src_cut}/{tgt_cut}"
+        return ops.split(window, p, src_cut, tgt_cut), f"split pair {n} after {src_cut}/{tgt_cut}"
     if op.name == "shift_up":
-        return ops.shift_up(window, p, op.side), f"moved the first {side} segment of pair {p} up"
+        return ops.shift_up(window, p, op.side), f"moved the first {side} segment of pair {n} up"
     if op.name == "shift_down":
-        return ops.shift_down(window, p, op.side), f"moved the last {side} segment of pair {p} down"
+        return ops.shift_down(window, p, op.side), f"moved the last {side} segment of pair {n} down"
     if op.name == "detach":
         edit = ops.detach(window, p, op.side, op.end)
-        return edit, f"made the {op.end} {side} segment of pair {p} one-sided"
+        return edit, f"made the {op.end} {side} segment of pair {n} one-sided"
     raise InvalidRequest(f"there is no operation '{op.name}'")
 
 
@@ -640,6 +768,11 @@ def key_at(session: Session, alignment_id: int, position: int) -> int | None:
         .offset(position)
         .limit(1)
     )
+
+
+def beads_from(session: Session, alignment_id: int, position: int, count: int) -> list[models.Bead]:
+    """The beads at positions ``[position, position + count)``, fewer at the end."""
+    return _rows_from(session, alignment_id, position, count)
 
 
 def _rows_from(session: Session, alignment_id: int, position: int, count: int) -> list[models.Bead]:
@@ -816,6 +949,7 @@ def _assign(row: models.Bead, state: BeadState, now: datetime) -> None:
     row.status = state.status
     row.note = state.note
     row.flags = list(state.flags)
+    row.inherited = state.inherited
     row.version = (row.version or 0) + 1
     row.updated_at = now
 
@@ -850,7 +984,14 @@ def _record(
     )
     position = edit.start if focus is None else focus
     last = edit.start + max(len(edit.after) - 1, 0)
-    return Outcome(alignment.version, min(max(position, edit.start), last), summary)
+    return Outcome(
+        alignment.version,
+        min(max(position, edit.start), last),
+        summary,
+        start=edit.start,
+        removed=len(edit.before),
+        added=len(edit.after),
+    )
 
 
 def _add_event(

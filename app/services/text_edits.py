@@ -362,7 +362,7 @@ def _refuse_join_across_beads(
         )
         if apart is not None:
             raise InvalidRequest(
-                f"{side} segments {position} and {position + 1} are in different pairs of "
+                f"{side} segments {position + 1} and {position + 2} are in different pairs of "
                 f"alignment #{apart}; merge the pairs first, then join the segments"
             )
 

@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import DateTime
@@ -187,6 +188,9 @@ class Bead(Base):
     similarity: Mapped[float | None]
     scores: Mapped[dict[str, Any]] = mapped_column(default=dict)
     status: Mapped[str] = mapped_column(String(16), default=BeadStatus.AUTOMATIC.value)
+    # True when the status was set by reviewing the paragraph pair around this sentence
+    # pair rather than the pair itself (see docs/review.md, "One review for both levels").
+    inherited: Mapped[bool] = mapped_column(default=False, server_default=false())
     note: Mapped[str | None] = mapped_column(Text)
     # Problems found by the QA checks: [{"check": ..., "message": ...}, ...].
     flags: Mapped[list[Any]] = mapped_column(JSON, default=list)

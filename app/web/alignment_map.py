@@ -30,6 +30,8 @@ class MapCell:
     height: int
     band: str
     similarity: float | None
+    # "confirmed" when every pair of the cell is, "rejected" when one is, else "automatic".
+    status: str = "automatic"
 
 
 @dataclass(frozen=True)
@@ -54,14 +56,17 @@ def alignment_map(
             bead.tgt_start,
             bead.tgt_end,
             bead.similarity,
+            bead.status,
         )
         .where(bead.alignment_id == alignment_id)
         .order_by(bead.sort_key)
     ).all()
     per_cell = max(1, math.ceil(len(rows) / (max_cells or MAX_CELLS)))
     cells = [_cell(k, rows[k : k + per_cell]) for k in range(0, len(rows), per_cell)]
-    width = rows[-1][2] if rows else 0
-    height = rows[-1][4] if rows else 0
+    # Wide and high enough for every cell: a pair that exists only in the translation,
+    # after the original's last paragraph, is a hairline just past its end.
+    width = max((cell.x + cell.width for cell in cells), default=0)
+    height = max((cell.y + cell.height for cell in cells), default=0)
     points = ["0,0"] + [f"{cell.x + cell.width},{cell.y + cell.height}" for cell in cells]
     return AlignmentMap(max(width, 1), max(height, 1), cells, " ".join(points), per_cell)
 
@@ -71,6 +76,18 @@ def _cell(position: int, group: list) -> MapCell:
     similarities = [row[5] for row in group if row[5] is not None]
     weakest = min(similarities) if similarities else None
     first, last = group[0], group[-1]
+    one_sided = all(row[1] == row[2] or row[3] == row[4] for row in group)
+    band = similarity_band(weakest)
+    if weakest is None:
+        band = "none" if one_sided else "unscored"
+    statuses = {row[6] for row in group}
+    status = (
+        "rejected"
+        if "rejected" in statuses
+        else "confirmed"
+        if statuses == {"confirmed"}
+        else "automatic"
+    )
     return MapCell(
         position=position,
         last=position + len(group) - 1,
@@ -79,6 +96,7 @@ def _cell(position: int, group: list) -> MapCell:
         # One-sided beads have no extent on one axis; give them a hairline to click.
         width=max(last[2] - first[1], 1),
         height=max(last[4] - first[3], 1),
-        band=similarity_band(weakest),
+        band=band,
         similarity=weakest,
+        status=status,
     )

@@ -15,15 +15,13 @@ from flask import (
     stream_with_context,
     url_for,
 )
-from sqlalchemy import update
 from werkzeug.datastructures import FileStorage
 
 from app import services
 from app.compare.export import FORMATS
 from app.config import Settings
-from app.errors import AlineaError, InvalidRequest, NotFound, Unavailable
+from app.errors import AlineaError, InvalidRequest, NotFound
 from app.ingest import IngestError, LoadedDocument, load_text, validate_language
-from app.jobs import queue as job_queue
 from app.jobs.compare import COMPARE, compare_parameters
 from app.services import comparison_view, comparisons
 from app.services import jobs as job_service
@@ -31,10 +29,10 @@ from app.store import db as store_db
 from app.store import models
 from app.store.accounts import at_least
 from app.store.comparisons import Comparison
-from app.store.jobs import Job
 from app.web.access import authorise_project, visible, visible_projects
 from app.web.database import db
 from app.web.errors import sentence
+from app.web.jobs import queue_job, queue_name, queue_unavailable
 
 bp = Blueprint("compare", __name__)
 
@@ -211,16 +209,20 @@ def new_comparison() -> tuple[str, int]:
     return _form()
 
 
-@bp.get("/comparisons/<int:comparison_id>/add")
-def add_version_form(comparison_id: int) -> tuple[str, int]:
+@bp.route("/comparisons/<int:comparison_id>/add", methods=["GET", "POST"])
+def add_version(comparison_id: int):
+    """The form adding versions to a comparison (GET), and its answer (POST): one rule, so
+    an id past what the database holds is a plain 404 for both."""
     comparison = _readable(comparison_id)
     authorise_project(comparison.project_id, "reviewer", f"there is no comparison {comparison_id}")
-    return _form(comparison=comparison)
+    if request.method == "GET":
+        return _form(comparison=comparison)
+    return _build(comparison)
 
 
 def _form(error: str | None = None, status: int = 200, comparison: Comparison | None = None):
     settings = _settings()
-    unavailable = job_queue.unavailable_reason(settings.jobs)
+    unavailable = queue_unavailable()
     page = render_template(
         "comparison_new.html",
         documents=services.list_documents(db(), visible(models.Document.project_id)),
@@ -240,16 +242,9 @@ def create_comparison():
     return _build(None)
 
 
-@bp.post("/comparisons/<int:comparison_id>/add")
-def add_version(comparison_id: int):
-    comparison = _readable(comparison_id)
-    authorise_project(comparison.project_id, "reviewer", f"there is no comparison {comparison_id}")
-    return _build(comparison)
-
-
 def _build(comparison: Comparison | None):
     settings = _settings()
-    unavailable = job_queue.unavailable_reason(settings.jobs)
+    unavailable = queue_unavailable()
     if unavailable and not settings.jobs.run_inline:
         return _form(unavailable, 503, comparison)
     try:
@@ -272,9 +267,7 @@ def _build(comparison: Comparison | None):
             known.add(loaded.checksum)
     except (AlineaError, IngestError) as error:
         return _form(sentence(str(error)), 400, comparison)
-    job_id = _store_and_queue(
-        original, versions, project_id, comparison, settings, inline=unavailable is not None
-    )
+    job_id = _store_and_queue(original, versions, project_id, comparison, settings)
     return redirect(url_for("compare.job_page", job_id=job_id), code=303)
 
 
@@ -351,7 +344,6 @@ def _store_and_queue(
     project_id: int | None,
     comparison: Comparison | None,
     settings: Settings,
-    inline: bool,
 ) -> int:
     sessions = current_app.extensions["alinea.sessions"]
     with store_db.transaction(sessions) as session:
@@ -373,23 +365,13 @@ def _store_and_queue(
             session,
             COMPARE,
             parameters,
-            queue=settings.jobs.queue,
+            queue=queue_name(settings),
             max_attempts=settings.jobs.attempts,
         )
         job_id = job.id
-    if inline:
-        from app.jobs import run
-
-        # Configured for a laptop without Redis: the request waits for the job.
-        run.execute(settings, job_id, "web request")
-        return job_id
-    try:
-        rq_id = job_queue.enqueue(settings.jobs, job_id)
-    except Unavailable as error:
-        job_service.fail_unfinished(sessions, job_id, str(error))
-        raise
-    with store_db.transaction(sessions) as session:
-        session.execute(update(Job).where(Job.id == job_id).values(rq_id=rq_id))
+    # Whatever runs this server's jobs: the runner of `alinea serve`, a worker, or (when
+    # so configured without Redis) this request.
+    queue_job(job_id)
     return job_id
 
 

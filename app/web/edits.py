@@ -1,7 +1,8 @@
 """Changing an alignment: bead operations, status and notes, undo, redo and re-alignment.
 
 Each request is one transaction and one history event. The page's script asks for JSON
-(``Accept: application/json``) and reloads at the returned location; plain forms get a 303
+(``Accept: application/json``) and gets the changed rows' new HTML to put in place (or,
+for changes of many pairs or of the text, the location to reload); plain forms get a 303
 redirect to the same place, so the page also works without JavaScript.
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlsplit
 
-from flask import Blueprint, current_app, g, jsonify, redirect, request, url_for
+from flask import Blueprint, current_app, flash, g, jsonify, redirect, request, url_for
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.wrappers import Response
 
@@ -22,12 +23,14 @@ from app.web.access import authorise_alignment, may
 from app.web.auth import actor_name
 from app.web.database import db
 from app.web.errors import wants_json
+from app.web.fragments import page_state, render_rows
 from app.web.queries import (
     BeadFilter,
     BeadPlace,
     locate_bead,
     page_of_position,
     parse_status,
+    parse_threshold,
     resolve_text,
 )
 from app.web.urls import safe_next
@@ -69,11 +72,36 @@ def operation(alignment_id: int) -> Response:
         src_cut=_optional_int(form.get("src_cut", ""), "src_cut"),
         tgt_cut=_optional_int(form.get("tgt_cut", ""), "tgt_cut"),
     )
+    # The page's script shows the change first and asks for the new pairs' scores next.
+    deferred = form.get("defer_scores") == "1" and wants_json()
     with transaction(_sessions()) as session:
         outcome = review_service.apply_operation(
-            session, alignment_id, version, op, actor=actor_name()
+            session, alignment_id, version, op, actor=actor_name(), score=not deferred
         )
     return _answer(alignment_id, outcome)
+
+
+@bp.post("/alignments/<int:alignment_id>/scores")
+def scores(alignment_id: int) -> Response:
+    """Score the pairs the latest change made (the second step of a deferred operation)."""
+    authorise_alignment(alignment_id, "reviewer")
+    with transaction(_sessions()) as session:
+        outcome = review_service.score_latest(session, alignment_id)
+    if outcome is None:
+        return jsonify(scored=False)
+    session = db()
+    alignment = session.get(models.Alignment, alignment_id)
+    back = _back(alignment_id)
+    return jsonify(
+        scored=True,
+        start=outcome.start,
+        removed=outcome.removed,
+        added=outcome.added,
+        version=outcome.version,
+        position=outcome.position,
+        rows=render_rows(session, alignment, outcome.start, outcome.added, back, _search(back)),
+        state=page_state(session, alignment),
+    )
 
 
 def may_edit_text(project_id: int | None) -> bool:
@@ -194,18 +222,72 @@ def _whole_alignment(alignment_id: int, use_case) -> Response:
     return _answer(alignment_id, outcome)
 
 
-def _answer(alignment_id: int, outcome: Outcome) -> Response:
+@bp.post("/alignments/<int:alignment_id>/confirm")
+def confirm_many(alignment_id: int) -> Response:
+    """Confirm every unreviewed pair above a similarity, or up to a pair, as one event."""
+    _keep_way_out(alignment_id)
+    authorise_alignment(alignment_id, "reviewer")
+    version = _required_int(request.form.get("version", ""), "version")
+    through = _optional_int(request.form.get("through", ""), "through")
+    threshold = parse_threshold(request.form.get("min_similarity", ""), "min_similarity")
+    with transaction(_sessions()) as session:
+        outcome = review_service.confirm_many(
+            session,
+            alignment_id,
+            version,
+            min_similarity=threshold,
+            through=through,
+            actor=actor_name(),
+        )
+    return _answer(alignment_id, outcome, in_place=False)
+
+
+def _answer(alignment_id: int, outcome: Outcome, in_place: bool = True) -> Response:
+    """Where to go next; for the page's script, also the changed rows' new HTML (when the
+    change was to a few beads) so that it can update the page in place."""
     location = _location(alignment_id, outcome.position)
-    if wants_json():
-        return jsonify(location=location, version=outcome.version, summary=outcome.summary)
-    return redirect(location, code=303)
+    if not wants_json():
+        # Without the script, the page says what was done (undo: what it undid) on arrival.
+        flash(outcome.summary[:1].upper() + outcome.summary[1:] + ".")
+        return redirect(location, code=303)
+    body: dict = {
+        "location": location,
+        "version": outcome.version,
+        "summary": outcome.summary,
+        "position": outcome.position,
+    }
+    session = db()
+    alignment = session.get(models.Alignment, alignment_id)
+    if alignment is not None:
+        body["state"] = page_state(session, alignment)
+        body["scores_url"] = url_for("edits.scores", alignment_id=alignment_id)
+        if in_place and outcome.start is not None:
+            back = _back(alignment_id)
+            body.update(
+                start=outcome.start,
+                removed=outcome.removed,
+                added=outcome.added,
+                rows=render_rows(
+                    session, alignment, outcome.start, outcome.added, back, _search(back)
+                ),
+            )
+    return jsonify(body)
+
+
+def _back(alignment_id: int) -> str:
+    return safe_next(request.form.get("next")) or url_for(
+        "review.alignment", alignment_id=alignment_id
+    )
+
+
+def _search(back: str) -> str:
+    """The text the page the form came from searches for, to highlight it in new rows."""
+    return dict(parse_qsl(urlsplit(back).query)).get("q", "").strip()[:200]
 
 
 def _location(alignment_id: int, position: int) -> str:
     """The page the form came from (filter and order kept), at the page showing ``position``."""
-    back = safe_next(request.form.get("next")) or url_for(
-        "review.alignment", alignment_id=alignment_id
-    )
+    back = _back(alignment_id)
     args = {k: v for k, v in parse_qsl(urlsplit(back).query) if k not in ("page", "notice")}
     try:
         bead_filter = BeadFilter.from_args(args)

@@ -177,7 +177,7 @@ def _store_and_queue(source: Side, target: Side, project_id: int | None, setting
             session,
             job_service.ALIGN,
             {},
-            queue=_queue_name(settings),
+            queue=queue_name(settings),
             max_attempts=settings.jobs.attempts,
         )
         sides = []
@@ -217,7 +217,7 @@ def _runner_is_local() -> bool:
     return runner is not None and runner.local
 
 
-def _queue_name(settings: Settings) -> str:
+def queue_name(settings: Settings) -> str:
     return job_service.SERVER_QUEUE if _runner_is_local() else settings.jobs.queue
 
 
@@ -271,7 +271,7 @@ def queue_realign(alignment_id: int, version: int, actor: str) -> str:
                 f"{alignment.source.title} → {alignment.target.title} ({alignment.level}s)",
                 alignment.project_id,
             ),
-            queue=_queue_name(settings),
+            queue=queue_name(settings),
             max_attempts=settings.jobs.attempts,
         )
         job_id = job.id

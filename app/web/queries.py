@@ -11,7 +11,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
-from sqlalchemy import ColumnElement, and_, bindparam, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, bindparam, case, exists, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from app.errors import InvalidRequest, NotFound
@@ -22,7 +22,8 @@ from app.store import models
 STATUS_CHOICES = tuple(status.value for status in BeadStatus)
 
 
-SORTS = ("position", "similarity")
+# "doubt": the pairs most likely wrong first (see ``doubt``); "similarity": lowest first.
+SORTS = ("position", "doubt", "similarity")
 PAGE_SIZE = 200
 
 
@@ -155,23 +156,25 @@ def resolve_text(
     """The filter with its text search looked up once: the beads whose segments match.
 
     Matching the segments first and placing them in beads by bisection reads each document
-    once, where a per-bead subquery would probe the segments 10,000 times.
+    once, where a per-bead subquery would probe the segments 10,000 times. Matching ignores
+    accents and case (``app.web.search.fold``).
     """
     if not bead_filter.text:
         return bead_filter
-    pattern = "%" + _escape_like(bead_filter.text) + "%"
+    from app.web.search import fold
+
+    # Folded in Python (accents and case), the same on every backend; a document is read
+    # once per search.
+    wanted = fold(bead_filter.text)
     segment = models.Segment
     found: dict[str, list[int]] = {}
     for side, document_id in (("src", alignment.source_id), ("tgt", alignment.target_id)):
-        found[side] = list(
-            session.scalars(
-                select(segment.position).where(
-                    segment.document_id == document_id,
-                    segment.level == alignment.level,
-                    segment.text.ilike(pattern, escape="\\"),
-                )
+        rows = session.execute(
+            select(segment.position, segment.text).where(
+                segment.document_id == document_id, segment.level == alignment.level
             )
         )
+        found[side] = [position for position, text in rows if wanted and wanted in fold(text)]
     positions: set[int] = set()
     rows: list = []
     if found["src"] or found["tgt"]:
@@ -255,7 +258,31 @@ def _filtered(alignment: models.Alignment, bead_filter: BeadFilter):
     )
 
 
+def doubt() -> ColumnElement[float]:
+    """How likely a pair is to need the reviewer, from 0 to 1, in SQL: one minus its
+    similarity (the probability that it is right); 1 for a pair the aligner could not pair
+    or score (a passage missing on one side, a web-page leftover); at least 0.5 for a pair
+    with QA flags. A confirmed or rejected pair gets -1, after every pair still to review:
+    the reviewer has decided."""
+    bead = models.Bead
+    return case(
+        (bead.status != BeadStatus.AUTOMATIC.value, -1.0),
+        (
+            or_(
+                bead.src_end == bead.src_start,
+                bead.tgt_end == bead.tgt_start,
+                bead.similarity.is_(None),
+            ),
+            1.0,
+        ),
+        (func.json_array_length(bead.flags) > 0, 0.5 + 0.5 * (1.0 - bead.similarity)),
+        else_=1.0 - bead.similarity,
+    )
+
+
 def _order(bead_filter: BeadFilter) -> list[ColumnElement]:
+    if bead_filter.sort == "doubt":
+        return [doubt().desc(), models.Bead.sort_key]
     if bead_filter.sort == "similarity":
         # One-sided beads (no similarity) last on every backend, then document order.
         return [
@@ -360,7 +387,12 @@ def page_of_position(
         rank = count_beads(session, alignment, bead_filter)
         return max(rank - 1, 0) // PAGE_SIZE + 1
     before: ColumnElement[bool] = bead.sort_key < key
-    if bead_filter.sort == "similarity":
+    if bead_filter.sort == "doubt":
+        value = session.scalar(
+            select(doubt()).where(bead.alignment_id == alignment.id, bead.sort_key == key)
+        )
+        before = or_(doubt() > value, and_(doubt() == value, bead.sort_key < key))
+    elif bead_filter.sort == "similarity":
         similarity = session.scalar(
             select(bead.similarity).where(bead.alignment_id == alignment.id, bead.sort_key == key)
         )
@@ -399,6 +431,8 @@ class Progress:
     total: int
     confirmed: int
     rejected: int
+    # The mean similarity of the two-sided pairs: the figure the alignments list shows too.
+    mean_similarity: float | None = None
 
     @property
     def reviewed(self) -> int:
@@ -412,9 +446,10 @@ def review_progress(session: Session, alignment_id: int) -> Progress:
             func.count(),
             func.count().filter(models.Bead.status == BeadStatus.CONFIRMED.value),
             func.count().filter(models.Bead.status == BeadStatus.REJECTED.value),
+            func.avg(models.Bead.similarity),
         ).where(models.Bead.alignment_id == alignment_id)
     ).one()
-    return Progress(total=row[0], confirmed=row[1], rejected=row[2])
+    return Progress(total=row[0], confirmed=row[1], rejected=row[2], mean_similarity=row[3])
 
 
 @dataclass(frozen=True)

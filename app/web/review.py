@@ -9,17 +9,18 @@ from app import services
 from app.errors import InvalidRequest, NotFound
 from app.services import review as review_service
 from app.store import accounts, models
-from app.web.access import may, readable_alignment, visible, visible_projects
+from app.web.access import readable_alignment, visible, visible_projects
 from app.web.alignment_map import alignment_map
 from app.web.auth import principal
 from app.web.database import db
-from app.web.edits import may_edit_text
+from app.web.fragments import row_context
 from app.web.queries import (
     PAGE_SIZE,
     STATUS_CHOICES,
     BeadFilter,
     count_beads,
     filtered_beads,
+    in_document_order,
     next_unreviewed,
     page_of_position,
     resolve_text,
@@ -32,19 +33,22 @@ from app.web.rows import (
     format_score,
     format_utc,
     iso_utc,
-    url_pattern,
+    score_meaning,
 )
+from app.web.search import highlight
 from app.web.shortcuts import SHORTCUTS
 
 bp = Blueprint("review", __name__)
 bp.add_app_template_filter(format_score, "score")
 bp.add_app_template_filter(format_utc, "utc")
 bp.add_app_template_filter(iso_utc, "iso_utc")
+bp.add_app_template_filter(score_meaning, "score_meaning")
+bp.add_app_template_filter(highlight, "highlight")
 
 # The quick filters offered above the pairs: label and query parameters.
 QUICK_FILTERS: tuple[tuple[str, dict[str, str]], ...] = (
     ("All", {}),
-    ("Doubtful first", {"sort": "similarity"}),
+    ("Doubtful first", {"sort": "doubt"}),
     ("< 0.5", {"max_similarity": "0.5"}),
     ("< 0.8", {"max_similarity": "0.8"}),
     ("Not reviewed", {"status": "automatic"}),
@@ -120,6 +124,10 @@ def alignment_page(alignment_id: int) -> str | Response:
     g.way_out = (url_for("review.alignment", alignment_id=alignment.id), "Show all pairs")
     bead_filter = resolve_text(session, alignment, BeadFilter.from_args(request.args))
     at = _optional_int(request.args.get("at", ""), "at")
+    pair = _optional_int(request.args.get("pair", ""), "pair")
+    if pair is not None:
+        # The pager's box takes the number the reviewer sees, which counts from 1.
+        at = max(pair - 1, 0)
     if at is not None:
         page = page_of_position(session, alignment, bead_filter, at)
         target = url_for(
@@ -140,9 +148,6 @@ def alignment_page(alignment_id: int) -> str | Response:
     page_args = dict(bead_filter.as_args(), **({"page": str(page)} if page > 1 else {}))
     return render_template(
         "alignment.html",
-        alignment=alignment,
-        source=alignment.source,
-        target=alignment.target,
         scorers=list(alignment.parameters.get("scorers", [])),
         progress=review_progress(session, alignment.id),
         rows=rows,
@@ -150,40 +155,19 @@ def alignment_page(alignment_id: int) -> str | Response:
         quick_filters=QUICK_FILTERS,
         statuses=STATUS_CHOICES,
         pager=Pager(page, pages, total, len(rows)),
+        document_order=in_document_order(bead_filter),
         views=_views(session, alignment),
         can_undo=can_undo,
         can_redo=can_redo,
         notice=NOTICES.get(request.args.get("notice", "")),
         shortcuts=SHORTCUTS,
-        urls=_bead_urls(alignment.id),
-        can_edit_text=may_edit_text(alignment.project_id),
-        can_review=may(alignment.project_id, "reviewer"),
         # The bead forms send the reviewer back to this very view, filter and page included.
-        next_url=url_for("review.alignment", alignment_id=alignment.id, **page_args),
+        **row_context(
+            alignment,
+            url_for("review.alignment", alignment_id=alignment.id, **page_args),
+            bead_filter.text,
+        ),
     )
-
-
-def _bead_urls(alignment_id: int) -> dict[str, str]:
-    """The per-bead addresses of the page as patterns (see ``url_pattern``)."""
-    return {
-        "status": url_pattern("edits.bead_status", "bead_id"),
-        "note": url_pattern("edits.bead_note", "bead_id"),
-        "history": url_pattern("review.history", "position", alignment_id=alignment_id),
-        "operation": url_for("edits.operation", alignment_id=alignment_id),
-        "source_text": url_pattern(
-            "edits.segment_text", "segment", alignment_id=alignment_id, side="source"
-        ),
-        "target_text": url_pattern(
-            "edits.segment_text", "segment", alignment_id=alignment_id, side="target"
-        ),
-        **{
-            f"{side}_{action}": url_pattern(
-                f"edits.segment_{action}", "segment", alignment_id=alignment_id, side=side
-            )
-            for side in ("source", "target")
-            for action in ("split", "join")
-        },
-    }
 
 
 class Pager:
@@ -218,12 +202,37 @@ def history(alignment_id: int) -> str:
     session = db()
     alignment = readable_alignment(session, alignment_id)
     position = _optional_int(request.args.get("position", ""), "position")
+    events = review_service.history(session, alignment.id, position)
     return render_template(
         "history.html",
         alignment=alignment,
         position=position,
-        events=review_service.history(session, alignment.id, position),
+        events=events,
+        pair_text=_pair_texts(session, alignment, events),
     )
+
+
+def _pair_texts(session, alignment: models.Alignment, events: list[models.ReviewEvent]):
+    """A function giving the texts, today, of the segments a recorded bead covered."""
+    wanted: dict[str, set[int]] = {"src": set(), "tgt": set()}
+    for event in events:
+        for bead in (*event.before[:6], *event.after[:6]):
+            for side in ("src", "tgt"):
+                span = bead.get(side) if isinstance(bead, dict) else None
+                if isinstance(span, list) and len(span) == 2:
+                    wanted[side].update(range(span[0], min(span[1], span[0] + 3)))
+    texts = {
+        "src": segment_texts(session, alignment.source_id, alignment.level, wanted["src"]),
+        "tgt": segment_texts(session, alignment.target_id, alignment.level, wanted["tgt"]),
+    }
+
+    def pair_text(bead: dict, side: str) -> str:
+        start, end = bead[side]
+        shown = [texts[side][k].text for k in range(start, min(end, start + 3)) if k in texts[side]]
+        more = " …" if end - start > 3 else ""
+        return " ".join(shown) + more
+
+    return pair_text
 
 
 @bp.get("/alignments/<int:alignment_id>/map")

@@ -36,6 +36,24 @@ def format_score(value: Any) -> str:
     return f"{value:.2f}"
 
 
+# What each component score measures, in words, for the page's legend and tooltips.
+SCORE_MEANINGS: dict[str, str] = {
+    "semantic": "meaning: how close the two texts are in a multilingual sentence-embedding model",
+    "mt": "machine translation: characters shared with Apertium's translation of one side (chrF)",
+    "chrf": "characters shared directly, as in names, numbers and borrowed words (chrF)",
+    "length": "length: how well the two lengths fit the documents' usual ratio",
+    "anchors": "anchors: numbers, names, punctuation and links found on both sides",
+    "structure": "structure: heading paired with heading, paragraph with paragraph",
+    "lexicon": "word pairs learnt from the confident pairs of this document",
+    "margin": "how much better this pair is than its neighbours",
+}
+
+
+def score_meaning(name: str) -> str:
+    """A component score's meaning in words; the name itself when it has no description."""
+    return SCORE_MEANINGS.get(name, name)
+
+
 def format_utc(moment: datetime | None) -> str:
     return "" if moment is None else as_utc(moment).strftime("%Y-%m-%d %H:%M UTC")
 
@@ -108,14 +126,28 @@ def covered_positions(
     return source, target
 
 
+# A check whose flag says again what another check's flag says more precisely: shown only
+# when that other check did not flag the pair ("likely omission" already says the
+# translation is empty).
+SAID_BY: dict[str, str] = {"empty": "omission"}
+
+
 def flag_messages(bead: models.Bead) -> list[tuple[str, str]]:
-    """The QA flags of a bead as (check, message); tolerant of flags without either."""
+    """The QA flags of a bead as (check, message), each finding once; tolerant of flags
+    without either."""
     flags = bead.flags if isinstance(bead.flags, list) else []
-    return [
+    found = [
         (str(flag.get("check", "")), str(flag.get("message", "")))
         for flag in flags
         if isinstance(flag, dict)
     ]
+    checks = {check for check, _ in found}
+    shown: list[tuple[str, str]] = []
+    for check, message in found:
+        if SAID_BY.get(check) in checks or (check, message) in shown:
+            continue
+        shown.append((check, message))
+    return shown
 
 
 # A value no real id takes, replaced by "{}" to make a pattern for str.format.

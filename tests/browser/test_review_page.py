@@ -1,4 +1,4 @@
-"""The review page in a real browser: the acceptance list of issue 4, with screenshots."""
+"""The review page in a real browser: reviewing, fixing and undoing in place, with screenshots."""
 
 from __future__ import annotations
 
@@ -34,10 +34,39 @@ def open_at(page, live, position: int | None = None, query: str = "") -> None:
 
 
 def key(page, keys: str) -> None:
-    """Type a shortcut that changes the alignment, and wait for the page to reload."""
+    """Type a shortcut that changes the alignment, and wait until the page shows the result
+    in place (the alignment's version on the page moves on, and no edit is pending)."""
+    version = page.locator(".beads").get_attribute("data-version")
+    page.keyboard.type(keys)
+    settle(page, version)
+
+
+def settle(page, version: str | None) -> None:
+    page.wait_for_function(
+        """v => document.querySelector('.beads').dataset.version !== v
+               && !document.body.classList.contains('busy')""",
+        arg=version,
+    )
+
+
+def reloading_key(page, keys: str) -> None:
+    """Type a shortcut whose result comes with a fresh page (re-alignment, text edits)."""
     with page.expect_navigation():
         page.keyboard.type(keys)
     page.wait_for_selector("article.bead.current")
+
+
+def mark_page(page) -> None:
+    """Leave a mark in the page's memory: it survives only while the page is not reloaded."""
+    page.evaluate("window.__notReloaded = true")
+
+
+def not_reloaded(page) -> bool:
+    return page.evaluate("window.__notReloaded === true")
+
+
+def current_id(page) -> str | None:
+    return page.locator("article.bead.current").get_attribute("id")
 
 
 def test_open_the_demo_and_confirm_a_pair_by_keyboard(page, live_server):
@@ -45,15 +74,20 @@ def test_open_the_demo_and_confirm_a_pair_by_keyboard(page, live_server):
     position = two_sided_at_or_after(live, 3)
     open_at(page, live)
     assert page.locator("article.bead").count() == len(states(live))
+    mark_page(page)
 
     for _ in range(position):
         page.keyboard.press("j")
-    assert page.locator("article.bead.current").get_attribute("id") == f"bead-{position}"
+    assert current_id(page) == f"bead-{position}"
     key(page, "c")
 
     assert states(live)[position].status == "confirmed"
     assert "status-confirmed" in page.locator(f"#bead-{position}").get_attribute("class")
     assert page.locator(".progress-count").inner_text().startswith(f"1/{len(states(live))}")
+    # In place, and on to the next pair: one key per pair.
+    assert not_reloaded(page)
+    assert current_id(page) == f"bead-{position + 1}"
+    assert page.locator("#notice").inner_text() == f"Confirmed pair {position + 1}."
     screenshot(page, "01-confirmed-by-keyboard")
     page.evaluate("window.scrollTo(0, 0)")
     # The README's picture is renewed on request only, so a test run leaves the
@@ -62,31 +96,70 @@ def test_open_the_demo_and_confirm_a_pair_by_keyboard(page, live_server):
         capture(page, DOCS_SCREENSHOT)
 
 
-def test_merge_and_split(page, live_server):
+def test_a_keyboard_only_review_takes_one_key_per_pair(page, live_server):
+    live = live_server
+    count = len(states(live))
+    open_at(page, live)
+    mark_page(page)
+    presses = 0
+
+    # Confirm the first half, reject the rest: c and x each move on to the next pair.
+    for k in range(count):
+        page.keyboard.type("c" if k < count // 2 else "x")
+        presses += 1
+    page.wait_for_function(
+        "n => document.querySelectorAll('article.bead.status-automatic').length === 0 "
+        "&& !document.body.classList.contains('busy')",
+        arg=count,
+    )
+
+    assert presses == count
+    assert [b.status for b in states(live)] == (
+        ["confirmed"] * (count // 2) + ["rejected"] * (count - count // 2)
+    )
+    assert page.locator(".progress-count").inner_text().startswith(f"{count // 2}/{count}")
+    assert not_reloaded(page)
+
+
+def test_merge_and_split_are_rescored_in_place(page, live_server):
     live = live_server
     position = two_sided_at_or_after(live, 3)
     count = len(states(live))
     open_at(page, live, position)
+    mark_page(page)
 
     key(page, "m")
     assert len(states(live)) == count - 1
     merged = states(live)[position]
-    assert page.locator(f"#bead-{position} .shape").inner_text() == (
-        f"{merged.src_len}-{merged.tgt_len}"
-    )
+    row = page.locator(f"#bead-{position}")
+    assert row.locator(".shape").inner_text() == f"{merged.src_len}-{merged.tgt_len}"
+    # The merged pair is scored at once, with its breakdown.
+    assert row.locator(".similarity").inner_text() == f"{merged.similarity:.2f}"
+    assert row.locator("details.scores").count() == 1
+    # The pairs after it are renumbered in place.
+    assert page.locator("article.bead").count() == count - 1
+    # (Read as text: pairs out of view are not laid out, so they have no rendered text.)
+    assert page.locator(f"#bead-{count - 2} a.position").text_content() == f"#{count - 1}"
 
     page.keyboard.type("s")
-    dialog = page.locator("#split-dialog")
-    dialog.wait_for(state="visible")
-    dialog.locator("input[name=src_cut]").fill("1")
-    dialog.locator("input[name=tgt_cut]").fill("1")
-    screenshot(page, "02-split-dialog")
-    with page.expect_navigation():
-        dialog.locator("button[type=submit]").click()
+    cuts = row.locator(".cut")
+    cuts.first.wait_for()
+    # The reviewer clicks between segments: after the first original and first translated.
+    row.locator('.cut[data-side="source"][data-cut="1"]').click()
+    row.locator('.cut[data-side="target"][data-cut="1"]').click()
+    screenshot(page, "02-split-choice")
+    version = page.locator(".beads").get_attribute("data-version")
+    page.keyboard.press("Enter")
+    settle(page, version)
 
     after = states(live)
     assert len(after) == count
     assert (after[position].src_len, after[position].tgt_len) == (1, 1)
+    assert after[position].similarity is not None
+    assert page.locator(f"#bead-{position} .similarity").inner_text() == (
+        f"{after[position].similarity:.2f}"
+    )
+    assert not_reloaded(page)
     screenshot(page, "03-after-split")
 
 
@@ -95,6 +168,7 @@ def test_shift_a_boundary_then_undo_and_redo(page, live_server):
     position = two_sided_at_or_after(live, 3)
     before = states(live)
     open_at(page, live, position)
+    mark_page(page)
 
     key(page, "]")  # the last translated segment down into the next pair
     shifted = states(live)
@@ -104,10 +178,17 @@ def test_shift_a_boundary_then_undo_and_redo(page, live_server):
     key(page, "u")
     assert states(live) == before
     assert page.locator("#redo-button").is_enabled()
+    # Undo says what it undid.
+    assert (
+        page.locator("#notice")
+        .inner_text()
+        .startswith(f"Undid: moved the last translation segment of pair {position + 1} down")
+    )
     screenshot(page, "04-after-undo")
 
     key(page, "U")
     assert states(live) == shifted
+    assert not_reloaded(page)
 
 
 def test_filter_to_low_similarity(page, live_server):
@@ -161,6 +242,7 @@ def test_re_align_between_confirmed_pairs(page, live_server):
     page.click("#job-alignment-link")
     page.wait_for_selector("article.bead")
 
+    assert page.locator("#notice").inner_text().startswith("Re-aligned")
     assert [b for b in states(live) if b.status == "confirmed"] == confirmed
     with live.sessions() as session:
         review.check_alignment(session, live.alignment_id)
@@ -182,7 +264,7 @@ def test_a_second_reviewer_s_earlier_edit_gives_the_first_a_conflict_message(
     finally:
         other.close()
 
-    key(page, "c")  # the first reviewer's page is stale
+    reloading_key(page, "c")  # the first reviewer's page is stale
 
     notice = page.locator("#notice")
     assert notice.is_visible()
@@ -251,7 +333,7 @@ def test_an_editor_splits_a_segment_at_the_cursor_then_undoes_it(page, live_serv
     area.press("Escape")
 
     page.locator("body").click(position={"x": 5, "y": 5})
-    key(page, "u")
+    reloading_key(page, "u")
     assert target_texts(live) == original
     assert states(live)[position] == bead
 
@@ -328,3 +410,180 @@ def test_no_script_errors_on_the_page(page, live_server):
     page.keyboard.press("j")
     page.keyboard.press("k")
     assert errors == []
+
+
+def test_bulk_confirm_above_a_similarity_is_one_undoable_event(page, live_server):
+    live = live_server
+    before = states(live)
+    expected = [
+        k
+        for k, b in enumerate(before)
+        if b.similarity is not None and b.similarity >= 0.95 and b.status == "automatic"
+    ]
+    assert expected
+    open_at(page, live)
+
+    page.locator(".bulk-confirm input[name=min_similarity]").fill("0.95")
+    with page.expect_navigation():
+        page.locator("#bulk-confirm-button").click()
+    page.wait_for_selector("article.bead.current")
+
+    after = states(live)
+    assert [k for k, b in enumerate(after) if b.status == "confirmed"] == expected
+    assert page.locator("#notice").inner_text() == (
+        f"Confirmed {len(expected)} pairs with similarity at least 0.95."
+    )
+    key(page, "u")
+    assert states(live) == before
+
+
+def test_confirm_every_pair_up_to_here(page, live_server):
+    live = live_server
+    position = two_sided_at_or_after(live, 6)
+    open_at(page, live, position)
+
+    row = page.locator(f"#bead-{position}")
+    row.locator("details.more-ops summary").click()
+    with page.expect_navigation():
+        row.get_by_role(
+            "button", name=f"Confirm every unreviewed pair up to pair {position + 1}"
+        ).click()
+    page.wait_for_selector("article.bead.current")
+
+    statuses = [b.status for b in states(live)]
+    assert statuses[: position + 1] == ["confirmed"] * (position + 1)
+    assert set(statuses[position + 1 :]) == {"automatic"}
+
+
+def test_search_ignores_accents_and_case_and_highlights_the_matches(page, live_server):
+    live = live_server
+    open_at(page, live)
+
+    page.keyboard.type("/")
+    page.keyboard.type("MEXICO")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.wait_for_selector("article.bead")
+
+    marks = page.locator("article.bead mark").all_text_contents()
+    assert marks
+    assert {m.casefold() for m in marks} <= {"méxico", "mexico"}
+    assert "México" in marks  # the Spanish spelling is found from the plain one
+    screenshot(page, "13-search")
+
+
+def test_j_and_k_cross_page_boundaries(page, live_server, tmp_path):
+    from app.align.result import AlignmentResult
+    from app.ingest import load_document
+    from app.segments import BeadSpan
+    from app.services import add_document, store_alignment
+    from app.store.db import transaction
+
+    live = live_server
+    # A 205-pair alignment: two pages of pairs.
+    for name, language in (("a.txt", "es"), ("b.txt", "en")):
+        words = "uno" if language == "es" else "one"
+        (tmp_path / name).write_text(
+            "\n\n".join(f"{words.capitalize()} {k} {language}." for k in range(205)),
+            encoding="utf-8",
+        )
+    source = load_document(tmp_path / "a.txt", lang="es")
+    target = load_document(tmp_path / "b.txt", lang="en")
+    spans = [BeadSpan(k, k + 1, k, k + 1, 0.9, {}) for k in range(205)]
+    with transaction(live.sessions) as session:
+        alignment_id = store_alignment(
+            session,
+            add_document(session, source),
+            add_document(session, target),
+            AlignmentResult(spans, "by-hand/1", {"scorers": []}),
+        ).id
+    page.goto(f"{live.url}/alignments/{alignment_id}#bead-199")
+    page.wait_for_selector("article.bead.current")
+    assert current_id(page) == "bead-199"
+
+    with page.expect_navigation():
+        page.keyboard.press("j")
+    page.wait_for_selector("article.bead.current")
+    assert current_id(page) == "bead-200"
+
+    with page.expect_navigation():
+        page.keyboard.press("k")
+    page.wait_for_selector("article.bead.current")
+    assert current_id(page) == "bead-199"
+
+
+def add_sentence_level(live, corpus_pair, corpus_result) -> int:
+    """Store the corpus pair's sentence alignment under the live demo; its id."""
+    from app.align.levels import align_within_beads
+    from app.services import sentences
+    from app.store.db import transaction
+
+    es, en = corpus_pair
+    src = sentences.document_sentences(es.segments, es.language)
+    tgt = sentences.document_sentences(en.segments, en.language)
+    result = align_within_beads(corpus_result.beads, src, tgt, es.language, en.language, fast=True)
+    with transaction(live.sessions) as session:
+        parent = session.get(models.Alignment, live.alignment_id)
+        sentences.store_sentences(session, parent.source, src)
+        sentences.store_sentences(session, parent.target, tgt)
+        return sentences.store_sentence_alignment(session, parent, result).id
+
+
+def test_confirming_a_paragraph_pair_confirms_its_sentences_in_the_sentence_view(
+    page, live_server, corpus_pair, corpus_result
+):
+    live = live_server
+    sentence_id = add_sentence_level(live, corpus_pair, corpus_result)
+    position = two_sided_at_or_after(live, 3)
+    open_at(page, live, position)
+    assert "does the same to its sentence pairs" in page.locator(".score-legend").inner_text()
+
+    key(page, "c")
+    page.get_by_role("link", name="Sentences").click()
+    page.wait_for_selector("article.bead.current")
+
+    inherited = page.locator("article.bead.status-confirmed .inherited")
+    assert inherited.count() >= 1
+    assert inherited.first.text_content() == "with the paragraph"
+    with live.sessions() as session:
+        confirmed = [b for b in review.bead_states(session, sentence_id) if b.status == "confirmed"]
+    assert confirmed and all(b.inherited for b in confirmed)
+    assert page.locator(".progress-count").inner_text().startswith(f"{len(confirmed)}/")
+    screenshot(page, "14-sentences-follow-the-paragraph")
+
+
+def test_doubtful_first_shows_the_one_sided_pairs_on_top(page, live_server):
+    live = live_server
+    open_at(page, live)
+
+    with page.expect_navigation():
+        page.get_by_role("link", name="Doubtful first").click()
+    page.wait_for_selector("article.bead")
+
+    first_eight = page.locator("article.bead").evaluate_all(
+        "nodes => nodes.slice(0, 8).map(n => n.classList.contains('one-sided'))"
+    )
+    one_sided = sum(1 for b in states(live) if b.one_sided)
+    assert first_eight[: min(one_sided, 8)] == [True] * min(one_sided, 8)
+    screenshot(page, "15-doubtful-first")
+
+
+def test_the_history_shows_texts_and_the_map_shows_every_pair(page, live_server):
+    live = live_server
+    position = two_sided_at_or_after(live, 3)
+    open_at(page, live, position)
+    key(page, "c")
+
+    page.goto(f"{live.url}/alignments/{live.alignment_id}/history")
+    row = page.locator("tr.event").first
+    assert f"confirmed pair {position + 1}" in row.inner_text()
+    assert row.locator("q").count() >= 2  # the pair's original and translated texts
+
+    page.goto(f"{live.url}/alignments/{live.alignment_id}/map")
+    svg = page.locator("svg.alignment-map").bounding_box()
+    cells = page.locator("rect.map-cell")
+    assert cells.count() == len(states(live))
+    for k in range(cells.count()):
+        box = cells.nth(k).bounding_box()
+        assert box is not None and box["x"] + box["width"] <= svg["x"] + svg["width"] + 1
+    assert page.locator("rect.map-cell.status-confirmed").count() == 1

@@ -73,7 +73,7 @@ def test_align_then_export_gives_a_tmx_and_a_tsv_with_every_pair(run, tmp_path, 
     assert languages == {"es", "en"}
     with tsv_path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle, dialect="excel-tab"))
-    assert rows[0] == ["source", "target", "similarity", "status"]
+    assert rows[0] == ["source", "target", "similarity", "status", "note"]
     assert len(rows) == 1 + 20
     assert len(tsv_path.read_text(encoding="utf-8").splitlines()) == 1 + 20
 
@@ -252,3 +252,25 @@ def test_an_id_too_large_for_the_database_is_simply_not_found(run, tmp_path, mon
     assert result.exit_code != 0
     assert result.stderr.startswith("Error: there is no ")
     assert len(result.stderr.splitlines()) == 1
+
+
+def test_demo_on_a_busy_port_says_so_before_doing_anything(tmp_path):
+    import socket
+
+    runner = CliRunner()
+    env = {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}",
+        "ALINEA_INSTANCE": str(tmp_path / "instance"),
+    }
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = runner.invoke(main, ["demo", "--port", str(port)], env=env)
+
+    assert result.exit_code != 0
+    assert f"port {port} on 127.0.0.1 is already in use" in result.stderr
+    assert f"--port {port + 1}" in result.stderr
+    # Nothing was reported as done: no alignment address, no database.
+    assert "/alignments/" not in result.stderr
+    assert not (tmp_path / "demo.db").exists()

@@ -10,7 +10,7 @@ from app.segments import BeadStatus
 
 from .exporter_contract import META, ExporterContract, export, make_pair
 
-HEADER = ["source", "target", "similarity", "status"]
+HEADER = ["source", "target", "similarity", "status", "note"]
 
 
 def read_rows(path: Path) -> list[list[str]]:
@@ -25,7 +25,7 @@ class TestTsvExporter(ExporterContract):
     def read_back(self, path: Path) -> list[tuple[str, str]]:
         header, *rows = read_rows(path)
         assert header == HEADER
-        return [(source, target) for source, target, _, _ in rows]
+        return [(source, target) for source, target, *_ in rows]
 
 
 class TestTsvSpecifics:
@@ -37,9 +37,9 @@ class TestTsvSpecifics:
         ]
         assert read_rows(export(TsvExporter(), pairs, tmp_path)) == [
             HEADER,
-            ["Plain.", "Simple.", "0.873", "confirmed"],
-            ["No score.", "Sin puntuación.", "", "automatic"],
-            ["Rejected.", "Rechazado.", "0.100", "rejected"],
+            ["Plain.", "Simple.", "0.873", "confirmed", ""],
+            ["No score.", "Sin puntuación.", "", "automatic", ""],
+            ["Rejected.", "Rechazado.", "0.100", "rejected", ""],
         ]
 
     def test_tab_quote_and_newline_inside_text_are_quoted(self, tmp_path: Path) -> None:
@@ -58,10 +58,23 @@ class TestTsvSpecifics:
         lines = text.splitlines()
 
         assert len(lines) == 1 + 5
-        assert lines[0] == "source\ttarget\tsimilarity\tstatus"
+        assert lines[0] == "source\ttarget\tsimilarity\tstatus\tnote"
 
     def test_lone_surrogates_are_dropped(self, tmp_path: Path) -> None:
         # Half of an emoji cannot be encoded in UTF-8: it would abort the write.
         pairs = [make_pair(1, "Broken \ud83d emoji.", "Emoji roto.")]
         rows = read_rows(export(TsvExporter(), pairs, tmp_path))
         assert rows[1][0] == "Broken  emoji."
+
+
+class TestTsvNotesAndOneSided:
+    def test_a_reviewer_s_note_goes_into_the_note_column(self, tmp_path: Path) -> None:
+        pairs = [make_pair(1, "Uno.", "One.", note="check the name")]
+        rows = read_rows(export(TsvExporter(), pairs, tmp_path))
+        assert rows[1][-1] == "check the name"
+
+    def test_one_sided_pairs_are_kept_only_when_asked(self, tmp_path: Path) -> None:
+        pairs = [make_pair(1, "Uno.", "One."), make_pair(2, "", "Shopping Cart", None)]
+        assert len(read_rows(export(TsvExporter(), pairs, tmp_path))) == 2
+        kept = read_rows(export(TsvExporter(one_sided=True), pairs, tmp_path))
+        assert [row[:2] for row in kept[1:]] == [["Uno.", "One."], ["", "Shopping Cart"]]

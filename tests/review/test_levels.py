@@ -151,16 +151,15 @@ def test_confirmed_sentences_inside_a_changed_paragraph_pair_stay(
         assert event.cascade and event.cascade[0]["alignment_id"] == child
 
 
-def test_a_status_or_a_note_leaves_the_sentence_level_alone(sessions, sentence_demo):
+def test_a_note_leaves_the_sentence_level_alone(sessions, sentence_demo):
     parent, child = sentence_demo
     before = states(sessions, child)
 
-    apply(sessions, parent, Operation("status", 4, status="confirmed"))
     apply(sessions, parent, Operation("note", 4, note="checked"))
 
     assert states(sessions, child) == before
     with sessions() as session:
-        assert [e.cascade for e in review.history(session, parent)] == [[], []]
+        assert [e.cascade for e in review.history(session, parent)] == [[]]
 
 
 def test_undo_of_a_paragraph_change_refuses_when_its_sentences_changed_since(

@@ -113,7 +113,8 @@ def test_status_and_note_change_only_the_review_fields():
         (lambda w: ops.detach(w, 3, "source", "last"), "already a single one-sided"),
         (lambda w: ops.detach(w, 0, "middle", "last"), "side must be"),
         (lambda w: ops.set_status(w, 0, "approved"), "status must be one of"),
-        (lambda w: ops.merge_next(w, 9), "no pair 9"),
+        # Position 9 is pair 10: pairs are numbered from 1 for the reviewer.
+        (lambda w: ops.merge_next(w, 9), "no pair 10"),
     ],
 )
 def test_an_impossible_operation_is_refused_with_a_reason(operation, message):

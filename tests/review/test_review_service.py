@@ -97,7 +97,7 @@ def test_every_operation_is_an_event_with_who_when_what_and_the_beads_before_and
     [event] = events(sessions, demo_alignment)
     assert (event.actor, event.action, event.state) == ("local", "status", "applied")
     assert event.created_at is not None
-    assert event.summary == f"confirmed pair {position}"
+    assert event.summary == f"confirmed pair {position + 1}"  # numbered from 1
     assert event.before == [bead.as_dict()]
     assert event.after[0]["status"] == "confirmed"
 
@@ -249,8 +249,9 @@ def test_the_history_of_a_bead_lists_the_events_that_touched_it(sessions, demo_a
         for_bead = review.history(session, demo_alignment, position=4)
         everything = review.history(session, demo_alignment)
 
-    assert [event.summary for event in for_bead] == ["confirmed pair 4"]
-    assert [event.summary for event in everything] == ["noted pair 10", "confirmed pair 4"]
+    # Positions 4 and 10 are pairs 5 and 11: the reviewer counts from 1.
+    assert [event.summary for event in for_bead] == ["confirmed pair 5"]
+    assert [event.summary for event in everything] == ["noted pair 11", "confirmed pair 5"]
 
 
 def test_bead_state_round_trips_through_the_history_json():

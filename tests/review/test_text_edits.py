@@ -104,7 +104,8 @@ def test_a_split_segment_stays_in_its_bead_and_undo_restores_the_exact_state(ses
 
     after = states(sessions, alignment_id)
     assert [t for t, _ in texts(sessions, target)][2:4] == ["First half.", "Second half."]
-    assert outcome.position == 1 and "split translated segment 2 of pair 1" in outcome.summary
+    # Segment 2 of pair 1 (positions) is the third segment of the second pair for the reviewer.
+    assert outcome.position == 1 and "split translated segment 3 of pair 2" in outcome.summary
     assert (after[1].tgt_start, after[1].tgt_end) == (1, 4)  # the bead holds the new segment
     assert [(b.tgt_start, b.tgt_end) for b in after[2:]] == [(4, 5), (5, 5), (5, 6)]
     assert [(b.src_start, b.src_end) for b in after] == [

@@ -55,7 +55,7 @@ def test_a_tsv_download_has_a_header_and_one_row_per_pair(client, sessions, demo
         == f'attachment; filename="alinea-{demo_alignment}.tsv"'
     )
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True)), dialect="excel-tab"))
-    assert rows[0] == ["source", "target", "similarity", "status"]
+    assert rows[0] == ["source", "target", "similarity", "status", "note"]
     assert len(rows) == 1 + len(pairs)
 
 
@@ -189,3 +189,13 @@ def test_moses_is_downloaded_as_a_zip_of_two_line_aligned_files(client, demo_ali
         assert [name.rsplit(".", 1)[1] for name in names] == ["en", "es"]
         source, target = (archive.read(name).decode().splitlines() for name in names)
     assert len(source) == len(target) > 0
+
+
+def test_one_sided_pairs_are_exported_when_asked(client, sessions, demo_alignment):
+    beads = stored_beads(sessions, demo_alignment)
+
+    response = client.get(f"/alignments/{demo_alignment}/export?format=tsv&one_sided=1")
+
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True)), dialect="excel-tab"))
+    assert len(rows) == 1 + len(beads)
+    assert any(row[0] == "" or row[1] == "" for row in rows[1:])

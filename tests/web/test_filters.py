@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from app.store import models
+
 from .conftest import stored_beads, two_sided
 from .pages import positions
 
@@ -95,3 +97,84 @@ def test_an_invalid_filter_is_a_400_that_says_what_is_wrong(client, demo_alignme
     html = response.get_data(as_text=True)
     assert message.capitalize() in html
     assert f'href="/alignments/{demo_alignment}"' in html  # the way back to all pairs
+
+
+def test_doubtful_first_puts_the_missing_lead_and_every_web_leftover_on_top(
+    client, sessions, demo_alignment
+):
+    beads = stored_beads(sessions, demo_alignment)
+    # The corpus gold: the lead (original paragraph 1) has no translation, and translated
+    # segments 22-27 are web-page leftovers (credits, newsletter prompt, shop links).
+    lead = next(b.position for b in beads if (b.src_start, b.src_end) == (1, 2))
+    leftovers = {b.position for b in beads if b.src_start == b.src_end and b.tgt_start >= 22}
+    assert len(leftovers) == 6
+
+    first_eight = positions(page(client, demo_alignment, "sort=doubt"))[:8]
+
+    assert lead in first_eight
+    assert leftovers <= set(first_eight)
+
+
+def test_doubtful_first_puts_a_broken_pair_above_every_sound_one(client, sessions, demo_alignment):
+    from app.services import review
+    from app.store.db import transaction
+
+    beads = stored_beads(sessions, demo_alignment)
+
+    def one_to_one(bead) -> bool:
+        return bead.src_end - bead.src_start == 1 == bead.tgt_end - bead.tgt_start
+
+    # Two 1-1 pairs: moving the second's translation up gives the first an unrelated
+    # paragraph (and leaves the second's original alone).
+    position = next(
+        k for k in range(4, len(beads)) if one_to_one(beads[k]) and one_to_one(beads[k - 1])
+    )
+    with transaction(sessions) as session:
+        version = session.get(models.Alignment, demo_alignment).version
+        review.apply_operation(
+            session,
+            demo_alignment,
+            version,
+            review.Operation("shift_up", position, side="target"),
+        )
+
+    order = positions(page(client, demo_alignment, "sort=doubt"))
+    sound = [b.position for b in two_sided(stored_beads(sessions, demo_alignment))]
+    broken = position - 1
+    assert all(order.index(broken) < order.index(k) for k in sound if k != broken)
+
+
+def test_a_reviewed_pair_is_no_longer_doubtful(client, sessions, demo_alignment):
+    from app.services import review
+    from app.store.db import transaction
+
+    lead = next(
+        b.position
+        for b in stored_beads(sessions, demo_alignment)
+        if (b.src_start, b.src_end) == (1, 2)
+    )
+    with transaction(sessions) as session:
+        version = session.get(models.Alignment, demo_alignment).version
+        review.apply_operation(
+            session, demo_alignment, version, review.Operation("status", lead, status="rejected")
+        )
+
+    assert positions(page(client, demo_alignment, "sort=doubt"))[-1] == lead
+
+
+def test_two_flags_saying_the_same_thing_show_once():
+    from app.web.rows import flag_messages
+
+    bead = models.Bead(
+        flags=[
+            {"check": "empty", "message": "the target is empty: this passage has no translation"},
+            {"check": "omission", "message": "likely omission: no translation"},
+            {"check": "numbers", "message": "number 3 missing"},
+            {"check": "numbers", "message": "number 3 missing"},
+        ]
+    )
+
+    assert flag_messages(bead) == [
+        ("omission", "likely omission: no translation"),
+        ("numbers", "number 3 missing"),
+    ]

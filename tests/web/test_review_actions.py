@@ -44,7 +44,7 @@ def test_rejecting_a_pair_records_it(client, sessions, demo_alignment):
     after = stored_bead(sessions, bead.id)
     assert (after.status, after.version) == ("rejected", bead.version + 1)
     html = client.get(f"/alignments/{demo_alignment}").get_data(as_text=True)
-    assert "1 rejected" in html
+    assert '<span id="rejected-count">1</span> rejected' in html
 
 
 def test_a_decision_can_be_undone(client, sessions, demo_alignment):

@@ -59,9 +59,10 @@ def test_an_editor_splits_a_segment_undoes_and_joins(app, client, sessions, demo
     after = segment_texts(sessions, demo_alignment, "target")
     assert after[k : k + 2] == [words[0], " ".join(words[1:])]
     html = client.get(split.json["location"].split("#")[0]).get_data(as_text=True)
-    assert f"Join with segment {k + 1}" in html  # the two parts share the pair
+    # The two parts share the pair; segments are numbered from 1 for the reviewer.
+    assert f"Join with segment {k + 2}</button>" in html
     history = client.get(f"/alignments/{demo_alignment}/history").get_data(as_text=True)
-    assert f"split translated segment {k} of pair {bead.position} in two" in history
+    assert f"split translated segment {k + 1} of pair {bead.position + 1} in two" in history
     assert f"<q>{words[0]}</q>" in history
 
     stale = post(

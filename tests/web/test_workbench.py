@@ -27,15 +27,22 @@ def post_operation(client, sessions, alignment_id: int, op: str, position: int, 
     )
 
 
-def test_an_operation_answers_the_script_with_the_place_to_reload(client, sessions, demo_alignment):
+def test_an_operation_answers_the_script_with_the_changed_rows(client, sessions, demo_alignment):
     before = len(stored_beads(sessions, demo_alignment))
 
     response = post_operation(client, sessions, demo_alignment, "merge_next", 3)
 
     assert response.status_code == 200
     assert response.json["location"] == f"/alignments/{demo_alignment}#bead-3"
-    assert response.json["summary"] == "merged pair 3 with the next"
+    # Pairs are numbered from 1 for the reviewer: position 3 is pair 4.
+    assert response.json["summary"] == "merged pair 4 with the next"
     assert len(stored_beads(sessions, demo_alignment)) == before - 1
+    # The two pairs became one: the script replaces them with this row, in place.
+    assert (response.json["start"], response.json["removed"], response.json["added"]) == (3, 2, 1)
+    rows = positions(response.json["rows"])
+    assert rows == [3]
+    assert response.json["state"]["total"] == before - 1
+    assert response.json["state"]["can_undo"] is True
 
 
 def test_a_plain_form_gets_a_redirect_to_the_filtered_page(client, sessions, demo_alignment):
@@ -218,9 +225,10 @@ def test_the_history_pages_show_who_did_what_escaped(client, sessions, hostile_a
     bead = client.get(f"/alignments/{hostile_alignment}/history?position=1").get_data(as_text=True)
     other = client.get(f"/alignments/{hostile_alignment}/history?position=0").get_data(as_text=True)
 
-    assert "noted pair 1" in whole and "local" in whole
-    assert "noted pair 1" in bead
-    assert "noted pair 1" not in other
+    # Position 1 is the second pair: pairs are numbered from 1 for the reviewer.
+    assert "noted pair 2" in whole and "local" in whole
+    assert "noted pair 2" in bead
+    assert "noted pair 2" not in other
     assert HOSTILE not in whole
 
 
@@ -319,3 +327,26 @@ def test_exports_read_the_texts_at_the_alignment_s_own_level(client, sentence_al
     assert "Párrafo con" in paragraphs and "Frase" not in paragraphs
     assert "Frase uno." in sentences and "Sentence two." in sentences
     assert "Párrafo" not in sentences
+
+
+def test_the_map_draws_every_pair_inside_it_with_its_review_status(
+    client, sessions, demo_alignment
+):
+    beads = stored_beads(sessions, demo_alignment)
+    post_operation(client, sessions, demo_alignment, "status", 0, status="confirmed")
+
+    html = client.get(f"/alignments/{demo_alignment}/map").get_data(as_text=True)
+
+    width, height = (int(v) for v in re.search(r'viewBox="0 0 (\d+) (\d+)"', html).groups())
+    cells = re.findall(
+        r'class="map-cell band-(\S+) status-(\S+)" x="(\d+)" y="(\d+)" width="(\d+)" '
+        r'height="(\d+)"',
+        html,
+    )
+    assert len(cells) == len(beads)
+    # Pairs only in the translation come after the original's end: still inside the map.
+    for _band, _status, x, y, w, h in cells:
+        assert int(x) + int(w) <= width and int(y) + int(h) <= height
+    assert cells[0][1] == "confirmed"
+    assert {band for band, *_ in cells if band == "none"}
+    assert 'role="img"' not in html

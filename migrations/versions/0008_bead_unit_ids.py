@@ -3,16 +3,16 @@
 An XLIFF or TMX file names its units (``id``, ``tuid``); keeping the name lets an export
 give the units back under the names the other tool knows them by.
 
-Revision ID: 0011
-Revises: 0008
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-05
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011"
-down_revision = "0008"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Uploaded files waiting for their job: the "New alignment" form stores them, the job
 imports them and removes them.
 
-Revision ID: 0007
+Revision ID: 0010
 Revises: 0009
 Create Date: 2026-12-05
 """
@@ -9,7 +9,7 @@ Create Date: 2026-12-05
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
+revision = "0010"
 down_revision = "0009"
 branch_labels = None
 depends_on = None
