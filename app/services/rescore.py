@@ -69,6 +69,9 @@ def rescore_beads(
             alignment.target.language,
             level=alignment.level,
             use_mt=_uses_mt(alignment),
+            # The whole documents' length ratio, as the alignment recorded it: a stretch
+            # of a few segments cannot tell it.
+            ratio=(alignment.parameters or {}).get("length_ratio"),
         )
     except (ApertiumError, OSError, ValueError):
         return list(beads)
