@@ -250,10 +250,15 @@ def follow(
 
 def looks_untranslated(result: dict[str, Any]) -> str | None:
     """Why a finished pair looks like no translation, or None."""
+    from app.services import UNRELATED_BELOW
+
     mean = result.get("mean_similarity")
     share = result.get("one_sided_share", 0.0)
+    overall = result.get("overall_score")
     if mean is None:
         return "no paragraph found a counterpart"
+    if overall is not None and overall < UNRELATED_BELOW:
+        return f"overall score {overall:.2f} < {UNRELATED_BELOW}"
     if mean < SUSPECT_MEAN_SIMILARITY:
         return f"mean similarity {mean:.2f} < {SUSPECT_MEAN_SIMILARITY}"
     if share > SUSPECT_ONE_SIDED_SHARE:

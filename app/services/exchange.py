@@ -90,7 +90,8 @@ def import_bilingual(
     They belong to the project ``project_id`` (None: the default project).
 
     Each unit becomes one bead with the unit's status (confirmed unless the file says
-    otherwise); a unit with one empty side becomes a one-sided bead.
+    otherwise); a unit with one empty side becomes a one-sided bead. A file that carries no
+    Alinea scores or flags is checked by QA at once.
     """
     units = [unit for unit in bilingual.units if unit.source.strip() or unit.target.strip()]
     sources = [unit.source for unit in units if unit.source.strip()]
@@ -137,9 +138,13 @@ def import_bilingual(
     alignment.beads = beads
     session.add(alignment)
     session.flush()
-    from app.services.qa import check_new
+    if not any(unit.flags or unit.scores or unit.similarity is not None for unit in units):
+        # A file from another tool is checked at once, as every new alignment is; one of
+        # Alinea's own exports carries its checks' flags, which stay as they were, so that
+        # export, import and export again give the same file.
+        from app.services.qa import check_new
 
-    check_new(session, alignment)
+        check_new(session, alignment)
     return alignment
 
 

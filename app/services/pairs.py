@@ -47,6 +47,9 @@ class PairFigures:
     mean_similarity: float | None
     one_sided_share: float
     sentence_beads: int
+    # The alignment's overall score (``services.overall_score``): what says "these texts
+    # are not translations of each other", the same rule as the warning of ``alinea align``.
+    overall_score: float | None = None
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -55,6 +58,7 @@ class PairFigures:
             "mean_similarity": self.mean_similarity,
             "one_sided_share": self.one_sided_share,
             "sentence_beads": self.sentence_beads,
+            "overall_score": self.overall_score,
         }
 
 
@@ -114,4 +118,5 @@ def figures(pair: PairAlignment) -> PairFigures:
         mean_similarity=round(sum(two_sided) / len(two_sided), 4) if two_sided else None,
         one_sided_share=round(left_alone / segments, 4) if segments else 0.0,
         sentence_beads=len(pair.sentences.beads),
+        overall_score=pair.paragraphs.parameters.get("overall_score"),
     )
