@@ -85,7 +85,8 @@ def test_english_spanish_translates_the_english_source(spa_eng):
     assert (chosen.mt, chosen.mt_translates) == ("eng-spa", "source")
 
 
-def test_swahili_english_gets_e5_and_says_why_there_is_no_mt():
+def test_swahili_english_gets_e5_and_says_why_there_is_no_mt(spa_eng):
+    # Apertium is there (with another pair): the note names the missing one.
     chosen = scorer_choice.choose("sw", "en")
     assert chosen.scorers == ["semantic", *scorer_choice.ALWAYS]
     assert chosen.embedding == E5_MODEL
