@@ -141,12 +141,13 @@ def score_latest(session: Session, alignment_id: int) -> Outcome | None:
     if scored == edit.after:
         return None
     rows = _rows_from(session, alignment.id, edit.start, len(edit.after))
-    if tuple(bead_state(row) for row in rows) != edit.after:
+    # The stored flags were found after the change was recorded: they take no part.
+    if tuple(_reviewed(bead_state(row)) for row in rows) != tuple(map(_reviewed, edit.after)):
         return None
     now = datetime.now(UTC)
     for row, old, new in zip(rows, edit.after, scored, strict=True):
         if new != old:
-            _assign(row, new, now)
+            _assign(row, replace(new, flags=list(row.flags or [])), now)
     event.after = [bead.as_dict() for bead in scored]
     session.flush()
     count = len(scored)

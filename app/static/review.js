@@ -84,10 +84,13 @@
       chosen = list[0];
     }
     if (chosen) { select(chosen, true); } else { select(list[0], false); }
-    var stored = window.sessionStorage.getItem(NOTICE_KEY);
-    if (stored) {
-      window.sessionStorage.removeItem(NOTICE_KEY);
-      showNotice(stored);
+    // A notice left by the page that sent us here, for this very page only (another page
+    // in between, such as a job's, says what happened itself).
+    var stored = null;
+    try { stored = JSON.parse(window.sessionStorage.getItem(NOTICE_KEY) || "null"); } catch (e) { stored = null; }
+    window.sessionStorage.removeItem(NOTICE_KEY);
+    if (stored && stored.path === window.location.pathname && stored.message) {
+      showNotice(stored.message);
     }
   }
 
@@ -197,7 +200,12 @@
         }
         if (response.ok && body.location) {
           queue = [];
-          if (body.summary) { window.sessionStorage.setItem(NOTICE_KEY, sentence(body.summary)); }
+          if (body.summary) {
+            window.sessionStorage.setItem(NOTICE_KEY, JSON.stringify({
+              path: new URL(body.location, window.location.href).pathname,
+              message: sentence(body.summary)
+            }));
+          }
           go(body.location);
           return;
         }

@@ -354,7 +354,10 @@ def job_status(job_id: int) -> Response:
     job = _visible_job(job_id)
     view = job_service.describe(job) | {"runner": runs_it(job)}
     if view["alignment_id"]:
-        view["alignment_url"] = url_for("review.alignment", alignment_id=view["alignment_id"])
+        # The job's number, so that the alignment's page says what the job did.
+        view["alignment_url"] = url_for(
+            "review.alignment", alignment_id=view["alignment_id"], job=job.id
+        )
     response = jsonify(view)
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -7,6 +7,7 @@ from werkzeug.wrappers import Response
 
 from app import services
 from app.errors import InvalidRequest, NotFound
+from app.services import jobs as job_service
 from app.services import review as review_service
 from app.store import accounts, models
 from app.web.access import readable_alignment, visible, visible_projects
@@ -159,7 +160,7 @@ def alignment_page(alignment_id: int) -> str | Response:
         views=_views(session, alignment),
         can_undo=can_undo,
         can_redo=can_redo,
-        notice=NOTICES.get(request.args.get("notice", "")),
+        notice=_notice(session, alignment.id),
         shortcuts=SHORTCUTS,
         # The bead forms send the reviewer back to this very view, filter and page included.
         **row_context(
@@ -168,6 +169,14 @@ def alignment_page(alignment_id: int) -> str | Response:
             bead_filter.text,
         ),
     )
+
+
+def _notice(session, alignment_id: int) -> str | None:
+    """The message the page opens with: a known notice, or what a finished job did."""
+    job_id = _optional_int(request.args.get("job", ""), "job")
+    if job_id is not None:
+        return job_service.finished_notice(session, job_id, alignment_id)
+    return NOTICES.get(request.args.get("notice", ""))
 
 
 class Pager:

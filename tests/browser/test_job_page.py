@@ -71,7 +71,7 @@ def test_upload_a_pair_and_watch_the_job_page_until_it_opens_the_alignment(page,
     assert float(page.get_attribute("#job-progress", "value") or 0) > 5
     screenshot(page, "job-running")
     # When the job is done, the page opens the alignment by itself.
-    page.wait_for_url(re.compile(r"/alignments/\d+$"), timeout=240_000)
+    page.wait_for_url(re.compile(r"/alignments/\d+\?job=\d+$"), timeout=240_000)
     page.wait_for_selector("article.bead")
     screenshot(page, "job-done-alignment")
     assert errors == []

@@ -112,3 +112,32 @@ def test_scores_deferred_to_a_second_step_are_kept_by_undo_and_redo(sessions, de
     with transaction(sessions) as session:
         review.redo(session, demo_alignment, version(sessions, demo_alignment))
     assert states(sessions, demo_alignment)[position] == merged
+
+
+def test_a_deferred_score_reaches_a_pair_the_checks_flagged_meanwhile(sessions, demo_alignment):
+    """The split leaves a pair QA flags at once (the translation too short for it); the
+    second step still scores it and keeps its flags."""
+    from app.services import review
+    from app.store.db import transaction
+
+    from .conftest import version
+
+    position = two_sided_pair(sessions, demo_alignment, 3)
+    apply(sessions, demo_alignment, Operation("merge_next", position))
+    with transaction(sessions) as session:
+        review.apply_operation(
+            session,
+            demo_alignment,
+            version(sessions, demo_alignment),
+            Operation("split", position, src_cut=1, tgt_cut=1),
+            score=False,
+        )
+    unscored = states(sessions, demo_alignment)[position]
+    assert unscored.similarity is None and unscored.flags
+
+    with transaction(sessions) as session:
+        assert review.score_latest(session, demo_alignment) is not None
+
+    scored = states(sessions, demo_alignment)[position]
+    assert scored.similarity is not None and scored.scores
+    assert scored.flags == unscored.flags
