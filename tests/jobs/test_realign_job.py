@@ -65,7 +65,10 @@ def test_re_align_from_the_page_queues_a_job_that_reports_what_it_changed(
     assert run.execute(settings, job_id, "test") == "done"
     view = client.get(f"/jobs/{job_id}.json").get_json()
     assert view["result"]["summary"].startswith("re-aligned")
-    assert view["alignment_url"] == f"/alignments/{demo_alignment}"
+    assert view["alignment_url"] == f"/alignments/{demo_alignment}?job={job_id}"
+    # The alignment, opened from the job, says what the job did.
+    opened = client.get(view["alignment_url"]).get_data(as_text=True)
+    assert "Re-aligned" in opened.split('id="notice"', 1)[1].split("</p>", 1)[0]
     assert alignment_version(sessions, demo_alignment) == view["result"]["version"] > version
     assert events(sessions, demo_alignment)[-1] == "realign"
     page = client.get(f"/jobs/{job_id}").get_data(as_text=True)
