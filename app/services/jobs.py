@@ -117,14 +117,13 @@ def get_job(session: Session, job_id: int) -> Job:
     return job
 
 
-def finished_notice(session: Session, job_id: int, alignment_id: int) -> str | None:
-    """What job ``job_id`` did to alignment ``alignment_id``, as one sentence for the
-    alignment's page the job page opens when the job is done; None for any other job."""
+def finished_summary(session: Session, job_id: int, alignment_id: int) -> str | None:
+    """What job ``job_id`` did to alignment ``alignment_id`` (its result's summary), for
+    the alignment's page the job page opens when the job is done; None for any other job."""
     job = session.get(Job, job_id) if possible_id(job_id) else None
     if job is None or job.alignment_id != alignment_id or job.state != JobState.DONE.value:
         return None
-    summary = str((job.result or {}).get("summary") or "")
-    return summary[:1].upper() + summary[1:] + "." if summary else None
+    return (job.result or {}).get("summary") or None
 
 
 def list_jobs(

@@ -22,7 +22,7 @@ from app.store.db import transaction
 from app.web.access import authorise_alignment, may
 from app.web.auth import actor_name
 from app.web.database import db
-from app.web.errors import wants_json
+from app.web.errors import sentence, wants_json
 from app.web.fragments import page_state, render_rows
 from app.web.queries import (
     BeadFilter,
@@ -248,7 +248,7 @@ def _answer(alignment_id: int, outcome: Outcome, in_place: bool = True) -> Respo
     location = _location(alignment_id, outcome.position)
     if not wants_json():
         # Without the script, the page says what was done (undo: what it undid) on arrival.
-        flash(outcome.summary[:1].upper() + outcome.summary[1:] + ".")
+        flash(sentence(outcome.summary))
         return redirect(location, code=303)
     body: dict = {
         "location": location,

@@ -14,6 +14,7 @@ from app.web.access import readable_alignment, visible, visible_projects
 from app.web.alignment_map import alignment_map
 from app.web.auth import principal
 from app.web.database import db
+from app.web.errors import sentence
 from app.web.fragments import row_context
 from app.web.queries import (
     PAGE_SIZE,
@@ -175,7 +176,8 @@ def _notice(session, alignment_id: int) -> str | None:
     """The message the page opens with: a known notice, or what a finished job did."""
     job_id = _optional_int(request.args.get("job", ""), "job")
     if job_id is not None:
-        return job_service.finished_notice(session, job_id, alignment_id)
+        summary = job_service.finished_summary(session, job_id, alignment_id)
+        return sentence(summary) if summary else None
     return NOTICES.get(request.args.get("notice", ""))
 
 

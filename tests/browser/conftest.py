@@ -124,3 +124,20 @@ def capture(page, path: Path, attempts: int = 3) -> None:
             if attempt == attempts - 1:
                 raise
             page.wait_for_timeout(250)
+
+
+def key(page, keys: str) -> None:
+    """Type a shortcut that changes the alignment, and wait until the page shows the result
+    in place (the alignment's version on the page moves on, and no edit is pending)."""
+    version = page.locator(".beads").get_attribute("data-version")
+    page.keyboard.type(keys)
+    settle(page, version)
+
+
+def settle(page, version: str | None) -> None:
+    """Wait until the page's alignment version is no longer ``version`` and it is idle."""
+    page.wait_for_function(
+        """v => document.querySelector('.beads').dataset.version !== v
+               && !document.body.classList.contains('busy')""",
+        arg=version,
+    )

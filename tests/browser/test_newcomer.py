@@ -24,7 +24,7 @@ from app.services import review
 from app.store import db as store_db
 from app.store import models
 
-from .conftest import capture, screenshot
+from .conftest import capture, key, screenshot, settle
 
 DOCS_SCREENSHOT = ROOT / "docs" / "job-progress.png"
 
@@ -104,22 +104,6 @@ def beads(database: Path, alignment_id: int) -> list:
         engine.dispose()
 
 
-def key(page, keys: str) -> None:
-    """Type a shortcut that changes the alignment; wait until the page shows the result
-    in place (its version moves on and no edit is pending)."""
-    version = page.locator(".beads").get_attribute("data-version")
-    page.keyboard.type(keys)
-    settled(page, version)
-
-
-def settled(page, version: str | None) -> None:
-    page.wait_for_function(
-        """v => document.querySelector('.beads').dataset.version !== v
-               && !document.body.classList.contains('busy')""",
-        arg=version,
-    )
-
-
 def go_to(page, url: str, alignment_id: int, position: int) -> None:
     # From elsewhere, so that the page loads afresh and reads the pair from the address.
     page.goto("about:blank")
@@ -187,7 +171,7 @@ def test_a_newcomer_aligns_reviews_and_exports_with_nothing_else_started(
     row.locator('.cut[data-side="target"][data-cut="1"]').click()
     version = page.locator(".beads").get_attribute("data-version")
     page.keyboard.press("Enter")
-    settled(page, version)
+    settle(page, version)
     assert len(beads(database, alignment_id)) == count
     key(page, "u")
     after_undo = beads(database, alignment_id)

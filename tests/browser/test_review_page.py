@@ -13,7 +13,7 @@ from app.services import review
 from app.store import models
 from app.web.shortcuts import SHORTCUTS
 
-from .conftest import capture, screenshot
+from .conftest import capture, key, screenshot, settle
 
 DOCS_SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "review-page.png"
 
@@ -31,22 +31,6 @@ def open_at(page, live, position: int | None = None, query: str = "") -> None:
     fragment = "" if position is None else f"#bead-{position}"
     page.goto(f"{live.url}/alignments/{live.alignment_id}{query}{fragment}")
     page.wait_for_selector("article.bead.current")
-
-
-def key(page, keys: str) -> None:
-    """Type a shortcut that changes the alignment, and wait until the page shows the result
-    in place (the alignment's version on the page moves on, and no edit is pending)."""
-    version = page.locator(".beads").get_attribute("data-version")
-    page.keyboard.type(keys)
-    settle(page, version)
-
-
-def settle(page, version: str | None) -> None:
-    page.wait_for_function(
-        """v => document.querySelector('.beads').dataset.version !== v
-               && !document.body.classList.contains('busy')""",
-        arg=version,
-    )
 
 
 def reloading_key(page, keys: str) -> None:
