@@ -10,6 +10,7 @@ ALINEA_REQUIRE_BROWSER=1, which turns the skip into a failure.
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -141,3 +142,27 @@ def settle(page, version: str | None) -> None:
                && !document.body.classList.contains('busy')""",
         arg=version,
     )
+
+
+ALIGNMENT_PAGE = re.compile(r"/alignments/\d+\?job=\d+")
+
+
+def watch_progress(page, over: float = 5.0, tries: int = 1800) -> float | None:
+    """Follow a running job's page until it shows more than ``over`` percent.
+
+    A quick job may finish between two of the page's polls, and the page then opens the
+    alignment by itself; that is success too, and gives None. Otherwise the percent shown.
+    """
+    from playwright.sync_api import Error as PlaywrightError
+
+    for _ in range(tries):
+        if ALIGNMENT_PAGE.search(page.url):
+            return None
+        try:
+            shown = float(page.inner_text("#job-percent", timeout=1000).rstrip("%"))
+        except PlaywrightError:
+            continue  # the page is leaving for the alignment; the next turn sees it
+        if shown > over:
+            return shown
+        page.wait_for_timeout(100)
+    raise AssertionError(f"the job page stayed at or under {over}% and never opened the alignment")
