@@ -711,8 +711,8 @@ def serve(obj: Context, host: str, port: int, embedded: bool = True) -> None:
 
     import waitress
 
-    from app import create_app
     from app.jobs.embedded import choose_runner
+    from app.web import create_app
     from app.web.logs import configure_logging
 
     configure_logging(obj.settings.log_level)

@@ -5,8 +5,8 @@ Settings come from the environment (see docs/deployment.md); logs go to stderr a
 
 from __future__ import annotations
 
-from app import create_app
 from app.config import Settings
+from app.web import create_app
 from app.web.logs import configure_logging
 
 settings = Settings.from_env()

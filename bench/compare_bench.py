@@ -37,7 +37,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app import create_app  # noqa: E402
 from app.align.result import AlignmentResult  # noqa: E402
 from app.config import Settings  # noqa: E402
 from app.ingest import DEFAULT_LANGUAGES, LoadedDocument, load_document  # noqa: E402
@@ -46,6 +45,7 @@ from app.services import add_document, comparisons, pairs, store_alignment  # no
 from app.services.qa import run_qa  # noqa: E402
 from app.store import db as store_db  # noqa: E402
 from app.store.comparisons import Comparison, ComparisonVersion  # noqa: E402
+from app.web import create_app  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpora" / "dw-2025-02-17-mexico-border"
 PAGE_BUDGET_MS = 300

@@ -29,12 +29,12 @@ from sqlalchemy import text as sql_text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app import create_app  # noqa: E402
 from app.config import Settings  # noqa: E402
 from app.ingest import DEFAULT_LANGUAGES  # noqa: E402
 from app.review.keys import GAP  # noqa: E402
 from app.store import db as store_db  # noqa: E402
 from app.store import models  # noqa: E402
+from app.web import create_app  # noqa: E402
 
 PAGE_BUDGET_MS = 300
 OPERATION_BUDGET_MS = 50

@@ -44,12 +44,12 @@ sys.path.insert(0, str(ROOT))
 
 from werkzeug.serving import make_server  # noqa: E402
 
-from app import create_app  # noqa: E402
 from app.config import Settings  # noqa: E402
 from app.ingest import DEFAULT_LANGUAGES, LoadedDocument, load_document  # noqa: E402
 from app.segments import BeadSpan  # noqa: E402
 from app.services import add_document, align_plain, store_alignment  # noqa: E402
 from app.store import db as store_db  # noqa: E402
+from app.web import create_app  # noqa: E402
 
 CORPUS = ROOT / "corpora" / "dw-2025-02-17-mexico-border"
 CHROMIUM = "/usr/bin/chromium"

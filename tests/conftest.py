@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from app import create_app
 from app.config import Settings
 from app.ingest import DEFAULT_LANGUAGES, load_document
 from app.services import add_document, store_alignment
 from app.store import db as store_db
+from app.web import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpora" / "dw-2025-02-17-mexico-border"

@@ -20,6 +20,7 @@ from app.ingest import LoadedDocument
 from app.review.keys import initial_keys
 from app.segments import BeadStatus, Segment, SegmentKind
 from app.store import models
+from app.store.base import possible_id
 
 
 def add_document(
@@ -80,18 +81,14 @@ def add_document(
 
 
 def get_document(session: Session, document_id: int) -> models.Document:
-    document = (
-        session.get(models.Document, document_id) if models.possible_id(document_id) else None
-    )
+    document = session.get(models.Document, document_id) if possible_id(document_id) else None
     if document is None:
         raise NotFound(f"there is no document {document_id}")
     return document
 
 
 def get_alignment(session: Session, alignment_id: int) -> models.Alignment:
-    alignment = (
-        session.get(models.Alignment, alignment_id) if models.possible_id(alignment_id) else None
-    )
+    alignment = session.get(models.Alignment, alignment_id) if possible_id(alignment_id) else None
     if alignment is None:
         raise NotFound(f"there is no alignment {alignment_id}")
     return alignment

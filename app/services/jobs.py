@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.align import progress as stages
 from app.errors import NotFound
+from app.store.base import aware, possible_id
 from app.store.db import transaction
 from app.store.jobs import Job, JobFile, JobState
-from app.store.models import aware, possible_id
 
 ALIGN = "align"
 REALIGN = "realign"

@@ -32,7 +32,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.store.accounts import KnownAddress, LoginFailure, User
-from app.store.models import aware, utcnow
+from app.store.base import aware, utcnow
 
 WINDOW = timedelta(minutes=15)
 ADDRESS_FACTOR = 5

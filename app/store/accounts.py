@@ -36,7 +36,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.errors import InvalidRequest, NotFound
-from app.store.models import Base, created, intpk
+from app.store.base import Base, created, intpk
 
 DEFAULT_PROJECT = "default"
 

@@ -12,7 +12,8 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.store.models import Alignment, Base, Document, created, intpk
+from app.store.base import Base, created, intpk
+from app.store.models import Alignment, Document
 
 
 class VersionKind(StrEnum):

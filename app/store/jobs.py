@@ -13,7 +13,8 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.store.models import Alignment, Base, created, intpk
+from app.store.base import Base, created, intpk
+from app.store.models import Alignment
 
 
 class JobState(StrEnum):

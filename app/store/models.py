@@ -6,66 +6,13 @@ these classes describe it for the ORM.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    Float,
-    ForeignKey,
-    Index,
-    LargeBinary,
-    MetaData,
-    String,
-    Text,
-    UniqueConstraint,
-    false,
-)
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
-from sqlalchemy.types import DateTime
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint, false
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.segments import BeadStatus, SegmentKind
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def aware(moment: datetime) -> datetime:
-    """A stored time with its zone: SQLite hands back naive datetimes, all stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-intpk = Annotated[int, mapped_column(primary_key=True)]
-# The largest id a row can have: PostgreSQL's ``integer`` (SQLite's are wider, but no id past
-# this is ever made). Asking either database for a larger one is an error, not a miss.
-MAX_ID = 2**31 - 1
-
-
-def possible_id(value: int) -> bool:
-    """Whether ``value`` could be the id of a stored row."""
-    return 0 < value <= MAX_ID
-
-
-created = Annotated[datetime, mapped_column(DateTime(timezone=True), default=utcnow)]
-
-
-# Named constraints, so that later migrations can refer to them on every backend.
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {
-        dict[str, Any]: JSON,
-        datetime: DateTime(timezone=True),
-        float: Float(),
-    }
+from app.store.base import Base, created, intpk
 
 
 class Document(Base):
@@ -250,15 +197,3 @@ class ReviewEvent(Base):
     # [{"alignment_id", "position", "before", "after"}], reverted with it by undo.
     cascade: Mapped[list[Any] | None] = mapped_column(JSON)
     created_at: Mapped[created]
-
-
-# The account tables (users, projects, memberships) live on the same Base; importing them
-# here puts them in Base.metadata wherever the models are used.
-from app.store import accounts as _accounts  # noqa: E402, F401
-
-# Comparisons of one original with several versions (app.store.comparisons), likewise.
-from app.store import comparisons as _comparisons  # noqa: E402, F401
-
-# The jobs table is described in its own module; importing it here puts it in
-# ``Base.metadata`` wherever the models are, as the migrations' checks expect.
-from app.store import jobs as _jobs  # noqa: E402, F401

@@ -35,6 +35,7 @@ from app.services import jobs as job_service
 from app.store import db as store_db
 from app.store import models
 from app.store.accounts import Project, at_least
+from app.store.base import possible_id
 from app.store.jobs import Job
 from app.web.access import authorise_project, visible, visible_projects
 from app.web.auth import actor_name, principal
@@ -85,7 +86,7 @@ def _chosen_project(value: str) -> int | None:
     """The project picked in the form (None: the default project), if the asker may add to it."""
     project_id = None
     if value.strip():
-        if not value.strip().isdigit() or not models.possible_id(int(value)):
+        if not value.strip().isdigit() or not possible_id(int(value)):
             raise InvalidRequest("pick the project from the list")
         project_id = int(value)
         if any(p.id == project_id and p.is_default for p in _projects_for_new_work()):

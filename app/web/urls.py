@@ -6,7 +6,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from werkzeug.routing import IntegerConverter
 
-from app.store.models import MAX_ID
+from app.store.base import MAX_ID
 
 
 class BoundedIntegerConverter(IntegerConverter):

@@ -19,11 +19,11 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from app import create_app
 from app.config import Settings
 from app.ingest import DEFAULT_LANGUAGES
 from app.services import add_document, store_alignment
 from app.store import db as store_db
+from app.web import create_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from app import create_app
 from app.config import JobSettings, Settings
 from app.ingest import DEFAULT_LANGUAGES
 from app.store import db as store_db
+from app.web import create_app
 
 from .conftest import capture, screenshot
 

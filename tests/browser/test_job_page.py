@@ -11,10 +11,10 @@ import pytest
 from jobs.conftest import CORPUS, Workers, job_settings, redis_queue  # noqa: F401
 from werkzeug.serving import make_server
 
-from app import create_app
 from app.config import Settings
 from app.ingest import DEFAULT_LANGUAGES
 from app.store import db as store_db
+from app.web import create_app
 
 from .conftest import screenshot, watch_progress
 

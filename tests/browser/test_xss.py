@@ -16,7 +16,6 @@ from urllib.parse import quote
 import pytest
 from werkzeug.serving import make_server
 
-from app import create_app
 from app.align.result import AlignmentResult
 from app.config import Settings
 from app.ingest import DEFAULT_LANGUAGES, LoadedDocument
@@ -24,6 +23,7 @@ from app.segments import BeadSpan, Segment, SegmentKind
 from app.services import add_document, store_alignment
 from app.store import db as store_db
 from app.store import models
+from app.web import create_app
 
 PAYLOADS = (
     '<img src=x onerror="window.__xss=(window.__xss||0)+1">',

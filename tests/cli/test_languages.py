@@ -9,12 +9,12 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from app import create_app
 from app.cli import main
 from app.config import Settings
 from app.ingest import DEFAULT_LANGUAGES
 from app.store import db as store_db
 from app.store import models
+from app.web import create_app
 
 TEXTS = Path(__file__).resolve().parents[1] / "ingest" / "data" / "languages"
 

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from app import create_app
 from app.cli import main
 from app.config import Settings
 from app.ingest import DEFAULT_LANGUAGES
 from app.store import db as store_db
 from app.store import models
+from app.web import create_app
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpora" / "dw-2025-02-17-mexico-border"
 

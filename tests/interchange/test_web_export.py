@@ -6,7 +6,7 @@ import csv
 import io
 from dataclasses import replace
 
-from app import create_app
+from app.web import create_app
 
 from .conftest import AWKWARD_PARAGRAPHS
 

@@ -11,11 +11,11 @@ from redis import Redis
 from rq import Worker
 from sqlalchemy import func, select
 
-from app import create_app
 from app.jobs.embedded import EmbeddedWorker, LocalRunner, choose_runner, workers_on_queue
 from app.services import jobs as job_service
 from app.store import models
 from app.store.jobs import Job
+from app.web import create_app
 
 from .conftest import CORPUS, REDIS_URL, wait_for
 from .test_worker import alignments, status, upload_long_pair, upload_pair

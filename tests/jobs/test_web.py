@@ -13,13 +13,13 @@ from redis import Redis
 from rq import Queue
 from sqlalchemy import func, select
 
-from app import create_app
 from app.jobs import run
 from app.services import add_document
 from app.services import jobs as job_service
 from app.store import models
 from app.store.db import transaction
 from app.store.jobs import Job, JobFile
+from app.web import create_app
 
 from .conftest import CORPUS, REDIS_URL
 

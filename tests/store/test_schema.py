@@ -4,8 +4,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from app.store import db
-from app.store.models import Base
+from app.store import Base, db
 
 
 def test_migrations_build_the_schema_the_models_describe(database_url):

@@ -9,8 +9,8 @@ import pytest
 from flask import url_for
 from sqlalchemy import select
 
-from app import create_app
 from app.store import accounts, models
+from app.web import create_app
 
 from .conftest import PASSWORD, add_account, login, stored_bead, stored_beads, two_sided
 from .pages import hidden_value

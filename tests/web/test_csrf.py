@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app import create_app
+from app.web import create_app
 
 from .conftest import stored_bead, stored_beads, two_sided
 from .pages import hidden_value

@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from app import create_app
 from app.store import accounts
+from app.web import create_app
 
 from .conftest import PASSWORD, login
 

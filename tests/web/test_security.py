@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import func, select
 from werkzeug.routing import IntegerConverter
 
-from app import create_app
 from app.store import models
+from app.web import create_app
 
 from .conftest import stored_beads, two_sided
 
