@@ -14,16 +14,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import services
 from app.errors import Conflict
+from app.jobs.attempt import finish, start_saving
 from app.review.realign import realign_gaps, unconfirmed_gaps
 from app.services import jobs as job_service
 from app.services import review
 from app.store import db as store_db
-from app.store.jobs import Job, JobState
 
 Key = tuple[tuple[str, ...], tuple[str, ...]]
 
@@ -95,8 +94,6 @@ def realign_job(
 ) -> None:
     """Re-align the unconfirmed stretches (``aligner`` defaults to the engine's, at the
     alignment's level)."""
-    from app.jobs.run import Superseded, owned
-
     alignment_id, version = int(parameters["alignment"]), int(parameters["version"])
     with sessions() as session:
         alignment = services.get_alignment(session, alignment_id)
@@ -119,13 +116,7 @@ def realign_job(
             )
     report(job_service.SAVING, 0, 1)
     with store_db.transaction(sessions) as session:
-        taken = session.execute(
-            owned(job_id, attempt)
-            .values(stage=job_service.SAVING)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if taken != 1:
-            raise Superseded
+        start_saving(session, job_id, attempt)
         outcome = review.realign(
             session,
             alignment_id,
@@ -133,19 +124,5 @@ def realign_job(
             actor=str(parameters.get("actor") or review.LOCAL_ACTOR),
             aligner=stretches.replaying,
         )
-        session.execute(
-            update(Job)
-            .where(Job.id == job_id)
-            .values(
-                state=JobState.DONE.value,
-                alignment_id=alignment_id,
-                result={"summary": outcome.summary, "version": outcome.version},
-                stage=job_service.SAVING,
-                stage_done=1,
-                stage_total=1,
-                percent=100.0,
-                error=None,
-                finished_at=job_service.now(),
-            )
-            .execution_options(synchronize_session=False)
-        )
+        result = {"summary": outcome.summary, "version": outcome.version}
+        finish(session, job_id, result, alignment_id=alignment_id)

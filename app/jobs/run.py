@@ -1,9 +1,8 @@
 """What a worker does with a job: claim it, run it with heartbeat and progress, store the
 result and the job's new state in one transaction.
 
-Every write of a run is conditional on the run still owning the job (its attempt number
-is the job's ``attempts``): a run given up for dead by ``app.services.jobs.reap`` that
-wakes up again cannot overwrite its successor's work or store a second alignment.
+Every write of a run is conditional on the run still owning the job (``app.jobs.attempt``):
+a run given up for dead that wakes up again cannot store a second alignment.
 """
 
 from __future__ import annotations
@@ -11,8 +10,6 @@ from __future__ import annotations
 import logging
 import os
 import socket
-import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +20,17 @@ from app.align.result import Progress
 from app.config import Settings
 from app.errors import AlineaError, InvalidRequest
 from app.ingest import IngestError, LoadedDocument, load_document, load_text
+from app.jobs.attempt import (
+    Heartbeat,
+    ProgressWriter,
+    Superseded,
+    fail,
+    finish,
+    note,
+    start_saving,
+)
+from app.jobs.compare import COMPARE, compare_job
+from app.jobs.realign import realign_job
 from app.services import jobs as job_service
 from app.store import db as store_db
 from app.store.jobs import Job, JobState
@@ -32,14 +40,6 @@ log = logging.getLogger(__name__)
 # Settings of the worker process that runs jobs; set by `alinea worker` and the local
 # batch pool, else read from the environment.
 _settings: Settings | None = None
-
-# Progress is written at most this often (seconds), besides every change of stage.
-PROGRESS_INTERVAL = 0.5
-
-
-class Superseded(Exception):
-    """This run no longer owns its job: it was cancelled, or given up for dead and queued
-    again."""
 
 
 def configure(settings: Settings) -> None:
@@ -82,18 +82,13 @@ def _run(sessions: sessionmaker[Session], settings: Settings, job_id: int, attem
         with sessions() as session:
             job = job_service.get_job(session, job_id)
             kind, parameters = job.kind, dict(job.parameters)
-        if kind == "compare":
-            from app.jobs.compare import compare_job
-
-            compare_job(sessions, settings, job_id, attempt, parameters, heartbeat)
-            return JobState.DONE.value
         writer = ProgressWriter(sessions, job_id, attempt, heartbeat)
         if kind == job_service.ALIGN:
             align_job(sessions, settings, job_id, attempt, parameters, writer)
         elif kind == job_service.REALIGN:
-            from app.jobs.realign import realign_job
-
             realign_job(sessions, job_id, attempt, parameters, writer)
+        elif kind == COMPARE:
+            compare_job(sessions, job_id, attempt, parameters, writer)
         else:
             raise InvalidRequest(f"unknown kind of job {kind!r}")
         return JobState.DONE.value
@@ -150,109 +145,6 @@ def claim(sessions: sessionmaker[Session], job_id: int, worker: str) -> int | No
         return session.get(Job, job_id).attempts
 
 
-def owned(job_id: int, attempt: int):
-    """An UPDATE of the job that changes nothing unless attempt ``attempt`` still owns it."""
-    return _owned(job_id, attempt)
-
-
-def _owned(job_id: int, attempt: int):
-    return update(Job).where(
-        Job.id == job_id, Job.attempts == attempt, Job.state == JobState.RUNNING.value
-    )
-
-
-def fail(sessions: sessionmaker[Session], job_id: int, attempt: int, message: str) -> None:
-    with store_db.transaction(sessions) as session:
-        changed = session.execute(
-            _owned(job_id, attempt)
-            .values(
-                state=JobState.FAILED.value, error=message[:4000], finished_at=job_service.now()
-            )
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if changed == 1:
-            job_service.discard_files(session, job_id)
-
-
-class Heartbeat(threading.Thread):
-    """Stamps the job's row every ``interval`` seconds while the run goes on.
-
-    A process killed outright stops stamping, which is how the others learn of it.
-    """
-
-    def __init__(
-        self, sessions: sessionmaker[Session], job_id: int, attempt: int, interval: float
-    ) -> None:
-        super().__init__(name=f"heartbeat-job-{job_id}", daemon=True)
-        self._sessions, self._job_id, self._attempt = sessions, job_id, attempt
-        self._interval = interval
-        self._stopped = threading.Event()
-        self.lost = threading.Event()
-
-    def run(self) -> None:
-        while not self._stopped.wait(self._interval):
-            try:
-                with store_db.transaction(self._sessions) as session:
-                    changed = session.execute(
-                        _owned(self._job_id, self._attempt)
-                        .values(heartbeat_at=job_service.now())
-                        .execution_options(synchronize_session=False)
-                    ).rowcount
-            except Exception:  # a busy database: try again at the next beat
-                log.exception("job %s: heartbeat not written", self._job_id)
-                continue
-            if changed != 1:
-                self.lost.set()
-                return
-
-    def stop(self) -> None:
-        self._stopped.set()
-
-
-class ProgressWriter:
-    """``report(stage, done, total)`` for the aligner, written to the job's row.
-
-    Raises Superseded inside the aligner once the run has lost its job, which stops
-    the work early.
-    """
-
-    def __init__(
-        self, sessions: sessionmaker[Session], job_id: int, attempt: int, heartbeat: Heartbeat
-    ) -> None:
-        self._sessions, self._job_id, self._attempt = sessions, job_id, attempt
-        self._heartbeat = heartbeat
-        self._stage: str | None = None
-        self._written = 0.0
-        self._percent = 0.0
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        if self._heartbeat.lost.is_set():
-            raise Superseded
-        clock = time.monotonic()
-        same_stage = stage == self._stage
-        if same_stage and done < total and clock - self._written < PROGRESS_INTERVAL:
-            return
-        # Stages a short text skips never make the percent go back.
-        percent = max(self._percent, job_service.overall_percent(stage, done, total))
-        moment = job_service.now()
-        with store_db.transaction(self._sessions) as session:
-            changed = session.execute(
-                _owned(self._job_id, self._attempt)
-                .values(
-                    stage=stage,
-                    stage_done=done,
-                    stage_total=total,
-                    percent=percent,
-                    progress_at=moment,
-                    heartbeat_at=moment,
-                )
-                .execution_options(synchronize_session=False)
-            ).rowcount
-        if changed != 1:
-            raise Superseded
-        self._stage, self._written, self._percent = stage, clock, percent
-
-
 def align_job(
     sessions: sessionmaker[Session],
     settings: Settings,
@@ -289,58 +181,19 @@ def align_job(
     report(job_service.SAVING, 0, 1)
     figures = pairs.figures(pair)
     with store_db.transaction(sessions) as session:
-        # Taking the row first makes the run's ownership and the result one decision: on
-        # PostgreSQL the row stays locked until commit, on SQLite the database does.
-        owned = session.execute(
-            _owned(job_id, attempt)
-            .values(stage=job_service.SAVING)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if owned != 1:
-            raise Superseded
+        start_saving(session, job_id, attempt)
         alignment = pairs.store(session, pair, parameters.get("project"))
         sentence_id = session.scalar(_sentence_level_id(alignment.id))
-        session.execute(
-            update(Job)
-            .where(Job.id == job_id)
-            .values(
-                state=JobState.DONE.value,
-                alignment_id=alignment.id,
-                result={
-                    **figures.as_dict(),
-                    "sentence_alignment_id": sentence_id,
-                    "source_language": source.language,
-                    "target_language": target.language,
-                    "source_title": source.title,
-                    "target_title": target.title,
-                    "segments": [len(source.segments), len(target.segments)],
-                },
-                stage=job_service.SAVING,
-                stage_done=1,
-                stage_total=1,
-                percent=100.0,
-                error=None,
-                finished_at=job_service.now(),
-            )
-            .execution_options(synchronize_session=False)
-        )
-        job_service.discard_files(session, job_id)
-
-
-def note(sessions: sessionmaker[Session], job_id: int, attempt: int, messages: list[str]) -> None:
-    """Add ``messages`` to the job's notes, shown on its page (while the run owns the job)."""
-    if not messages:
-        return
-    with store_db.transaction(sessions) as session:
-        job = session.get(Job, job_id)
-        stamped = [
-            {"at": job_service.now().isoformat(timespec="seconds"), "message": m} for m in messages
-        ]
-        session.execute(
-            _owned(job_id, attempt)
-            .values(notes=[*(job.notes or []), *stamped])
-            .execution_options(synchronize_session=False)
-        )
+        result = {
+            **figures.as_dict(),
+            "sentence_alignment_id": sentence_id,
+            "source_language": source.language,
+            "target_language": target.language,
+            "source_title": source.title,
+            "target_title": target.title,
+            "segments": [len(source.segments), len(target.segments)],
+        }
+        finish(session, job_id, result, alignment_id=alignment.id)
 
 
 def _sentence_level_id(parent_id: int):

@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 
 from app.config import JobSettings, Settings
 from app.ingest import DEFAULT_LANGUAGES
-from app.jobs import run
+from app.jobs import attempt, run
 from app.services import jobs as job_service
 from app.store import db as store_db
 from app.store import models
@@ -115,15 +115,15 @@ def test_a_run_given_up_for_dead_cannot_store_its_alignment(sessions, database_u
     fresh_attempt = run.claim(sessions, job_id, "worker b")
     assert (stale_attempt, fresh_attempt) == (1, 2)
 
-    heartbeat = run.Heartbeat(sessions, job_id, stale_attempt, interval=60)
-    stale_writer = run.ProgressWriter(sessions, job_id, stale_attempt, heartbeat)
-    with pytest.raises(run.Superseded):
+    heartbeat = attempt.Heartbeat(sessions, job_id, stale_attempt, interval=60)
+    stale_writer = attempt.ProgressWriter(sessions, job_id, stale_attempt, heartbeat)
+    with pytest.raises(attempt.Superseded):
         stale_writer("embedding", 1, 10)
     # The stale run works to the end (its progress going to the current run's row), and
     # only its final write, which checks ownership in the same transaction, stops it.
     parameters = dict(load(sessions, job_id).parameters)
-    current_writer = run.ProgressWriter(sessions, job_id, fresh_attempt, heartbeat)
-    with pytest.raises(run.Superseded):
+    current_writer = attempt.ProgressWriter(sessions, job_id, fresh_attempt, heartbeat)
+    with pytest.raises(attempt.Superseded):
         run.align_job(sessions, settings, job_id, stale_attempt, parameters, current_writer)
 
     with sessions() as session:
