@@ -60,7 +60,7 @@ def compute(
     names, src: SideArrays, tgt: SideArrays, a: int, b: int, rows, cols, ratio: float
 ) -> dict[str, np.ndarray]:
     """The features ``names`` of the candidate beads of shape a-b ending at (rows, cols)."""
-    return {name: FEATURES[name].compute(src, tgt, a, b, rows, cols, ratio) for name in names}
+    return {name: FEATURES[name].values(src, tgt, a, b, rows, cols, ratio) for name in names}
 
 
 def label(name: str) -> str:

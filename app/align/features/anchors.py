@@ -108,5 +108,5 @@ FEATURE = Feature(
     "anchors",
     label="anchors",
     meaning="numbers, names, links and question or exclamation marks found on both sides",
-    compute=lambda src, tgt, a, b, rows, cols, ratio: anchors(src, tgt, a, b, rows, cols),
+    compute=anchors,
 )

@@ -83,18 +83,18 @@ LEAK = Feature(
     "leak",
     label="fit outside",
     meaning="how well a line just outside the pair fits it (a sentence cut at different places)",
-    compute=lambda src, tgt, a, b, rows, cols, ratio: leak(src, tgt, a, b, rows, cols),
+    compute=leak,
     needs="embeddings",
 )
 CUT = Feature(
     "cut",
     label="cut sentence",
     meaning="ends where one side stops inside a running sentence and the other does not",
-    compute=lambda src, tgt, a, b, rows, cols, ratio: cut(src, tgt, a, b, rows, cols),
+    compute=cut,
 )
 DEBRIS = Feature(
     "debris",
     label="debris",
     meaning="lines with few letters (page numbers, stray marks) in the pair",
-    compute=lambda src, tgt, a, b, rows, cols, ratio: debris(src, tgt, a, b, rows, cols),
+    compute=debris,
 )

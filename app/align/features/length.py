@@ -69,4 +69,5 @@ FEATURE = Feature(
     label="length",
     meaning="how well the two sides' lengths agree, as a translation's usually do",
     compute=length,
+    reads_ratio=True,
 )

@@ -46,5 +46,5 @@ FEATURE = Feature(
     "lexical",
     label="shared characters",
     meaning="character trigrams both sides share: names, numbers, cognates",
-    compute=lambda src, tgt, a, b, rows, cols, ratio: lexical(src, tgt, a, b, rows, cols),
+    compute=lexical,
 )

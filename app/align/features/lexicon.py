@@ -32,6 +32,6 @@ FEATURE = Feature(
     "lexicon",
     label="document lexicon",
     meaning="words that the document's own translations pair, learnt from a first alignment",
-    compute=lambda src, tgt, a, b, rows, cols, ratio: lexicon(src, tgt, a, b, rows, cols),
+    compute=lexicon,
     needs="lexicon",
 )

@@ -121,6 +121,6 @@ FEATURE = Feature(
     "mt",
     label="machine translation",
     meaning="character n-gram agreement (chrF) of Apertium's translation with the other side",
-    compute=lambda src, tgt, a, b, rows, cols, ratio: mt(src, tgt, a, b, rows, cols),
+    compute=mt,
     needs="translation",
 )

@@ -1,10 +1,10 @@
 """The feature registry: each signal a bead is judged by, declared once, by name.
 
 A feature computes its value for every candidate bead of one shape at once:
-``compute(src, tgt, a, b, rows, cols, ratio)`` gives the values of the beads of ``a``
-source and ``b`` target units ending at ``(rows[k], cols[k])``, from both sides' arrays
-(``sides.SideArrays``); ``ratio`` is the documents' length ratio, which only ``length``
-reads. The search asks for a whole band of candidates; the review page's score breakdown
+``compute(src, tgt, a, b, rows, cols)`` gives the values of the beads of ``a`` source and
+``b`` target units ending at ``(rows[k], cols[k])``, from both sides' arrays
+(``sides.SideArrays``); a feature declared ``reads_ratio`` is also handed the documents'
+length ratio. The search asks for a whole band of candidates; the review page's score breakdown
 asks for one. The models (``models/*.json``), their fitting scripts, the scorer choice and
 the "Scores" panel all name features by the names registered here.
 """
@@ -37,6 +37,15 @@ class Feature:
     meaning: str  # what it measures, in words
     compute: Compute
     needs: str = ""  # a key of NEEDS, or "" for the texts alone
+    reads_ratio: bool = False  # whether ``compute`` takes the documents' length ratio last
+
+    def values(
+        self, src: SideArrays, tgt: SideArrays, a: int, b: int, rows, cols, ratio: float
+    ) -> np.ndarray:
+        """The feature's value for each candidate bead (see the module's docstring)."""
+        if self.reads_ratio:
+            return self.compute(src, tgt, a, b, rows, cols, ratio)
+        return self.compute(src, tgt, a, b, rows, cols)
 
     def available(self, src: SideArrays, tgt: SideArrays) -> bool:
         """Whether both sides carry what this feature needs."""

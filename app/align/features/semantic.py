@@ -21,6 +21,6 @@ FEATURE = Feature(
     "semantic",
     label="meaning",
     meaning="how close the two sides' meanings are, by a multilingual sentence-embedding model",
-    compute=lambda src, tgt, a, b, rows, cols, ratio: semantic(src, tgt, a, b, rows, cols),
+    compute=semantic,
     needs="embeddings",
 )

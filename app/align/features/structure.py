@@ -27,5 +27,5 @@ FEATURE = Feature(
     "structure",
     label="structure",
     meaning="headings paired with headings, paragraphs with paragraphs",
-    compute=lambda src, tgt, a, b, rows, cols, ratio: structure(src, tgt, a, b, rows, cols),
+    compute=structure,
 )
