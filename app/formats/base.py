@@ -1,20 +1,24 @@
-"""Common ground for export formats: export metadata, the streaming Exporter base, the registry.
+"""Common ground for export formats: export metadata and the streaming Exporter bases.
 
-Each format lives in its own module (``tmx``, ``tsv``) as an ``Exporter`` subclass that
-registers itself here, the way translate-toolkit keeps one module per storage format.
-Exporters are pure: they turn ``PairRecord`` values into text and know nothing about
-Flask or the database.
+Each format lives in its own module (``tmx``, ``tsv``), with an ``Exporter`` subclass
+that its registry entry (``app.formats.registry``) names. Exporters are pure: they turn
+``PairRecord`` values into text and know nothing about Flask or the database.
 """
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, ClassVar, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TextIO
 
+from app.formats.xmltext import UnitIds
 from app.segments import PairRecord
+
+if TYPE_CHECKING:
+    from app.formats.registry import FileFormat
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,16 @@ def as_utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
 
 
+# Lone surrogates cannot be encoded in UTF-8 at all; left in, they would abort the export
+# when the text reaches the file or the network, halfway through the stream.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def encodable(text: str) -> str:
+    """Return ``text`` without lone surrogates, so that it always encodes as UTF-8."""
+    return _LONE_SURROGATE.sub("", text)
+
+
 def has_text(text: str) -> bool:
     """Return True when ``text`` holds more than whitespace."""
     return bool(text.strip())
@@ -95,17 +109,25 @@ class Exporter(ABC):
     Formats that can hold a unit with one side empty set ``supports_one_sided`` and take
     ``one_sided=True`` to keep one-sided pairs as half-empty units. ``options`` names the
     keyword arguments a format's constructor takes (``get_exporter`` passes only those).
-    After an export, ``written`` is the number of pairs the file holds.
+    After an export, ``written`` is the number of pairs the file holds. What the format is
+    called, its extension and its media type come from its registry entry (``describe``).
     """
 
+    format: ClassVar[FileFormat]
     name: ClassVar[str]
-    # What the format is called in forms and help texts.
     title: ClassVar[str]
     extension: ClassVar[str]
     media_type: ClassVar[str]
     supports_one_sided: ClassVar[bool] = False
     options: ClassVar[frozenset[str]] = frozenset()
     written: int = 0
+
+    @classmethod
+    def describe(cls, entry: FileFormat) -> None:
+        """Take the name, title, extension and media type of the format ``entry``."""
+        cls.format = entry
+        cls.name, cls.title, cls.media_type = entry.name, entry.title, entry.media_type
+        cls.extension = entry.extensions[0]
 
     @abstractmethod
     def iter_chunks(self, pairs: Iterable[PairRecord], meta: ExportMeta) -> Iterator[str]:
@@ -126,18 +148,20 @@ class Exporter(ABC):
             fileobj.write(chunk)
 
 
-EXPORTERS: dict[str, type[Exporter]] = {}
-"""Exporter classes by ``name``; filled by the format modules as ``app.formats`` loads."""
-
-ExporterType = TypeVar("ExporterType", bound=type[Exporter])
-
-
 class DocumentExporter(Exporter):
-    """A format written as a head, one chunk per exportable pair, and a tail."""
+    """A format written as a head, one unit per exportable pair under its id, and a tail.
+
+    Each unit gets the id it had in the file it was imported from, or one made of
+    ``id_prefix`` and its position, never one twice (``UnitIds``); ``valid_id`` says which
+    imported ids the format can keep.
+    """
 
     supports_one_sided = True
     options = frozenset({"one_sided"})
+    one_sided = False
     tail: ClassVar[str]
+    id_prefix: ClassVar[str] = ""
+    valid_id: ClassVar[Callable[[str], bool]] = staticmethod(bool)
 
     def __init__(self, one_sided: bool = False) -> None:
         """Keep one-sided pairs as units with an empty side when ``one_sided``."""
@@ -147,8 +171,9 @@ class DocumentExporter(Exporter):
         self.written = 0
         self.start(meta)
         yield self.format_head(meta)
+        unit_ids = UnitIds(self.id_prefix, self.valid_id)
         for pair in exportable(pairs, self.one_sided):
-            yield self.format_unit(pair)
+            yield self.format_unit(pair, unit_ids.of(unit_id_of(pair), pair.position))
             self.written += 1
         yield self.format_tail()
 
@@ -157,84 +182,15 @@ class DocumentExporter(Exporter):
         return self.tail
 
     def start(self, meta: ExportMeta) -> None:
-        """Prepare for a new file (e.g. forget the unit ids of the last one); does nothing here."""
+        """Prepare for a new file; does nothing here."""
 
     @abstractmethod
     def format_head(self, meta: ExportMeta) -> str:
         """Everything before the first unit."""
 
     @abstractmethod
-    def format_unit(self, pair: PairRecord) -> str:
-        """One pair as a unit."""
-
-
-@dataclass(frozen=True)
-class ExportFormat:
-    """One entry of the registry of export formats, as users are told about it.
-
-    ``extensions`` are those of the files written; ``download`` is the extension of the
-    one file a browser receives (a zip for a format written as several files).
-    """
-
-    name: str
-    title: str
-    extensions: tuple[str, ...]
-    media_type: str
-    download: str
-    supports_one_sided: bool = False
-
-
-EXPORT_FORMATS: dict[str, ExportFormat] = {}
-"""Every export format by name, those of ``EXPORTERS`` and the ones written as several
-files (Moses); the CLI's ``--format`` choices and the export form's options come from it."""
-
-
-def add_format(entry: ExportFormat) -> ExportFormat:
-    """Add ``entry`` to ``EXPORT_FORMATS``; returns it."""
-    EXPORT_FORMATS[entry.name] = entry
-    return entry
-
-
-def check_format_name(name: str) -> ExportFormat:
-    """The registry entry of ``name``; ValueError naming the known formats if none."""
-    try:
-        return EXPORT_FORMATS[name]
-    except KeyError:
-        choices = ", ".join(sorted(EXPORT_FORMATS))
-        raise ValueError(f"unknown export format '{name}'; choose one of: {choices}") from None
-
-
-def register(exporter_class: ExporterType) -> ExporterType:
-    """Add ``exporter_class`` to ``EXPORTERS`` and ``EXPORT_FORMATS`` under its name;
-    returns the class unchanged."""
-    EXPORTERS[exporter_class.name] = exporter_class
-    add_format(
-        ExportFormat(
-            name=exporter_class.name,
-            title=exporter_class.title,
-            extensions=(exporter_class.extension,),
-            media_type=exporter_class.media_type,
-            download=exporter_class.extension,
-            supports_one_sided=exporter_class.supports_one_sided,
-        )
-    )
-    return exporter_class
-
-
-def get_exporter(name: str, **options: Any) -> Exporter:
-    """Return a new exporter for the format called ``name``, with the ``options`` it takes.
-
-    Options the format does not take (``bom`` for TMX, say) are left out, so one set of
-    choices serves every format. Raises ``ValueError`` naming the known formats when
-    ``name`` is not one of them.
-    """
-    try:
-        exporter_class = EXPORTERS[name]
-    except KeyError:
-        choices = ", ".join(sorted(EXPORTERS))
-        raise ValueError(f"unknown export format '{name}'; choose one of: {choices}") from None
-    taken = {key: value for key, value in options.items() if key in exporter_class.options}
-    return exporter_class(**taken)
+    def format_unit(self, pair: PairRecord, unit_id: str) -> str:
+        """One pair as the unit ``unit_id``."""
 
 
 def has_any_side(pair: PairRecord) -> bool:

@@ -8,13 +8,9 @@ writes a UTF-8 byte-order mark first, which Excel needs to read the file as UTF-
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Iterator
-
-from app.formats.base import Exporter, ExportMeta, exportable, flags_of, register
-from app.formats.spreadsheet import BOM, guarded_row
-from app.formats.tsv import encodable, format_similarity, take
+from app.formats.base import encodable, flags_of
+from app.formats.registry import FileFormat, register_format
+from app.formats.spreadsheet import RowsExporter, format_similarity
 from app.segments import PairRecord
 
 HEADER = ("position", "source", "target", "similarity", "status", "flags", "note")
@@ -40,34 +36,22 @@ def pair_row(pair: PairRecord) -> tuple[str, ...]:
     )
 
 
-@register
-class CsvExporter(Exporter):
+class CsvExporter(RowsExporter):
     """Exports pairs as comma-separated values with a header row."""
 
-    name = "csv"
-    title = "CSV (with scores and flags)"
-    extension = ".csv"
-    media_type = "text/csv"
-    supports_one_sided = True
-    options = frozenset({"one_sided", "bom", "formula_guard"})
+    dialect = "excel"
+    header = HEADER
 
-    def __init__(
-        self, one_sided: bool = False, bom: bool = False, formula_guard: bool = True
-    ) -> None:
-        """Keep one-sided pairs as rows with an empty cell when ``one_sided``; start with a
-        byte-order mark when ``bom``; guard formulas unless ``formula_guard`` is False."""
-        self.one_sided = one_sided
-        self.bom = bom
-        self.formula_guard = formula_guard
+    def row(self, pair: PairRecord) -> tuple[str, ...]:
+        return pair_row(pair)
 
-    def iter_chunks(self, pairs: Iterable[PairRecord], meta: ExportMeta) -> Iterator[str]:
-        """Yield the header row, then one row per pair; ``meta`` is not written."""
-        self.written = 0
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, dialect="excel")
-        writer.writerow(HEADER)
-        yield (BOM if self.bom else "") + take(buffer)
-        for pair in exportable(pairs, self.one_sided):
-            writer.writerow(guarded_row(pair_row(pair), self.formula_guard))
-            self.written += 1
-            yield take(buffer)
+
+CSV = register_format(
+    FileFormat(
+        name="csv",
+        title="CSV (with scores and flags)",
+        extensions=(".csv",),
+        media_type="text/csv",
+        exporter=CsvExporter,
+    )
+)

@@ -17,12 +17,12 @@ from app.formats.base import (
     Exporter,
     ExportMeta,
     as_utc,
+    encodable,
     exportable,
     flags_of,
-    register,
     scores_of,
 )
-from app.formats.tsv import encodable
+from app.formats.registry import FileFormat, register_format
 from app.segments import PairRecord
 
 # What splitlines() breaks at that json.dumps leaves raw (it escapes the C0 controls).
@@ -46,14 +46,9 @@ def pair_object(pair: PairRecord, meta: ExportMeta) -> dict[str, Any]:
     }
 
 
-@register
 class JsonlExporter(Exporter):
     """Exports pairs as JSON Lines."""
 
-    name = "jsonl"
-    title = "JSON Lines (one pair per line, with scores and flags)"
-    extension = ".jsonl"
-    media_type = "application/jsonl"
     supports_one_sided = True
     options = frozenset({"one_sided"})
 
@@ -70,3 +65,14 @@ class JsonlExporter(Exporter):
             line = json.dumps(pair_object(pair, meta), ensure_ascii=False)
             self.written += 1
             yield line.translate(_LINE_BREAKS) + "\n"
+
+
+JSONL = register_format(
+    FileFormat(
+        name="jsonl",
+        title="JSON Lines (one pair per line, with scores and flags)",
+        extensions=(".jsonl",),
+        media_type="application/jsonl",
+        exporter=JsonlExporter,
+    )
+)

@@ -6,8 +6,8 @@ segment. The two files are written side by side as ``NAME.<src>`` and ``NAME.<tg
 (``write_files``), or bundled in one zip for a download (``write_zip``). One-sided pairs are
 always left out: an empty line would teach a model to translate something into nothing.
 
-This is not a registered ``Exporter`` (those produce one text stream), but it is in the
-registry of export formats.
+This is not an ``Exporter`` (those produce one text stream): its registry entry says that it
+writes two files, and names ``write_files`` and ``write_zip`` as its writers.
 """
 
 from __future__ import annotations
@@ -19,19 +19,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
-from app.formats.base import ExportFormat, ExportMeta, add_format, two_sided
-from app.formats.tsv import encodable
+from app.formats.base import ExportMeta, encodable, two_sided
+from app.formats.registry import FileFormat, register_format
 from app.segments import PairRecord
-
-FORMAT = add_format(
-    ExportFormat(
-        name="moses",
-        title="Moses (two line-aligned text files, zipped)",
-        extensions=(".<source language>", ".<target language>", ".zip"),
-        media_type="application/zip",
-        download=".zip",
-    )
-)
 
 _BREAKS = re.compile(r"[\s\u2028\u2029\x85]+")
 
@@ -88,3 +78,16 @@ def write_zip(pairs: Iterable[PairRecord], meta: ExportMeta, fileobj: BinaryIO, 
             archive.write(source_path, source_path.name)
             archive.write(target_path, target_path.name)
     return count
+
+
+MOSES = register_format(
+    FileFormat(
+        name="moses",
+        title="Moses (two line-aligned text files, zipped)",
+        extensions=(".<source language>", ".<target language>", ".zip"),
+        media_type="application/zip",
+        files=2,
+        write_files=write_files,
+        write_zip=write_zip,
+    )
+)

@@ -1,7 +1,8 @@
 """Reading bilingual files (translation memories, XLIFF) into plain units.
 
-Each format is a ``Reader`` subclass in its own module, registered in ``READERS`` the way
-exporters are in ``EXPORTERS``. Readers are pure: they return a ``BilingualDocument`` and
+Each format's module has its ``Reader`` subclass beside its exporter, and its registry entry
+(``app.formats.registry``) names both, with the extensions the import side recognises.
+Readers are pure: they return a ``BilingualDocument`` and
 never touch the database, so a file that fails to read leaves nothing behind.
 """
 
@@ -14,9 +15,10 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar
 from xml.etree.ElementTree import Element
 
+from app.formats.registry import READERS, read_extensions
 from app.formats.safexml import parse_xml
 from app.ingest.errors import IngestError, shown
 from app.ingest.language import validate_language
@@ -64,10 +66,13 @@ class BilingualDocument:
 
 
 class Reader(ABC):
-    """Reads one bilingual XML format from bytes, safely and within a size cap."""
+    """Reads one bilingual XML format from bytes, safely and within a size cap.
+
+    ``name`` is what the documents it reads are called (``BilingualDocument.format``); the
+    extensions it is chosen by are those of the registry entries that name it.
+    """
 
     name: ClassVar[str]
-    extensions: ClassVar[tuple[str, ...]]
     roots: ClassVar[tuple[str, ...]]
     """Local names of the format's root element, to recognise it whatever the extension."""
 
@@ -150,25 +155,10 @@ def parse_score(value: str | None) -> float | None:
     return number if number is not None and math.isfinite(number) else None
 
 
-READERS: dict[str, type[Reader]] = {}
-"""Reader classes by ``name``; filled by the reader modules as ``app.formats`` loads."""
-
-ReaderType = TypeVar("ReaderType", bound=type[Reader])
-
-
-def register_reader(reader_class: ReaderType) -> ReaderType:
-    """Add ``reader_class`` to ``READERS`` under its name; returns the class unchanged."""
-    READERS[reader_class.name] = reader_class
-    return reader_class
-
-
 def reader_for(filename: str) -> Reader | None:
     """Return a reader for the file called ``filename`` judged by its extension, or None."""
-    suffix = Path(filename).suffix.lower()
-    for reader_class in READERS.values():
-        if suffix in reader_class.extensions:
-            return reader_class()
-    return None
+    reader_class = read_extensions().get(Path(filename).suffix.lower())
+    return reader_class() if reader_class is not None else None
 
 
 # The root element's name, after the XML declaration, comments, processing instructions and

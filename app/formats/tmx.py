@@ -1,42 +1,35 @@
-"""TMX 1.4b export: a header describing the memory, then one ``<tu>`` per two-sided pair.
+"""TMX: export as TMX 1.4b, import of versions 1.1 to 1.4b.
 
-The document is written as text rather than built as a tree so that any number of pairs
+Export: a header describing the memory, then one ``<tu>`` per two-sided pair. The
+document is written as text rather than built as a tree so that any number of pairs
 streams in constant memory; escaping and cleaning are therefore done here by hand.
+
+Import: the header's source language and one other language. Each ``<tu>`` becomes a
+unit under its ``tuid``. Alinea's own props (``x-status``, ``x-similarity``,
+``x-score:NAME``, ``x-qa``, and the header's ``x-source-name`` and ``x-target-name``) are
+read back so that an exported memory round-trips; units from other tools count as
+confirmed, since a translation memory holds translations someone accepted.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator
 from datetime import datetime
+from xml.etree.ElementTree import Element
 
-from app.formats.base import (
-    Exporter,
-    ExportMeta,
-    as_utc,
-    exportable,
-    flags_of,
-    register,
-    scores_of,
-    unit_id_of,
-)
-from app.formats.xmltext import (
-    UnitIds,
-    escape_attribute,
-    escape_segment,
-    escape_text,
-    format_attributes,
-)
-from app.segments import PairRecord
+from app.formats import reader
+from app.formats.base import DocumentExporter, ExportMeta, as_utc, flags_of, scores_of
+from app.formats.reader import BilingualDocument, BilingualUnit, Reader, language_code
+from app.formats.registry import FileFormat, register_format
+from app.formats.safexml import CONTROL_TYPE, XML_NS, children, inline_text, local_name
+from app.formats.xmltext import escape_attribute, escape_segment, escape_text, format_attributes
+from app.ingest.errors import IngestError, shown
+from app.segments import BeadStatus, PairRecord
 
 SEGTYPES = ("block", "paragraph", "sentence", "phrase")
 """The segmentation levels TMX 1.4b allows in the header's ``segtype``."""
 
-CONTROL_TYPE = "x-cp"
-"""The ``<ph type>`` of a character XML cannot carry; the element holds ``U+XXXX``."""
-
 _TUV_CLOSING = "</seg>\n      </tuv>\n"
-_TAIL = "  </body>\n</tmx>\n"
 
 
 def control_placeholder(cp: int, number: int) -> str:
@@ -115,15 +108,12 @@ def header_props(meta: ExportMeta) -> dict[str, str]:
     return {prop_type: str(value) for prop_type, value in optional.items() if value is not None}
 
 
-@register
-class TmxExporter(Exporter):
+class TmxExporter(DocumentExporter):
     """Exports pairs as a TMX 1.4b translation memory."""
 
-    name = "tmx"
-    title = "TMX 1.4 (translation memory)"
-    extension = ".tmx"
-    media_type = "application/x-tmx+xml"
+    supports_one_sided = False
     options = frozenset({"segtype"})
+    tail = "  </body>\n</tmx>\n"
 
     def __init__(self, segtype: str | None = None) -> None:
         """Set the header's ``segtype`` (default: the export's level).
@@ -136,18 +126,13 @@ class TmxExporter(Exporter):
             )
         self.segtype = segtype
 
-    def iter_chunks(self, pairs: Iterable[PairRecord], meta: ExportMeta) -> Iterator[str]:
-        """Yield the document head, then one ``<tu>`` chunk per two-sided pair, then the tail."""
-        self.written = 0
-        yield self.format_head(meta)
+    def start(self, meta: ExportMeta) -> None:
         # The languages are the same for every unit: escape them once per export.
-        tuv_openings = (tuv_opening(meta.source_lang), tuv_opening(meta.target_lang))
-        tuids = UnitIds()
-        # A translation memory holds translations: one-sided pairs never go in.
-        for pair in exportable(pairs, one_sided=False):
-            yield format_unit(pair, tuids.of(unit_id_of(pair), pair.position), tuv_openings)
-            self.written += 1
-        yield _TAIL
+        self.tuv_openings = (tuv_opening(meta.source_lang), tuv_opening(meta.target_lang))
+
+    def format_unit(self, pair: PairRecord, unit_id: str) -> str:
+        """Return the ``<tu>`` of ``pair``; a translation memory holds no one-sided pair."""
+        return format_unit(pair, unit_id, self.tuv_openings)
 
     def segtype_of(self, meta: ExportMeta) -> str:
         """Return the header's ``segtype``: the one asked for, else the pairs' level."""
@@ -176,3 +161,121 @@ class TmxExporter(Exporter):
         else:
             header = f"  <header{attributes}/>\n"
         return f'<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4">\n{header}  <body>\n'
+
+
+# Inline elements that hold native codes (formatting of the original file), not text.
+NATIVE_CODE = frozenset({"bpt", "ept", "it", "ph", "ut"})
+
+
+def tuv_language(tuv: Element) -> str | None:
+    """Return the language tag of a ``<tuv>``: ``xml:lang``, or ``lang`` before TMX 1.4."""
+    return tuv.get(f"{{{XML_NS}}}lang") or tuv.get("lang")
+
+
+def tuv_text(tuv: Element) -> str:
+    """Return the text of a ``<tuv>``'s ``<seg>``, without native codes."""
+    segs = children(tuv, "seg")
+    return inline_text(segs[0], NATIVE_CODE) if segs else ""
+
+
+def props(element: Element) -> dict[str, str]:
+    """Return the ``<prop>`` children of ``element`` by type (the last one of a type wins)."""
+    return {prop.get("type", ""): prop.text or "" for prop in children(element, "prop")}
+
+
+def scores(element: Element) -> dict[str, float]:
+    """Return the per-scorer scores in the ``x-score:NAME`` props of ``element``."""
+    found = {}
+    for kind, value in props(element).items():
+        name = kind.removeprefix("x-score:")
+        score = reader.parse_score(value)
+        if kind.startswith("x-score:") and name and score is not None:
+            found[name] = score
+    return found
+
+
+def flags(element: Element) -> tuple[dict[str, str], ...]:
+    """Return the QA flags in the ``x-qa`` props of ``element``, in file order."""
+    parsed = (reader.parse_flag(prop.text) for prop in children(element, "prop"))
+    kinds = (prop.get("type") for prop in children(element, "prop"))
+    return tuple(flag for kind, flag in zip(kinds, parsed, strict=True) if kind == "x-qa" and flag)
+
+
+def primary(tag: str | None) -> str:
+    """Return the lower-case primary subtag of a language tag ('en-GB' → 'en')."""
+    return (tag or "").strip().replace("_", "-").split("-", 1)[0].lower()
+
+
+def target_language(units: list[Element], source: str) -> str | None:
+    """Return the first language tag in ``units`` other than ``source``, or None."""
+    for tu in units:
+        for tuv in children(tu, "tuv"):
+            tag = tuv_language(tuv)
+            if tag and primary(tag) != source:
+                return tag
+    return None
+
+
+def read_unit(tu: Element, source: str, target: str) -> BilingualUnit:
+    """Return the unit of one ``<tu>``; languages other than the two are ignored."""
+    texts = {primary(tuv_language(tuv)): tuv_text(tuv) for tuv in children(tu, "tuv")}
+    properties = props(tu)
+    notes = [note.text or "" for note in children(tu, "note")]
+    return BilingualUnit(
+        source=texts.get(source, ""),
+        target=texts.get(target, ""),
+        status=reader.parse_status(properties.get("x-status")) or BeadStatus.CONFIRMED,
+        similarity=reader.parse_similarity(properties.get("x-similarity")),
+        note="\n".join(notes) or None,
+        unit_id=tu.get("tuid") or None,
+        scores=scores(tu),
+        flags=flags(tu),
+    )
+
+
+class TmxReader(Reader):
+    """Reads a TMX translation memory as source/target units."""
+
+    name = "tmx"
+    roots = ("tmx",)
+
+    def parse(self, root: Element, name: str) -> BilingualDocument:
+        """Return the memory's units between the header's source language and one other."""
+        if local_name(root) != "tmx":
+            raise IngestError(
+                f"{name}: not a TMX file (the root element is <{shown(local_name(root))}>)"
+            )
+        headers, bodies = children(root, "header"), children(root, "body")
+        if not headers or not bodies:
+            raise IngestError(f"{name}: not a valid TMX file (no <header> or no <body>)")
+        units = children(bodies[0], "tu")
+        srclang = headers[0].get("srclang")
+        if srclang in (None, "*all*") and units:
+            # "*all*" means any language may be the source; the first one written is.
+            first = children(units[0], "tuv")
+            srclang = tuv_language(first[0]) if first else None
+        source = language_code(srclang, name, "source")
+        target = language_code(target_language(units, source), name, "target")
+        described = props(headers[0])
+        return BilingualDocument(
+            name=name,
+            format=self.name,
+            source_lang=source,
+            target_lang=target,
+            units=[read_unit(tu, source, target) for tu in units],
+            source_name=described.get("x-source-name") or None,
+            target_name=described.get("x-target-name") or None,
+            level=headers[0].get("segtype") or None,
+        )
+
+
+TMX = register_format(
+    FileFormat(
+        name="tmx",
+        title="TMX 1.4 (translation memory)",
+        extensions=(".tmx",),
+        media_type="application/x-tmx+xml",
+        exporter=TmxExporter,
+        reader=TmxReader,
+    )
+)

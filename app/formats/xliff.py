@@ -1,4 +1,4 @@
-"""XLIFF 2.1 export: one ``<unit>`` per pair, with a single segment.
+"""XLIFF 2: export as XLIFF 2.1, one ``<unit>`` per pair with a single segment; import of 2.x.
 
 The segment's ``state`` follows the review status (automatic → ``initial``, confirmed →
 ``final``; a rejected pair, when the selection keeps it, is ``initial`` with the
@@ -7,20 +7,22 @@ in the Metadata module (``mda:``), which XLIFF 2 tools keep and may ignore; so d
 names of the two documents, at file level. A character XML cannot carry is written as
 the core's ``<cp hex="..."/>``. Written as text, like TMX, so that any number of pairs
 streams in constant memory.
+
+A 2.x file is read unit by unit, the segments of a unit joined (``read_xliff2``); what
+both versions share, and the reader that takes either, is in ``app.formats.xliff_common``.
 """
 
 from __future__ import annotations
 
-from app.formats.base import (
-    DocumentExporter,
-    ExportMeta,
-    flags_of,
-    register,
-    scores_of,
-    unit_id_of,
-)
+from xml.etree.ElementTree import Element
+
+from app.formats import reader
+from app.formats.base import DocumentExporter, ExportMeta, flags_of, scores_of
+from app.formats.reader import BilingualDocument, BilingualUnit
+from app.formats.registry import FileFormat, register_format
+from app.formats.safexml import children, descendants, local_name
+from app.formats.xliff_common import XliffReader, text_of, version_reader, xliff_document
 from app.formats.xmltext import (
-    UnitIds,
     escape_attribute,
     escape_segment,
     escape_text,
@@ -38,8 +40,6 @@ STATES = {
     BeadStatus.REJECTED: "initial",
 }
 """XLIFF 2 segment state for each review status."""
-
-_TAIL = "  </file>\n</xliff>\n"
 
 
 def control_placeholder(cp: int, number: int) -> str:
@@ -106,23 +106,17 @@ def format_unit(pair: PairRecord, unit_id: str) -> str:
     return "".join(parts)
 
 
-@register
 class XliffExporter(DocumentExporter):
     """Exports pairs as an XLIFF 2.1 document with one file."""
 
-    name = "xliff"
-    title = "XLIFF 2.1"
-    extension = ".xliff"
-    media_type = "application/xliff+xml"
-    tail = _TAIL
+    tail = "  </file>\n</xliff>\n"
+    # XLIFF 2 ids are NMTOKENs: an imported id that is not one is replaced.
+    id_prefix = "u"
+    valid_id = staticmethod(is_nmtoken)
 
-    def start(self, meta: ExportMeta) -> None:
-        # XLIFF 2 ids are NMTOKENs: an imported id that is not one is replaced.
-        self.unit_ids = UnitIds(prefix="u", valid=is_nmtoken)
-
-    def format_unit(self, pair: PairRecord) -> str:
-        """Return the ``<unit>`` of ``pair`` under its own id."""
-        return format_unit(pair, self.unit_ids.of(unit_id_of(pair), pair.position))
+    def format_unit(self, pair: PairRecord, unit_id: str) -> str:
+        """Return the ``<unit>`` of ``pair``."""
+        return format_unit(pair, unit_id)
 
     def format_tail(self) -> str:
         # A <file> must hold at least one unit or group: an export of no pairs gets an
@@ -143,3 +137,78 @@ class XliffExporter(DocumentExporter):
             f'<xliff xmlns="{XLIFF2_NS}" xmlns:mda="{METADATA_NS}"{root}>\n'
             f'  <file{file_attributes} xml:space="preserve">\n{metadata}'
         )
+
+
+def metas_list(element: Element, category: str) -> list[tuple[str, str]]:
+    """Return the 2.x ``<meta>`` (type, value) of ``element``'s own metadata groups of
+    ``category``, in file order."""
+    return [
+        (meta.get("type", ""), meta.text or "")
+        for metadata in children(element, "metadata")
+        for group in descendants(metadata, "metaGroup")
+        if group.get("category") == category
+        for meta in children(group, "meta")
+    ]
+
+
+def metas(element: Element, category: str) -> dict[str, str]:
+    """Return the 2.x metadata ``<meta>`` values of ``element`` in groups of ``category``."""
+    return dict(metas_list(element, category))
+
+
+def status_2(segments: list[Element], own: dict[str, str]) -> BeadStatus:
+    """Return the status of an XLIFF 2.x unit from Alinea's meta or its segments' states."""
+    status = reader.parse_status(own.get("status"))
+    if status is not None:
+        return status
+    states = {segment.get("state", "initial") for segment in segments}
+    return BeadStatus.AUTOMATIC if "initial" in states else BeadStatus.CONFIRMED
+
+
+def unit_2(unit: Element) -> BilingualUnit:
+    """Return the unit of an XLIFF 2.x ``<unit>``; its segments are joined with spaces."""
+    parts = [part for part in unit if local_name(part) in ("segment", "ignorable")]
+    segments = [part for part in parts if local_name(part) == "segment"]
+    own = metas(unit, "alinea")
+    notes = [note.text or "" for note in descendants(unit, "note")]
+    scores = {
+        kind.removeprefix("score:"): score
+        for kind, value in own.items()
+        if kind.startswith("score:") and (score := reader.parse_score(value)) is not None
+    }
+    qa = tuple({"check": check, "message": message} for check, message in metas_list(unit, "qa"))
+    return BilingualUnit(
+        source="".join(text_of(part, "source") for part in parts),
+        target="".join(text_of(part, "target") for part in parts),
+        status=status_2(segments, own),
+        similarity=reader.parse_similarity(own.get("similarity")),
+        note="\n".join(notes) or None,
+        unit_id=unit.get("id") or None,
+        scores=scores,
+        flags=qa,
+    )
+
+
+@version_reader("2.")
+def read_xliff2(root: Element, name: str) -> BilingualDocument:
+    """Return the units of an XLIFF 2.x document; the first file's metadata names it."""
+    files = children(root, "file")
+    described = metas(files[0], "alinea") if files else {}
+    return xliff_document(
+        name,
+        (root.get("srcLang"), root.get("trgLang")),
+        [unit_2(unit) for unit in descendants(root, "unit")],
+        (described.get("source-name"), described.get("target-name")),
+    )
+
+
+XLIFF = register_format(
+    FileFormat(
+        name="xliff",
+        title="XLIFF 2.1",
+        extensions=(".xliff", ".xlf2"),
+        media_type="application/xliff+xml",
+        exporter=XliffExporter,
+        reader=XliffReader,
+    )
+)

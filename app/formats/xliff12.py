@@ -1,4 +1,4 @@
-"""XLIFF 1.2 export, valid against the strict schema: one ``<trans-unit>`` per pair.
+"""XLIFF 1.2: export valid against the strict schema, one ``<trans-unit>`` per pair; import of 1.x.
 
 The review status is told by the standard attributes: a confirmed pair is
 ``approved="yes"`` with its target ``state="final"``; an automatic one is ``approved="no"``
@@ -9,25 +9,24 @@ The similarity and the per-scorer scores go in a ``<context-group purpose="infor
 ``from="qa"``, the documents' names in notes of the header. A character XML cannot carry
 is written as ``<ph ctype="x-cp">U+XXXX</ph>``. Written as text so that any number of
 pairs streams in constant memory.
+
+A 1.x file (or one that gives no version) is read back by ``read_xliff1``, statuses,
+scores, flags and names included; what both versions share, and the reader that takes
+either, is in ``app.formats.xliff_common``.
 """
 
 from __future__ import annotations
 
-from app.formats.base import (
-    DocumentExporter,
-    ExportMeta,
-    flags_of,
-    register,
-    scores_of,
-    unit_id_of,
-)
-from app.formats.xmltext import (
-    UnitIds,
-    escape_attribute,
-    escape_segment,
-    escape_text,
-    format_attributes,
-)
+from xml.etree.ElementTree import Element
+
+from app.formats import reader
+from app.formats.base import DocumentExporter, ExportMeta, flags_of, scores_of
+from app.formats.reader import BilingualDocument, BilingualUnit
+from app.formats.registry import FileFormat, register_format
+from app.formats.safexml import CONTROL_TYPE, children, descendants
+from app.formats.xliff_common import XliffReader, text_of, version_reader, xliff_document
+from app.formats.xmltext import escape_attribute, escape_segment, escape_text, format_attributes
+from app.ingest.errors import IngestError
 from app.segments import BeadStatus, PairRecord
 
 XLIFF12_NS = "urn:oasis:names:tc:xliff:document:1.2"
@@ -39,9 +38,6 @@ STATES = {
 }
 """The target's ``state`` for each review status."""
 
-CONTROL_CTYPE = "x-cp"
-"""The ``<ph ctype>`` of a character XML cannot carry; the element holds ``U+XXXX``."""
-
 HEADER_NOTES = {
     "alinea:source-name": "source_name",
     "alinea:target-name": "target_name",
@@ -49,12 +45,10 @@ HEADER_NOTES = {
 }
 """The header's notes (by ``from``) and the export metadata each one carries."""
 
-_TAIL = "    </body>\n  </file>\n</xliff>\n"
-
 
 def control_placeholder(cp: int, number: int) -> str:
     """Return the ``<ph>`` standing for the character ``cp``, the ``number``-th of its text."""
-    return f'<ph id="cp{number}" ctype="{CONTROL_CTYPE}">U+{cp:04X}</ph>'
+    return f'<ph id="cp{number}" ctype="{CONTROL_TYPE}">U+{cp:04X}</ph>'
 
 
 def unit_attributes(pair: PairRecord, unit_id: str) -> str:
@@ -111,22 +105,14 @@ def header_notes(meta: ExportMeta) -> str:
     return "".join(lines)
 
 
-@register
 class Xliff12Exporter(DocumentExporter):
     """Exports pairs as an XLIFF 1.2 document with one file."""
 
-    name = "xliff12"
-    title = "XLIFF 1.2"
-    extension = ".xlf"
-    media_type = "application/x-xliff+xml"
-    tail = _TAIL
+    tail = "    </body>\n  </file>\n</xliff>\n"
 
-    def start(self, meta: ExportMeta) -> None:
-        self.unit_ids = UnitIds()
-
-    def format_unit(self, pair: PairRecord) -> str:
-        """Return the ``<trans-unit>`` of ``pair`` under its own id."""
-        return format_unit(pair, self.unit_ids.of(unit_id_of(pair), pair.position))
+    def format_unit(self, pair: PairRecord, unit_id: str) -> str:
+        """Return the ``<trans-unit>`` of ``pair``."""
+        return format_unit(pair, unit_id)
 
     def format_head(self, meta: ExportMeta) -> str:
         """Return everything before the first ``<trans-unit>``."""
@@ -149,3 +135,96 @@ class Xliff12Exporter(DocumentExporter):
             f"    <header>\n      <tool{tool}/>\n{header_notes(meta)}    </header>\n"
             "    <body>\n"
         )
+
+
+ALINEA_NS = "urn:alinea:xliff"
+"""Namespace of the extension attributes of Alinea's older XLIFF 1.2 exports."""
+
+UNREVIEWED_STATES_1 = frozenset(
+    {"new", "needs-translation", "needs-adaptation", "needs-l10n", "needs-review-translation",
+     "needs-review-adaptation", "needs-review-l10n"}
+)  # fmt: skip
+
+
+def status_1(unit: Element, target: Element | None) -> BeadStatus:
+    """Return the status of an XLIFF 1.x ``<trans-unit>``."""
+    own = reader.parse_status(unit.get(f"{{{ALINEA_NS}}}status"))
+    if own is not None:
+        return own
+    state = target.get("state") if target is not None else None
+    if state == STATES[BeadStatus.REJECTED]:
+        return BeadStatus.REJECTED
+    if unit.get("approved") == "no" or state in UNREVIEWED_STATES_1:
+        return BeadStatus.AUTOMATIC
+    return BeadStatus.CONFIRMED
+
+
+def contexts_1(unit: Element) -> dict[str, str]:
+    """Return the ``<context>`` values of a 1.x unit's information groups, by context-type."""
+    return {
+        context.get("context-type", ""): context.text or ""
+        for group in children(unit, "context-group")
+        for context in children(group, "context")
+    }
+
+
+def unit_1(unit: Element) -> BilingualUnit:
+    """Return the unit of an XLIFF 1.x ``<trans-unit>``."""
+    targets = children(unit, "target")
+    notes = [note.text or "" for note in children(unit, "note") if note.get("from") != "qa"]
+    qa = [
+        reader.parse_flag(note.text) for note in children(unit, "note") if note.get("from") == "qa"
+    ]
+    context = contexts_1(unit)
+    similarity = context.get("x-similarity") or unit.get(f"{{{ALINEA_NS}}}similarity")
+    scores = {
+        kind.removeprefix("x-score:"): score
+        for kind, value in context.items()
+        if kind.startswith("x-score:") and (score := reader.parse_score(value)) is not None
+    }
+    return BilingualUnit(
+        source=text_of(unit, "source"),
+        target=text_of(unit, "target"),
+        status=status_1(unit, targets[0] if targets else None),
+        similarity=reader.parse_similarity(similarity),
+        note="\n".join(notes) or None,
+        unit_id=unit.get("id") or None,
+        scores=scores,
+        flags=tuple(flag for flag in qa if flag),
+    )
+
+
+def header_notes_1(file: Element) -> dict[str, str]:
+    """Return the notes of a 1.x file's header by their ``from``."""
+    return {
+        note.get("from", ""): note.text or ""
+        for header in children(file, "header")
+        for note in children(header, "note")
+    }
+
+
+@version_reader("1.")
+def read_xliff1(root: Element, name: str) -> BilingualDocument:
+    """Return the units of an XLIFF 1.x document; the first file gives the languages."""
+    files = children(root, "file")
+    if not files:
+        raise IngestError(f"{name}: not a valid XLIFF file (no <file>)")
+    described = header_notes_1(files[0])
+    return xliff_document(
+        name,
+        (files[0].get("source-language"), files[0].get("target-language")),
+        [unit_1(unit) for file in files for unit in descendants(file, "trans-unit")],
+        (described.get("alinea:source-name"), described.get("alinea:target-name")),
+    )
+
+
+XLIFF12 = register_format(
+    FileFormat(
+        name="xliff12",
+        title="XLIFF 1.2",
+        extensions=(".xlf", ".sdlxliff", ".mxliff"),
+        media_type="application/x-xliff+xml",
+        exporter=Xliff12Exporter,
+        reader=XliffReader,
+    )
+)

@@ -29,7 +29,6 @@ import app as alinea
 from app import services
 from app.errors import InvalidRequest
 from app.formats import EXPORT_FORMATS, ExportFormat, ExportMeta, check_format_name, get_exporter
-from app.formats import moses as moses_format
 from app.qa import check_descriptions, validate_check_names
 from app.segments import BeadStatus
 from app.services.exchange import LEVELS, ExportFilter, iter_export_pairs
@@ -61,8 +60,9 @@ def export(alignment_id: int) -> Response:
     entry = _format(request.args.get("format", "tmx"))
     selection = parse_selection(request.args, alignment.level)
     meta = services.export_meta(alignment, alinea.__version__, datetime.now(UTC))
-    if entry.name == moses_format.FORMAT.name:
-        body: Any = _moses_zip(_sessions(), alignment.id, selection, meta)
+    if entry.write_zip is not None:
+        # Written as several files: the download is the zip the registry entry writes.
+        body: Any = _zip(_sessions(), alignment.id, selection, meta, entry)
     else:
         options = {"one_sided": True} if selection.one_sided and entry.supports_one_sided else {}
         options["formula_guard"] = current_app.config["ALINEA_SETTINGS"].csv_formula_guard
@@ -70,8 +70,7 @@ def export(alignment_id: int) -> Response:
             _sessions(), alignment.id, selection, get_exporter(entry.name, **options), meta
         )
         body = stream_with_context(chunks)
-    charset = "" if entry.media_type == "application/zip" else "; charset=utf-8"
-    response = Response(body, content_type=entry.media_type + charset)
+    response = Response(body, content_type=entry.content_type)
     filename = f"alinea-{alignment.id}{entry.download}"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -152,17 +151,22 @@ def stream_export(
         yield from exporter.iter_chunks(pairs, meta)
 
 
-def _moses_zip(
-    sessions: sessionmaker[Session], alignment_id: int, selection: ExportFilter, meta: ExportMeta
+def _zip(
+    sessions: sessionmaker[Session],
+    alignment_id: int,
+    selection: ExportFilter,
+    meta: ExportMeta,
+    entry: ExportFormat,
 ) -> Iterator[bytes]:
-    """The zip of the two Moses files, built first (a zip is written whole), then sent."""
+    """The zip of a format written as several files (Moses), built first (a zip is written
+    whole), then sent."""
     # Closed by the generator below once sent, or here if writing fails.
     spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115
     try:
         with sessions() as session:
             alignment = services.get_alignment(session, alignment_id)
             pairs = iter_export_pairs(session, alignment, selection)
-            moses_format.write_zip(pairs, meta, spool, f"alinea-{alignment_id}")
+            entry.write_zip(pairs, meta, spool, f"alinea-{alignment_id}")
         spool.seek(0)
     except BaseException:
         spool.close()

@@ -11,7 +11,7 @@ from translate.storage import xliff, xliff2
 
 from app.formats import CsvExporter, DetailedPair, JsonlExporter, Xliff12Exporter, XliffExporter
 from app.formats.xliff import METADATA_NS, XLIFF2_NS
-from app.formats.xliff_reader import XliffReader
+from app.formats.xliff_common import XliffReader
 from app.segments import BeadStatus
 
 from .exporter_contract import META, STREAM_SIZE, ExporterContract, export, make_pair
