@@ -47,10 +47,16 @@ class Flag:
 
 
 class Check(ABC):
-    """One QA check. Subclasses set ``name`` and implement ``problems``."""
+    """One QA check. Subclasses set ``check_id`` and ``description`` and implement ``problems``.
 
-    name: ClassVar[str]
+    ``check_id`` names the check in the flags it raises, as stored in the database, shown
+    in exports and accepted by ``--check``. A check that needs something to be given (the
+    glossary) sets ``by_default`` to False: it is not part of the default run.
+    """
+
+    check_id: ClassVar[str]
     description: ClassVar[str]
+    by_default: ClassVar[bool] = True
     # Most checks compare the two sides, which makes no sense when one side is missing.
     needs_both_sides: ClassVar[bool] = True
 
@@ -65,4 +71,4 @@ class Check(ABC):
         """Return the flags this check raises on ``pair``."""
         if self.needs_both_sides and not pair.two_sided:
             return []
-        return [Flag(self.name, message) for message in self.problems(pair)]
+        return [Flag(self.check_id, message) for message in self.problems(pair)]

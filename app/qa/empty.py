@@ -10,7 +10,7 @@ from app.qa.base import Check, QaPair
 class EmptySideCheck(Check):
     """Flags a pair whose source or target has no text."""
 
-    name = "empty"
+    check_id = "empty"
     description = "one side is empty"
     needs_both_sides = False
 

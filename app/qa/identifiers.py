@@ -32,7 +32,7 @@ def identifiers(text: str) -> Counter[str]:
 class IdentifiersCheck(Check):
     """Flags URLs, e-mail addresses, hashtags and handles not found on the other side."""
 
-    name = "identifiers"
+    check_id = "identifiers"
     description = "a URL, e-mail address or hashtag differs"
 
     def problems(self, pair: QaPair) -> Iterator[str]:

@@ -40,7 +40,7 @@ def log_ratio(pair: QaPair) -> float | None:
 class LengthRatioCheck(Check):
     """Flags pairs whose length ratio is an outlier for this alignment."""
 
-    name = "length"
+    check_id = "length"
     description = "the target is much longer or shorter than expected"
 
     def __init__(self) -> None:

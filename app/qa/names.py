@@ -62,7 +62,7 @@ def shares_most_words(source: Sequence[str], target: Sequence[str]) -> bool:
 class NamesCheck(Check):
     """Flags names kept elsewhere in the translation but missing from this pair's other side."""
 
-    name = "names"
+    check_id = "names"
     description = "a name of one side is missing on the other"
 
     def __init__(self) -> None:

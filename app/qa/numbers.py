@@ -65,7 +65,7 @@ def same_value(a: tuple[str, frozenset[float]], b: tuple[str, frozenset[float]])
 class NumbersCheck(Check):
     """Flags numbers and percentages present on one side but not, by value, on the other."""
 
-    name = "numbers"
+    check_id = "numbers"
     description = "a number or percentage is missing or different in the translation"
 
     def problems(self, pair: QaPair) -> Iterator[str]:

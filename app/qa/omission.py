@@ -15,7 +15,7 @@ from app.qa.base import Check, QaPair
 class OmissionCheck(Check):
     """Flags one-sided beads that lie between two-sided ones."""
 
-    name = "omission"
+    check_id = "omission"
     description = "a passage inside the document has no counterpart"
     needs_both_sides = False
 

@@ -35,7 +35,7 @@ def bracket_count(text: str) -> int:
 class QuotesBracketsCheck(Check):
     """Flags quotation marks and brackets that do not match between the sides."""
 
-    name = "quotes"
+    check_id = "quotes"
     description = "quotation marks or brackets differ or are unbalanced"
 
     def problems(self, pair: QaPair) -> Iterator[str]:

@@ -40,7 +40,7 @@ def detected(text: str, candidates: tuple[str, str]) -> str | None:
 class UntranslatedCheck(Check):
     """Flags targets equal to their source or written in the source language."""
 
-    name = "untranslated"
+    check_id = "untranslated"
     description = "the target is not translated"
 
     def problems(self, pair: QaPair) -> Iterator[str]:
