@@ -111,6 +111,7 @@ def header_props(meta: ExportMeta) -> dict[str, str]:
 class TmxExporter(DocumentExporter):
     """Exports pairs as a TMX 1.4b translation memory."""
 
+    # A translation memory holds translations: one-sided pairs never go in.
     supports_one_sided = False
     options = frozenset({"segtype"})
     tail = "  </body>\n</tmx>\n"
@@ -131,7 +132,7 @@ class TmxExporter(DocumentExporter):
         self.tuv_openings = (tuv_opening(meta.source_lang), tuv_opening(meta.target_lang))
 
     def format_unit(self, pair: PairRecord, unit_id: str) -> str:
-        """Return the ``<tu>`` of ``pair``; a translation memory holds no one-sided pair."""
+        """Return the ``<tu>`` of ``pair``."""
         return format_unit(pair, unit_id, self.tuv_openings)
 
     def segtype_of(self, meta: ExportMeta) -> str:

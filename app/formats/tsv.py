@@ -35,8 +35,7 @@ class TsvExporter(RowsExporter):
     dialect = "excel-tab"
     header = HEADER
 
-    def row(self, pair: PairRecord) -> tuple[str, ...]:
-        return pair_fields(pair)
+    row = staticmethod(pair_fields)
 
 
 TSV = register_format(
