@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app import __version__
 from app.align.result import Progress
+from app.bundled import DEMO_CORPUS
 from app.cli_common import not_written as _not_written
 from app.cli_common import project_id as _project_id
 from app.cli_common import resolve_document as _resolve
@@ -34,7 +35,7 @@ from app.ingest import IngestError, LoadedDocument, UncertainLanguage, load_docu
 from app.qa import CHECK_NAMES
 from app.store import db as store_db
 
-CORPUS = Path(__file__).resolve().parents[1] / "corpora" / "dw-2025-02-17-mexico-border"
+CORPUS = DEMO_CORPUS
 
 
 @dataclass
