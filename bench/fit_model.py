@@ -46,16 +46,9 @@ import numpy as np
 
 from app.align import choice as scorer_choice
 from app.align.encoders import E5_MODEL
-from app.align.engine import (
-    MODELS,
-    PARAGRAPH_MOVES,
-    AlignmentModel,
-    bead_features,
-    best_path,
-    build_sides,
-    model_used,
-)
+from app.align.engine import bead_features, best_path, build_sides, model_used
 from app.align.levels import embeddings_for, translate_side
+from app.align.model import MODELS, PARAGRAPH_MOVES, AlignmentModel
 from app.evaluation import datasets, metric
 from app.evaluation.links import Link
 from app.evaluation.paragraphs import paragraph_document

@@ -25,7 +25,7 @@ CHILD = """
 import json, resource, sys, time
 started = time.perf_counter()
 from app.evaluation import datasets
-from app.align.engine import load_model
+from app.align.model import load_model
 from app.align.levels import align_presegmented
 fraction = float(sys.argv[1])
 bible = datasets.bible()

@@ -23,6 +23,7 @@ from threadpoolctl import threadpool_limits
 from app.align import engine as sentences
 from app.align.embed import embed_side
 from app.align.encoders import USE_MODEL, use_encoder
+from app.align.model import load_model
 from app.evaluation import datasets
 
 
@@ -46,7 +47,7 @@ def main() -> int:
     except datasets.EvalDataMissing as error:
         print(f"skipped: {error}")
         return 0
-    model = sentences.load_model(args.model)
+    model = load_model(args.model)
     src_vectors, tgt_vectors = embeddings(bible) if model.uses_embeddings else (None, None)
     with threadpool_limits(1, user_api="blas"):
         clock = time.process_time()

@@ -21,15 +21,8 @@ from app.align import mt as apertium
 from app.align.choice import ScorerChoice, choose
 from app.align.embed import EmbeddingCache, count_texts, embed_side
 from app.align.encoders import E5_MODEL, USE_MODEL, encoder_for
-from app.align.engine import (
-    AlignmentModel,
-    Regions,
-    align_units,
-    build_sides,
-    describe_beads,
-    load_model,
-    model_exists,
-)
+from app.align.engine import Regions, align_units, build_sides, describe_beads
+from app.align.model import AlignmentModel, load_model, model_exists
 from app.align.progress import (
     ALIGNING_PARAGRAPHS,
     ALIGNING_SENTENCES,

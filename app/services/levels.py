@@ -41,7 +41,8 @@ CHILD_CHANGED = (
 
 
 def fast_sentence_aligner() -> SentenceAligner:
-    from app.align.engine import align_units, load_model
+    from app.align.engine import align_units
+    from app.align.model import load_model
 
     model = load_model("fast")
 

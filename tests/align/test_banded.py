@@ -4,13 +4,8 @@ import numpy as np
 import pytest
 
 from app.align import banded, features
-from app.align.engine import (
-    COARSE_FROM,
-    align_units,
-    build_sides,
-    coarse_path,
-    load_model,
-)
+from app.align.engine import COARSE_FROM, align_units, build_sides, coarse_path
+from app.align.model import load_model
 
 # A synthetic document pair: each sentence is a set of "meaning" ids; a bead is right
 # when both sides hold the same ids.

@@ -4,13 +4,8 @@ from dataclasses import replace
 
 import numpy as np
 
-from app.align.engine import (
-    band_around_path,
-    bead_posteriors,
-    build_sides,
-    describe_beads,
-    load_model,
-)
+from app.align.engine import band_around_path, bead_posteriors, build_sides, describe_beads
+from app.align.model import load_model
 
 from .test_banded import one_hot_embeddings
 

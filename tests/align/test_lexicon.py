@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from app.align import features, lexicon
-from app.align.engine import align_units, load_model
+from app.align.engine import align_units
+from app.align.model import load_model
 
 # A made-up language pair: each source word has one translation, and sentences are
 # random bags of words, so only the true pairs co-occur in every sentence pair.

@@ -11,6 +11,7 @@ import pytest
 from app.align import engine
 from app.align import mt as apertium
 from app.align.levels import align_segments
+from app.align.model import PARAGRAPH_MOVES, load_model
 from app.align.result import Progress
 from app.segments import Segment, SegmentKind
 
@@ -61,7 +62,7 @@ def test_every_segment_is_in_exactly_one_bead_in_order(corpus_pair, corpus_resul
 
 
 def test_two_sided_beads_have_a_probability_and_the_model_features(corpus_result):
-    model = engine.load_model(corpus_result.parameters["model"], "paragraph")
+    model = load_model(corpus_result.parameters["model"], "paragraph")
     two_sided = [b for b in corpus_result.beads if not b.one_sided]
     assert len(two_sided) == 20
     for bead in two_sided:
@@ -96,7 +97,7 @@ def test_the_result_records_its_model_level_and_choice(corpus_result):
     assert parameters["level"] == "paragraph"
     assert parameters["model"] == ("semantic+mt" if MT else "semantic")
     assert "semantic" in parameters["scorer_choice"]["scorers"]
-    assert parameters["moves"] == [f"{a}-{b}" for a, b in engine.PARAGRAPH_MOVES]
+    assert parameters["moves"] == [f"{a}-{b}" for a, b in PARAGRAPH_MOVES]
     json.dumps(parameters)  # stored with the alignment
 
 

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from app.align import features
-from app.align.engine import MODELS, AlignmentModel, bead_features, build_sides, length_ratio
+from app.align.engine import bead_features, build_sides, length_ratio
+from app.align.model import MODELS, AlignmentModel
 
 MODEL_FILES = sorted(MODELS.glob("*.json"))
 
