@@ -1,8 +1,4 @@
-"""``alinea compare``: one original and several versions side by side, from the command line.
-
-``register(group)`` attaches the commands to the ``alinea`` group; nothing here imports
-``app.cli``.
-"""
+"""``alinea compare``: one original and several versions side by side, from the command line."""
 
 from __future__ import annotations
 
@@ -11,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from app.cli_common import project_id, resolve_document, user_errors, write_atomically
+from app.cli.common import project_id, user_errors
 from app.compare.export import FORMATS
 from app.errors import InvalidRequest
 from app.services.comparisons import LEVELS
@@ -87,12 +83,12 @@ def compare_build(
     if len(langs) > len(versions) or len(labels) > len(versions):
         raise InvalidRequest("give at most one --lang and one --label per version")
     sessions = obj.sessions()
-    source = resolve_document(sessions, original, original_lang, obj.settings)
+    source = _read(obj, original, original_lang)
     inputs = []
     for k, reference in enumerate(versions):
         lang = langs[k] if k < len(langs) and langs[k] not in DETECT else None
         label = labels[k] if k < len(labels) else None
-        document = resolve_document(sessions, reference, lang, obj.settings)
+        document = _read(obj, reference, lang)
         inputs.append(comparisons.VersionInput(document, label))
     if machine:
         inputs += _machine_versions(source, inputs)
@@ -104,6 +100,13 @@ def compare_build(
         comparison_id = comparison.id
     _print_comparison(obj, comparison_id, "paragraph")
     click.echo(comparison_id)
+
+
+def _read(obj, reference: str, lang: str | None):
+    """A document id or a file, as typed, read as a document."""
+    from app.services.pairing import Side, read_side
+
+    return read_side(obj.sessions(), obj.settings, Side.typed(reference, lang, None))
 
 
 def _machine_versions(source, inputs):
@@ -152,7 +155,7 @@ def compare_add(obj, comparison_id: int, version: str, lang: str | None, label: 
     with sessions() as session:
         comparison = comparisons.get(session, comparison_id)
         original = services.loaded_from_store(comparison.original)
-    document = resolve_document(sessions, version, lang, obj.settings)
+    document = _read(obj, version, lang)
     (item, pair), *_ = comparisons.compute_all(
         sessions, original, [comparisons.VersionInput(document, label)], _stage_printer()
     )
@@ -202,7 +205,7 @@ def _print_comparison(obj, comparison_id: int, level: str) -> None:
 def compare_export(obj, comparison_id: int, format_name: str, level: str, output: Path) -> None:
     """Write the comparison's rows: multilingual TMX, CSV or TSV (a column per version), or
     JSON Lines."""
-    from app.services import comparison_view, comparisons
+    from app.services import comparison_view, comparisons, files
 
     with obj.sessions()() as session:
         comparison = comparisons.get(session, comparison_id)
@@ -210,7 +213,7 @@ def compare_export(obj, comparison_id: int, format_name: str, level: str, output
         chunks = comparison_view.export_chunks(
             pivot, comparison.id, comparison.title, format_name, datetime.now(UTC)
         )
-        write_atomically(output, lambda handle: handle.writelines(chunks))
+        files.write_atomically(output, lambda handle: handle.writelines(chunks))
     click.echo(f"wrote {len(pivot.rows)} rows to {output}", err=True)
 
 

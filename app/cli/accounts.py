@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from app.cli import Context, user_errors
+from app.cli.common import Context, user_errors
 from app.errors import InvalidRequest
 from app.store import accounts
 from app.store import db as store_db
@@ -194,3 +194,8 @@ def member_remove(obj: Context, project: str, user: str) -> None:
         member = accounts.get_user(session, user)
         accounts.remove_membership(session, chosen, member)
     click.echo(f"{member.name}: no longer in project {chosen.name}", err=True)
+
+
+def register(group: click.Group) -> None:
+    group.add_command(user_group)
+    group.add_command(project_group)

@@ -157,3 +157,7 @@ def _print_errors(kinds: dict) -> None:
         f"{kinds['gold_one_sided_put_in_beads']} of them put in beads; "
         f"gold links no monotone alignment can produce: {kinds['gold_unreachable']}"
     )
+
+
+def register(group: click.Group) -> None:
+    group.add_command(eval_command)
