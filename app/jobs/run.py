@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.align.result import Progress
 from app.config import Settings
 from app.errors import AlineaError, InvalidRequest
-from app.ingest import IngestError, LoadedDocument, load_document, load_text
+from app.ingest import IngestError
 from app.jobs.attempt import (
     Heartbeat,
     ProgressWriter,
@@ -154,13 +154,16 @@ def align_job(
     report: ProgressWriter,
 ) -> None:
     """Import (from a file or the store), align both levels, store all in one transaction."""
-    from app.services import pairs
+    from app.services import pairing, pairs
 
     report(job_service.IMPORTING, 0, 2)
-    source = load_side(sessions, settings, parameters["source"], parameters.get("src_lang"))
-    report(job_service.IMPORTING, 1, 2)
-    target = load_side(sessions, settings, parameters["target"], parameters.get("tgt_lang"))
-    report(job_service.IMPORTING, 2, 2)
+    source, target = pairing.prepare_pair(
+        sessions,
+        settings,
+        side_of(sessions, parameters["source"], parameters.get("src_lang")),
+        side_of(sessions, parameters["target"], parameters.get("tgt_lang")),
+        side_read=lambda count: report(job_service.IMPORTING, count, 2),
+    )
     from app import services
 
     note(
@@ -172,11 +175,6 @@ def align_job(
             for warning in services.language_warnings(source, target)
         ],
     )
-    if source.checksum == target.checksum:
-        raise InvalidRequest(
-            f"{source.title} and {target.title} hold the same text; "
-            "give an original and its translation"
-        )
     pair = pairs.compute(sessions, source, target, Progress.reporting(report))
     report(job_service.SAVING, 0, 1)
     figures = pairs.figures(pair)
@@ -204,21 +202,15 @@ def _sentence_level_id(parent_id: int):
     return select(Alignment.id).where(Alignment.parent_id == parent_id)
 
 
-def load_side(
-    sessions: sessionmaker[Session], settings: Settings, side: dict[str, Any], lang: str | None
-) -> LoadedDocument:
-    """A job's source or target: a document already stored, or a file to import."""
-    from app import services
+def side_of(sessions: sessionmaker[Session], side: dict[str, Any], lang: str | None):
+    """A job's source or target as a pair's side: a stored document, or a file to import."""
+    from app.services.pairing import Side
 
     if "document" in side:
-        with sessions() as session:
-            return services.loaded_from_store(services.get_document(session, int(side["document"])))
+        return Side(lang=lang, document=int(side["document"]))
     if "upload" in side:
         # Uploaded on "New alignment": read here, not in the web request.
         with sessions() as session:
             name, data = job_service.read_file(session, int(side["upload"]))
-        return load_text(data, name, lang=lang, languages=settings.languages)
-    path = Path(side["path"])
-    if not path.exists():
-        raise IngestError(f"{path}: no such file")
-    return load_document(path, lang=lang, languages=settings.languages)
+        return Side(lang=lang, name=name, data=data)
+    return Side(lang=lang, path=Path(side["path"]))

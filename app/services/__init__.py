@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.align.embed import EmbeddingCache
 from app.align.result import AlignmentResult, Progress
-from app.errors import Conflict, InvalidRequest, NotFound
+from app.errors import Conflict, NotFound
 from app.formats import ExportMeta
 from app.ingest import LoadedDocument
 from app.review.keys import initial_keys
@@ -117,13 +117,12 @@ def align_plain(
     use_mt: bool = True,
     cache: EmbeddingCache | None = None,
 ) -> AlignmentResult:
-    """Align two documents' paragraphs; touches no database (but ``cache``, if given)."""
+    """Align two documents' paragraphs; touches no database (but ``cache``, if given).
+
+    Two identical texts are refused before (``app.services.pairing.prepare_pair``).
+    """
     from app.align.levels import align_segments
 
-    if source.checksum == target.checksum:
-        raise InvalidRequest(
-            "the two documents hold the same text; give an original and its translation"
-        )
     result = align_segments(
         source.segments,
         target.segments,

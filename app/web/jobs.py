@@ -9,8 +9,6 @@ worker embedded in `alinea serve`, or by the server's own runner without Redis
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from flask import (
     Blueprint,
     current_app,
@@ -29,9 +27,10 @@ from werkzeug.wrappers import Response
 from app import services
 from app.config import Settings
 from app.errors import AlineaError, InvalidRequest, Unavailable
-from app.ingest import MAX_BYTES, IngestError, validate_language
+from app.ingest import IngestError, validate_language
 from app.jobs import queue as job_queue
 from app.services import jobs as job_service
+from app.services import pairing
 from app.store import db as store_db
 from app.store import models
 from app.store.accounts import Project, at_least
@@ -71,7 +70,7 @@ def _form(error: str | None = None, status: int = 200, values=None):
         runner=runner_label(),
         error=error,
         values=values or {},
-        file_mb=MAX_BYTES / (1024 * 1024),
+        file_mb=settings.max_import_bytes / (1024 * 1024),
         total_mb=(current_app.config.get("MAX_CONTENT_LENGTH") or 0) / (1024 * 1024),
     )
     return page, status
@@ -113,37 +112,14 @@ def create_alignment() -> Response | tuple[str, int]:
     try:
         source = _side("source", values["src_lang"])
         target = _side("target", values["tgt_lang"])
-        if source.document is not None and source.document == target.document:
-            raise InvalidRequest(
-                "the two documents hold the same text; give an original and its translation"
-            )
-        if source.data is not None and source.data == target.data:
-            raise InvalidRequest(
-                "the two files hold the same text; give an original and its translation"
-            )
+        pairing.refuse_same_input(source, target)
     except (AlineaError, IngestError) as error:
         return _form(sentence(str(error)), 400, values)
     job_id = _store_and_queue(source, target, project_id, settings)
     return redirect(url_for("jobs.job_page", job_id=job_id), code=303)
 
 
-@dataclass(frozen=True)
-class Side:
-    """One side of the form: a stored document's id, or an uploaded file's name and bytes."""
-
-    label: str
-    lang: str | None
-    document: int | None = None
-    name: str = ""
-    data: bytes | None = None
-
-    def parameters(self, file_id: int | None) -> dict:
-        if self.document is not None:
-            return {"document": self.document}
-        return {"upload": file_id, "name": self.name}
-
-
-def _side(side: str, lang: str) -> Side:
+def _side(side: str, lang: str) -> pairing.Side:
     """The uploaded file of one side, kept as bytes, or the stored document picked for it."""
     upload: FileStorage | None = request.files.get(f"{side}_file")
     chosen = request.form.get(f"{side}_document", "").strip()
@@ -157,21 +133,17 @@ def _side(side: str, lang: str) -> Side:
             raise InvalidRequest(f"pick the {label} from the list of documents")
         document = services.get_document(db(), int(chosen))
         authorise_project(document.project_id, "viewer", f"there is no document {chosen}")
-        return Side(label, language, document=document.id)
+        return pairing.Side(lang=language, document=document.id)
     if not has_file:
         raise InvalidRequest(f"upload the {label} or pick it from the documents")
-    # One byte more than allowed is enough to know the file is too large.
-    data = upload.stream.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise InvalidRequest(
-            f"the {label} ({upload.filename}) is larger than {MAX_BYTES // (1024 * 1024)} MB"
-        )
-    if not data.strip():
-        raise InvalidRequest(f"the {label} ({upload.filename}) is empty")
-    return Side(label, language, name=upload.filename or f"{label}.txt", data=data)
+    limit = _settings().max_import_bytes
+    data = pairing.read_upload(upload.stream, upload.filename, f"the {label}", limit)
+    return pairing.Side(lang=language, name=upload.filename or f"{label}.txt", data=data)
 
 
-def _store_and_queue(source: Side, target: Side, project_id: int | None, settings: Settings) -> int:
+def _store_and_queue(
+    source: pairing.Side, target: pairing.Side, project_id: int | None, settings: Settings
+) -> int:
     """Store the job with its uploaded files in one transaction, then queue it."""
     with store_db.transaction(_sessions()) as session:
         job = job_service.create_job(
@@ -188,7 +160,7 @@ def _store_and_queue(source: Side, target: Side, project_id: int | None, setting
                 if side.data is not None
                 else None
             )
-            sides.append(side.parameters(file_id))
+            sides.append(_side_parameters(side, file_id))
         job.parameters = job_service.align_parameters(
             sides[0],
             sides[1],
@@ -202,8 +174,15 @@ def _store_and_queue(source: Side, target: Side, project_id: int | None, setting
     return job_id
 
 
-def _side_title(side: Side) -> str:
-    if side.document is not None:
+def _side_parameters(side: pairing.Side, file_id: int | None) -> dict:
+    """How the job names a side: the stored document's id, or the uploaded file's."""
+    if side.stored:
+        return {"document": side.document}
+    return {"upload": file_id, "name": side.name}
+
+
+def _side_title(side: pairing.Side) -> str:
+    if side.stored:
         return services.get_document(db(), side.document).title
     return side.name
 
