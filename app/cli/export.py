@@ -95,7 +95,7 @@ def export_command(
     pairs were left out is printed too.
     """
     from app import services
-    from app.formats import EXPORTERS, get_exporter
+    from app.formats import get_exporter
     from app.segments import BeadStatus
     from app.services import exchange, files
 
@@ -116,17 +116,14 @@ def export_command(
         chosen = exchange.alignment_at_level(session, alignment, level)
         meta = services.export_meta(chosen, __version__, datetime.now(UTC))
         pairs = exchange.iter_export_pairs(session, alignment, selection)
-        if format_name == "moses":
-            count, written = files.write_moses(pairs, meta, output)
+        entry = EXPORT_FORMATS[format_name]
+        if entry.files > 1:
+            count, written = files.write_several(entry, pairs, meta, output)
         else:
             exporter = get_exporter(format_name, one_sided=one_sided, bom=bom, formula_guard=guard)
             files.write_atomically(output, lambda handle: exporter.write(pairs, meta, handle))
             count, written = exporter.written, str(output)
-        kept_one_sided = (
-            one_sided
-            and EXPORTERS.get(format_name) is not None
-            and (EXPORTERS[format_name].supports_one_sided)
-        )
+        kept_one_sided = one_sided and entry.supports_one_sided
         left_out = 0 if kept_one_sided else exchange.count_one_sided(session, alignment, selection)
     click.echo(f"wrote {count} pairs ({selection.describe()}) to {written}", err=True)
     if left_out:
@@ -134,7 +131,9 @@ def export_command(
             f"{format_name} cannot hold them"
             if one_sided
             else "--one-sided keeps them in "
-            + ", ".join(sorted(name for name, kind in EXPORTERS.items() if kind.supports_one_sided))
+            + ", ".join(
+                sorted(name for name, kind in EXPORT_FORMATS.items() if kind.supports_one_sided)
+            )
         )
         click.echo(f"left out {left_out} one-sided pairs ({how})", err=True)
 

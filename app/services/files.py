@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 from app.errors import InvalidRequest, NotFound
+from app.formats.registry import FileFormat
 from app.ingest.errors import one_line
 
 
@@ -31,25 +32,24 @@ def write_atomically(path: Path, write) -> None:
         raise
 
 
-def write_moses(pairs, meta, output: Path) -> tuple[int, str]:
-    """Write the two Moses files (or a zip of them) atomically; returns the number of pairs
-    written and what was written."""
-    from app.formats import moses
-
+def write_several(entry: FileFormat, pairs, meta, output: Path) -> tuple[int, str]:
+    """Write the files of a format written as several (Moses: one per language), or a zip
+    of them when ``output`` ends in .zip, atomically; returns the number of pairs written
+    and what was written."""
     directory = existing_folder(output)
     try:
         if output.suffix == ".zip":
             descriptor, temporary = temporary_file(directory, output.name)
             try:
                 with open(descriptor, "wb") as handle:
-                    count = moses.write_zip(pairs, meta, handle, output.stem)
+                    count = entry.write_zip(pairs, meta, handle, output.stem)
                 os.replace(temporary, output)
             except BaseException:
                 Path(temporary).unlink(missing_ok=True)
                 raise
             return count, str(output)
         with tempfile.TemporaryDirectory(dir=directory, prefix=f".{output.name}.") as folder:
-            source, target, count = moses.write_files(pairs, meta, Path(folder), output.name)
+            source, target, count = entry.write_files(pairs, meta, Path(folder), output.name)
             os.replace(source, directory / source.name)
             os.replace(target, directory / target.name)
     except OSError as error:
