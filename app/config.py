@@ -164,31 +164,29 @@ def _number(env, name: str, default: int, minimum: int = 0) -> int:
     return int(value)
 
 
-def _seconds(env, name: str, default: float) -> float:
+def _positive(env, name: str, unit: str) -> float | None:
+    """A number above 0 (``unit`` names it in the error), or None when unset."""
     value = env.get(name, "").strip()
     if not value:
-        return default
+        return None
     try:
-        seconds = float(value)
+        number = float(value)
     except ValueError:
-        seconds = -1.0
-    if not seconds > 0:
-        raise SettingsError(f"{name} must be a number of seconds above 0, not '{value}'")
-    return seconds
+        number = -1.0
+    if not number > 0:
+        raise SettingsError(f"{name} must be a number of {unit}, not '{value}'")
+    return number
+
+
+def _seconds(env, name: str, default: float) -> float:
+    seconds = _positive(env, name, "seconds above 0")
+    return default if seconds is None else seconds
 
 
 def _megabytes(env, name: str, default: int) -> int:
     """A size given in (possibly fractional) megabytes, in bytes; the default when unset."""
-    value = env.get(name, "").strip()
-    if not value:
-        return default
-    try:
-        megabytes = float(value)
-    except ValueError:
-        megabytes = -1.0
-    if not megabytes > 0:
-        raise SettingsError(f"{name} must be a number of megabytes, not '{value}'")
-    return int(megabytes * 1024 * 1024)
+    megabytes = _positive(env, name, "megabytes")
+    return default if megabytes is None else int(megabytes * 1024 * 1024)
 
 
 def normalise_url(url: str) -> str:

@@ -466,11 +466,9 @@ def anchor_gain(src: features.SideArrays, tgt: features.SideArrays, model: Align
         if model.anchor_feature == "model":
             values = bead_features(src, tgt, a, b, rows, cols, ratio, first.weights)
             return first.score(values, a, b)
-        if model.anchor_feature == "length":
-            value = features.length(src, tgt, a, b, rows, cols, ratio)
-        else:
-            space = "semantic" if model.anchor_feature == "semantic" else "lexical"
-            value = features.cosine(getattr(src, space), getattr(tgt, space), a, b, rows, cols)
+        # One feature alone: length, meaning, or else the characters both sides share.
+        name = model.anchor_feature if model.anchor_feature in ("length", "semantic") else "lexical"
+        value = features.FEATURES[name].values(src, tgt, a, b, rows, cols, ratio)
         return value - model.anchor_threshold
 
     return gain

@@ -100,6 +100,16 @@ def default_split(bead: BeadState) -> tuple[int, int]:
     return src_cut, tgt_cut
 
 
+def _resized(bead: BeadState, side: str, start: int = 0, end: int = 0) -> BeadState:
+    """The bead with the ends of its ``side`` range moved by ``start`` and ``end``."""
+    src, tgt = (bead.src_start, bead.src_end), (bead.tgt_start, bead.tgt_end)
+    if side == "source":
+        src = (src[0] + start, src[1] + end)
+    else:
+        tgt = (tgt[0] + start, tgt[1] + end)
+    return bead.with_ranges(src, tgt)
+
+
 def shift_up(window: Window, position: int, side: str) -> Edit:
     """Move the bead's first segment on ``side`` to the end of the previous bead."""
     _check_side(side)
@@ -108,20 +118,8 @@ def shift_up(window: Window, position: int, side: str) -> Edit:
         raise OperationRefused("the first pair has no previous pair to move a segment into")
     if _side_len(bead, side) == 0:
         raise OperationRefused(f"this pair has no {_side_name(side)} segment to move")
-    if side == "source":
-        grown = previous.with_ranges(
-            (previous.src_start, previous.src_end + 1), (previous.tgt_start, previous.tgt_end)
-        )
-        shrunk = bead.with_ranges(
-            (bead.src_start + 1, bead.src_end), (bead.tgt_start, bead.tgt_end)
-        )
-    else:
-        grown = previous.with_ranges(
-            (previous.src_start, previous.src_end), (previous.tgt_start, previous.tgt_end + 1)
-        )
-        shrunk = bead.with_ranges(
-            (bead.src_start, bead.src_end), (bead.tgt_start + 1, bead.tgt_end)
-        )
+    grown = _resized(previous, side, end=+1)
+    shrunk = _resized(bead, side, start=+1)
     grown = replace(grown, note=previous.note)
     after = (grown,) if shrunk.empty else (grown, replace(shrunk, note=bead.note))
     return _edit(position - 1, (previous, bead), after)
@@ -135,20 +133,8 @@ def shift_down(window: Window, position: int, side: str) -> Edit:
         raise OperationRefused("the last pair has no next pair to move a segment into")
     if _side_len(bead, side) == 0:
         raise OperationRefused(f"this pair has no {_side_name(side)} segment to move")
-    if side == "source":
-        shrunk = bead.with_ranges(
-            (bead.src_start, bead.src_end - 1), (bead.tgt_start, bead.tgt_end)
-        )
-        grown = following.with_ranges(
-            (following.src_start - 1, following.src_end), (following.tgt_start, following.tgt_end)
-        )
-    else:
-        shrunk = bead.with_ranges(
-            (bead.src_start, bead.src_end), (bead.tgt_start, bead.tgt_end - 1)
-        )
-        grown = following.with_ranges(
-            (following.src_start, following.src_end), (following.tgt_start - 1, following.tgt_end)
-        )
+    shrunk = _resized(bead, side, end=-1)
+    grown = _resized(following, side, start=-1)
     grown = replace(grown, note=following.note)
     after = (grown,) if shrunk.empty else (replace(shrunk, note=bead.note), grown)
     return _edit(position, (bead, following), after)

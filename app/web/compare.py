@@ -73,6 +73,13 @@ def _readable(comparison_id: int) -> Comparison:
     return comparison
 
 
+def _opened(comparison_id: int) -> tuple[Comparison, str, comparisons.Pivot]:
+    """The comparison the reader may see, and its rows at the level asked for."""
+    comparison = _readable(comparison_id)
+    level = _level()
+    return comparison, level, comparisons.pivot(db(), comparison, level)
+
+
 def _level() -> str:
     level = request.args.get("level", "paragraph") or "paragraph"
     if level not in comparisons.LEVELS:
@@ -100,10 +107,7 @@ def comparison_list() -> str:
 
 @bp.get("/comparisons/<int:comparison_id>")
 def comparison_page(comparison_id: int) -> str:
-    session = db()
-    comparison = _readable(comparison_id)
-    level = _level()
-    pivot = comparisons.pivot(session, comparison, level)
+    comparison, level, pivot = _opened(comparison_id)
     wanted = comparison_view.RowFilter.from_args(request.args, len(pivot.columns))
     shown = comparison_view.page(pivot, wanted, _page_number())
     return render_template(
@@ -131,10 +135,7 @@ def _role(comparison: Comparison) -> str | None:
 @bp.get("/comparisons/<int:comparison_id>/rows/<int:number>")
 def row_page(comparison_id: int, number: int) -> str:
     """One row across every version, with every same-language pair's differences."""
-    session = db()
-    comparison = _readable(comparison_id)
-    level = _level()
-    pivot = comparisons.pivot(session, comparison, level)
+    comparison, level, pivot = _opened(comparison_id)
     if number >= len(pivot.rows):
         raise NotFound(f"comparison {comparison_id} has no row {number + 1}")
     pairs = comparisons.same_language_pairs(pivot.columns)
@@ -165,10 +166,7 @@ def row_page(comparison_id: int, number: int) -> str:
 
 @bp.get("/comparisons/<int:comparison_id>/summary")
 def summary_page(comparison_id: int) -> str:
-    session = db()
-    comparison = _readable(comparison_id)
-    level = _level()
-    pivot = comparisons.pivot(session, comparison, level)
+    comparison, level, pivot = _opened(comparison_id)
     versions, pair_summaries = comparison_view.summary(pivot)
     return render_template(
         "comparison_summary.html",

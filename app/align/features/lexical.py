@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import zlib
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from app.align.features.registry import Feature
-
-if TYPE_CHECKING:
-    from app.align.features.sides import SideArrays
-from app.align.features.spaces import cosine
+from app.align.features.spaces import space_cosine
 
 LEXICAL_DIMENSIONS = 1024
 NGRAM = 3
@@ -38,8 +34,7 @@ def lexical_vectors(texts: list[str], dimensions: int = LEXICAL_DIMENSIONS) -> n
     return out
 
 
-def lexical(src: SideArrays, tgt: SideArrays, a: int, b: int, rows, cols) -> np.ndarray:
-    return cosine(src.lexical, tgt.lexical, a, b, rows, cols)
+lexical = space_cosine("lexical")
 
 
 FEATURE = Feature(

@@ -5,18 +5,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from app.align import lexicon as learnt
 from app.align.features.registry import Feature
 
 if TYPE_CHECKING:
     from app.align.features.sides import SideArrays
-from app.align.features.spaces import RunSpace, cosine
+from app.align.features.spaces import RunSpace, space_cosine
 
-
-def lexicon(src: SideArrays, tgt: SideArrays, a: int, b: int, rows, cols) -> np.ndarray:
-    return cosine(src.lexicon, tgt.lexicon, a, b, rows, cols)
+lexicon = space_cosine("lexicon")
 
 
 def attach_lexicon(src: SideArrays, tgt: SideArrays, pairs) -> learnt.Lexicon:

@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-import numpy as np
-
 from app.align.features.registry import Feature
+from app.align.features.spaces import space_cosine
 
-if TYPE_CHECKING:
-    from app.align.features.sides import SideArrays
-from app.align.features.spaces import cosine
-
-
-def semantic(src: SideArrays, tgt: SideArrays, a: int, b: int, rows, cols) -> np.ndarray:
-    return cosine(src.semantic, tgt.semantic, a, b, rows, cols)
+semantic = space_cosine("semantic")
 
 
 FEATURE = Feature(

@@ -65,3 +65,14 @@ def cosine(left: RunSpace, right: RunSpace, a: int, b: int, rows, cols) -> np.nd
             values[first:last] = np.einsum("ij,ij->i", x[r - a], y[c - b])
     out[order] = np.clip(values, 0.0, 1.0)
     return out
+
+
+def space_cosine(space: str):
+    """The feature that compares both sides in their vector space ``space`` (an attribute
+    of ``SideArrays``: "semantic", "lexical", "lexicon") by ``cosine``."""
+
+    def compute(src, tgt, a: int, b: int, rows, cols) -> np.ndarray:
+        return cosine(getattr(src, space), getattr(tgt, space), a, b, rows, cols)
+
+    compute.__name__ = compute.__qualname__ = space
+    return compute
