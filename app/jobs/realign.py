@@ -23,6 +23,7 @@ from app.review.realign import realign_gaps, unconfirmed_gaps
 from app.services import jobs as job_service
 from app.services import review
 from app.store import db as store_db
+from app.store.beads import bead_states
 
 Key = tuple[tuple[str, ...], tuple[str, ...]]
 
@@ -103,7 +104,7 @@ def realign_job(
         if aligner is None:
             aligner = _segment_aligner(alignment.level)
         if alignment.parent_id is None:
-            beads = review.bead_states(session, alignment_id)
+            beads = bead_states(session, alignment_id)
             gaps = [
                 gap
                 for gap in unconfirmed_gaps(beads)

@@ -25,8 +25,10 @@ from app.review.levels import (
     ranges,
     rederive,
 )
-from app.services import review
+from app.services import history
+from app.services.beads import write_beads
 from app.store import models
+from app.store.beads import bead_rank, bead_state, bead_states
 
 SENTENCE = "sentence"
 
@@ -88,7 +90,7 @@ def cascade(
         if planned is None:
             continue
         child_edit, rows = planned
-        review.write_beads(session, child_id, child_edit, (child_edit.start, rows))
+        write_beads(session, child_id, child_edit, (child_edit.start, rows))
         _record_child(
             session,
             child_id,
@@ -138,13 +140,13 @@ def _cascade_status(
         if run is None:
             continue
         rows, position = run
-        before = [review.bead_state(row) for row in rows]
+        before = [bead_state(row) for row in rows]
         after = follow_status(edit.after, boxes, changed, before)
         child_edit = _trimmed(position, before, after)
         if child_edit is None:
             continue
         offset = child_edit.start - position
-        review.write_beads(session, child_id, child_edit, (child_edit.start, rows[offset:]))
+        write_beads(session, child_id, child_edit, (child_edit.start, rows[offset:]))
         note = f"sentences follow the paragraph pairs ({summary})"
         _record_child(session, child_id, child_edit, note, actor)
         changes.append(
@@ -223,7 +225,7 @@ def replay(session: Session, changes: list[dict[str, Any]], undo: bool, actor: s
         )
         edit = edit.inverse() if undo else edit
         try:
-            review.write_beads(session, child_id, edit)
+            write_beads(session, child_id, edit)
         except Conflict:
             raise Conflict(CHILD_CHANGED) from None
         verb = "undid" if undo else "redid"
@@ -233,21 +235,7 @@ def replay(session: Session, changes: list[dict[str, Any]], undo: bool, actor: s
 def _record_child(session: Session, child_id: int, edit: Edit, summary: str, actor: str) -> None:
     child = session.get(models.Alignment, child_id, with_for_update=True)
     assert child is not None
-    review.drop_redo(session, child_id)
-    child.version += 1
-    session.add(
-        models.ReviewEvent(
-            alignment_id=child_id,
-            actor=actor,
-            action="cascade",
-            summary=summary[:300],
-            position=edit.start,
-            before=[bead.as_dict() for bead in edit.before],
-            after=[bead.as_dict() for bead in edit.after],
-            state="record",
-            alignment_version=child.version,
-        )
-    )
+    history.record_cascade(session, child, edit, summary, actor)
 
 
 def _child_edit(
@@ -271,7 +259,7 @@ def _child_edit(
         # left as they are.
         return None
     rows, position = run
-    before = [review.bead_state(row) for row in rows]
+    before = [bead_state(row) for row in rows]
     boxes = [
         Box(src[b.src_start], src[b.src_end], tgt[b.tgt_start], tgt[b.tgt_end]) for b in edit.after
     ]
@@ -345,7 +333,7 @@ def _child_run(
         src, tgt = row.src_end, row.tgt_end
     if (src, tgt) != (region.s1, region.t1):
         return None
-    return rows, review.bead_rank(session, child_id, first)
+    return rows, bead_rank(session, child_id, first)
 
 
 def _sentence_texts(session: Session, document_id: int, start: int, stop: int) -> list[str]:
@@ -429,7 +417,7 @@ def realign_child(
 ) -> Edit | None:
     """Re-align a sentence alignment's unconfirmed sentences inside each paragraph bead,
     keeping every confirmed sentence bead; the Edit made, or None when nothing changed."""
-    parents = review.bead_states(session, child.parent_id)
+    parents = bead_states(session, child.parent_id)
     rows = list(
         session.scalars(
             select(models.Bead)
@@ -437,7 +425,7 @@ def realign_child(
             .order_by(models.Bead.sort_key)
         )
     )
-    before = [review.bead_state(row) for row in rows]
+    before = [bead_state(row) for row in rows]
     if not parents or not before:
         return None
     a1, b1 = parents[-1].src_end, parents[-1].tgt_end
@@ -472,5 +460,5 @@ def realign_child(
     edit = Edit(
         head, tuple(before[head : len(before) - tail]), tuple(after[head : len(after) - tail])
     )
-    review.write_beads(session, child.id, edit, (0, rows))
+    write_beads(session, child.id, edit, (0, rows))
     return edit

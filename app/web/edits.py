@@ -16,7 +16,9 @@ from werkzeug.wrappers import Response
 
 from app.errors import InvalidRequest
 from app.services import review as review_service
-from app.services.review import Operation, Outcome
+from app.services import text_review
+from app.services.history import Outcome
+from app.services.review import Operation
 from app.store import models
 from app.store.db import transaction
 from app.web.access import authorise_alignment, may
@@ -120,7 +122,7 @@ def segment_text(alignment_id: int, side: str, segment: int) -> Response:
         raise InvalidRequest("the form did not send a text")
     version = _required_int(request.form.get("version", ""), "version")
     with transaction(_sessions()) as session:
-        outcome = review_service.edit_segment_text(
+        outcome = text_review.edit_segment_text(
             session, alignment_id, version, side, segment, text, actor=actor_name()
         )
     return _answer(alignment_id, outcome)
@@ -134,7 +136,7 @@ def segment_split(alignment_id: int, side: str, segment: int) -> Response:
     offset = _required_int(request.form.get("offset", ""), "offset")
     version = _required_int(request.form.get("version", ""), "version")
     with transaction(_sessions()) as session:
-        outcome = review_service.split_segment_text(
+        outcome = text_review.split_segment_text(
             session, alignment_id, version, side, segment, offset, actor=actor_name()
         )
     return _answer(alignment_id, outcome)
@@ -147,7 +149,7 @@ def segment_join(alignment_id: int, side: str, segment: int) -> Response:
     authorise_alignment(alignment_id, "editor")
     version = _required_int(request.form.get("version", ""), "version")
     with transaction(_sessions()) as session:
-        outcome = review_service.join_segment_text(
+        outcome = text_review.join_segment_text(
             session, alignment_id, version, side, segment, actor=actor_name()
         )
     return _answer(alignment_id, outcome)

@@ -9,8 +9,9 @@ from __future__ import annotations
 from flask import render_template, url_for
 from sqlalchemy.orm import Session
 
-from app.services import review as review_service
+from app.services.history import undo_redo_available
 from app.store import models
+from app.store.beads import rows_from
 from app.web.access import may
 from app.web.queries import review_progress, segment_texts
 from app.web.rows import bead_rows, covered_positions, format_score, url_pattern
@@ -63,7 +64,7 @@ def render_rows(
     search: str = "",
 ) -> str:
     """The HTML of the beads at positions ``[start, start + count)``."""
-    beads = review_service.beads_from(session, alignment.id, start, count) if count else []
+    beads = rows_from(session, alignment.id, start, count) if count else []
     numbered = list(enumerate(beads, start=start))
     source_positions, target_positions = covered_positions(numbered)
     rows = bead_rows(
@@ -77,7 +78,7 @@ def render_rows(
 def page_state(session: Session, alignment: models.Alignment) -> dict:
     """The figures the page shows above the rows, after a change."""
     progress = review_progress(session, alignment.id)
-    can_undo, can_redo = review_service.undo_redo_available(session, alignment.id)
+    can_undo, can_redo = undo_redo_available(session, alignment.id)
     return {
         "confirmed": progress.confirmed,
         "rejected": progress.rejected,

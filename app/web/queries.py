@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from app.errors import InvalidRequest, NotFound
 from app.segments import BeadStatus, SegmentKind
-from app.services.review import bead_rank, key_at
+from app.store.beads import bead_rank, key_at
 from app.store import models
 
 STATUS_CHOICES = tuple(status.value for status in BeadStatus)

@@ -7,8 +7,8 @@ from werkzeug.wrappers import Response
 
 from app import services
 from app.errors import InvalidRequest, NotFound
+from app.services import history as history_service
 from app.services import jobs as job_service
-from app.services import review as review_service
 from app.store import accounts, models
 from app.web.access import readable_alignment, visible, visible_projects
 from app.web.alignment_map import alignment_map
@@ -146,7 +146,7 @@ def alignment_page(alignment_id: int) -> str | Response:
         segment_texts(session, alignment.source_id, alignment.level, source_positions),
         segment_texts(session, alignment.target_id, alignment.level, target_positions),
     )
-    can_undo, can_redo = review_service.undo_redo_available(session, alignment.id)
+    can_undo, can_redo = history_service.undo_redo_available(session, alignment.id)
     page_args = dict(bead_filter.as_args(), **({"page": str(page)} if page > 1 else {}))
     return render_template(
         "alignment.html",
@@ -213,7 +213,7 @@ def history(alignment_id: int) -> str:
     session = db()
     alignment = readable_alignment(session, alignment_id)
     position = _optional_int(request.args.get("position", ""), "position")
-    events = review_service.history(session, alignment.id, position)
+    events = history_service.history(session, alignment.id, position)
     return render_template(
         "history.html",
         alignment=alignment,

@@ -20,7 +20,7 @@ from jobs.conftest import ALINEA, CORPUS, REDIS_URL, ROOT, children, redis_queue
 from sqlalchemy import select
 from translate.storage import tmx, xliff2
 
-from app.services import review
+from app.store import beads as store_beads
 from app.store import db as store_db
 from app.store import models
 
@@ -99,7 +99,7 @@ def beads(database: Path, alignment_id: int) -> list:
     engine = store_db.make_engine(f"sqlite:///{database}")
     try:
         with store_db.make_session_factory(engine)() as session:
-            return review.bead_states(session, alignment_id)
+            return store_beads.bead_states(session, alignment_id)
     finally:
         engine.dispose()
 

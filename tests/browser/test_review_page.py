@@ -9,7 +9,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from app.services import review
+from app.services import history, review
+from app.store import beads as store_beads
 from app.store import models
 from app.web.shortcuts import SHORTCUTS
 
@@ -20,7 +21,7 @@ DOCS_SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "review-page.pn
 
 def states(live):
     with live.sessions() as session:
-        return review.bead_states(session, live.alignment_id)
+        return store_beads.bead_states(session, live.alignment_id)
 
 
 def two_sided_at_or_after(live, position: int) -> int:
@@ -230,7 +231,7 @@ def test_re_align_between_confirmed_pairs(page, live_server):
     assert [b for b in states(live) if b.status == "confirmed"] == confirmed
     with live.sessions() as session:
         review.check_alignment(session, live.alignment_id)
-        assert review.history(session, live.alignment_id)[0].action == "realign"
+        assert history.history(session, live.alignment_id)[0].action == "realign"
     screenshot(page, "06-after-realign")
 
 
@@ -530,7 +531,9 @@ def test_confirming_a_paragraph_pair_confirms_its_sentences_in_the_sentence_view
     assert inherited.count() >= 1
     assert inherited.first.text_content() == "with the paragraph"
     with live.sessions() as session:
-        confirmed = [b for b in review.bead_states(session, sentence_id) if b.status == "confirmed"]
+        confirmed = [
+            b for b in store_beads.bead_states(session, sentence_id) if b.status == "confirmed"
+        ]
     assert confirmed and all(b.inherited for b in confirmed)
     assert page.locator(".progress-count").inner_text().startswith(f"{len(confirmed)}/")
     screenshot(page, "14-sentences-follow-the-paragraph")

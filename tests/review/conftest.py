@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from app.services import review
+from app.services import history, review
+from app.store import beads as store_beads
 from app.store.db import transaction
 
 
 def states(sessions, alignment_id: int):
     """The alignment's beads as plain values, as the store has them now."""
     with sessions() as session:
-        return review.bead_states(session, alignment_id)
+        return store_beads.bead_states(session, alignment_id)
 
 
 def reviewed(beads):
@@ -28,7 +29,7 @@ def fresh_flags(sessions, alignment_id: int) -> list[list[dict]]:
 
     with sessions() as session:
         run_qa(session, session.get(models.Alignment, alignment_id))
-        found = [bead.flags for bead in review.bead_states(session, alignment_id)]
+        found = [bead.flags for bead in store_beads.bead_states(session, alignment_id)]
         session.rollback()
     return found
 
@@ -40,7 +41,7 @@ def version(sessions, alignment_id: int) -> int:
         return session.get(models.Alignment, alignment_id).version
 
 
-def apply(sessions, alignment_id: int, operation: review.Operation) -> review.Outcome:
+def apply(sessions, alignment_id: int, operation: review.Operation) -> history.Outcome:
     """Apply an operation on the current version, in a transaction of its own."""
     current = version(sessions, alignment_id)
     with transaction(sessions) as session:

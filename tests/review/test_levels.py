@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.errors import Conflict, InvalidRequest
 from app.review import BeadState
 from app.review.levels import Box, rederive
-from app.services import review
+from app.services import history, review
 from app.services.review import Operation
 from app.store import models
 from app.store.db import transaction
@@ -145,9 +145,9 @@ def test_confirmed_sentences_inside_a_changed_paragraph_pair_stay(
     assert confirmed in states(sessions, child)
     check_levels(sessions, child)
     with sessions() as session:
-        [record] = [e for e in review.history(session, child) if e.action == "cascade"]
+        [record] = [e for e in history.history(session, child) if e.action == "cascade"]
         assert record.state == "record" and "merged pair" in record.summary
-        [event] = [e for e in review.history(session, parent) if e.action == "merge_next"]
+        [event] = [e for e in history.history(session, parent) if e.action == "merge_next"]
         assert event.cascade and event.cascade[0]["alignment_id"] == child
 
 
@@ -159,7 +159,7 @@ def test_a_note_leaves_the_sentence_level_alone(sessions, sentence_demo):
 
     assert states(sessions, child) == before
     with sessions() as session:
-        assert [e.cascade for e in review.history(session, parent)] == [[]]
+        assert [e.cascade for e in history.history(session, parent)] == [[]]
 
 
 def test_undo_of_a_paragraph_change_refuses_when_its_sentences_changed_since(
@@ -169,7 +169,7 @@ def test_undo_of_a_paragraph_change_refuses_when_its_sentences_changed_since(
     position = first_with(sessions, parent, lambda b: b.src_len and b.tgt_len, after=3)
     apply(sessions, parent, Operation("merge_next", position))
     with sessions() as session:
-        [event] = [e for e in review.history(session, parent) if e.action == "merge_next"]
+        [event] = [e for e in history.history(session, parent) if e.action == "merge_next"]
         start = event.cascade[0]["position"]
     apply(sessions, child, Operation("merge_next", start))
     current = both(sessions, parent, child)

@@ -7,6 +7,7 @@ from app.review.levels import Box
 from app.segments import BeadStatus
 from app.services import exchange, review
 from app.services.review import Operation
+from app.store import beads as store_beads
 from app.store import models
 from app.store.db import transaction
 
@@ -16,7 +17,7 @@ from .conftest import apply, check_levels, states, version
 def sentences_under(sessions, parent, child, position):
     """The sentence beads lying inside the paragraph bead at ``position``."""
     with sessions() as session:
-        bead = review.bead_states(session, parent)[position]
+        bead = store_beads.bead_states(session, parent)[position]
         src = _sentence_paragraphs(session, models.Alignment, child, "source_id")
         tgt = _sentence_paragraphs(session, models.Alignment, child, "target_id")
     box = Box(

@@ -9,7 +9,7 @@ from app.align.result import AlignmentResult
 from app.errors import Conflict, InvalidRequest
 from app.review import BeadState
 from app.segments import BeadSpan
-from app.services import review
+from app.services import history, review, text_review
 from app.services.review import Operation
 from app.store import models
 from app.store.db import transaction
@@ -109,7 +109,7 @@ def test_undo_and_redo_are_recorded_and_survive_a_new_session(sessions, demo_ali
         review.undo(session, demo_alignment, version(sessions, demo_alignment))
 
     with sessions() as session:
-        assert review.undo_redo_available(session, demo_alignment) == (False, True)
+        assert history.undo_redo_available(session, demo_alignment) == (False, True)
     assert [e.action for e in events(sessions, demo_alignment)] == ["merge_next", "undo"]
     assert events(sessions, demo_alignment)[1].reverts_id == events(sessions, demo_alignment)[0].id
 
@@ -123,7 +123,7 @@ def test_a_new_operation_after_undo_drops_the_redo(sessions, demo_alignment):
     apply(sessions, demo_alignment, Operation("status", position, status="rejected"))
 
     with sessions() as session:
-        assert review.undo_redo_available(session, demo_alignment) == (True, False)
+        assert history.undo_redo_available(session, demo_alignment) == (True, False)
         with pytest.raises(InvalidRequest, match="nothing to redo"):
             review.redo(session, demo_alignment, version(sessions, demo_alignment))
 
@@ -246,8 +246,8 @@ def test_the_history_of_a_bead_lists_the_events_that_touched_it(sessions, demo_a
     apply(sessions, demo_alignment, Operation("note", 10, note="later"))
 
     with sessions() as session:
-        for_bead = review.history(session, demo_alignment, position=4)
-        everything = review.history(session, demo_alignment)
+        for_bead = history.history(session, demo_alignment, position=4)
+        everything = history.history(session, demo_alignment)
 
     # Positions 4 and 10 are pairs 5 and 11: the reviewer counts from 1.
     assert [event.summary for event in for_bead] == ["confirmed pair 5"]
@@ -280,7 +280,7 @@ def test_a_text_correction_keeps_the_old_text_in_history_and_can_be_undone(
     beads = states(sessions, demo_alignment)
 
     with transaction(sessions) as session:
-        review.edit_segment_text(
+        text_review.edit_segment_text(
             session, demo_alignment, version(sessions, demo_alignment), "target", 2, "Fixed text."
         )
 
@@ -311,7 +311,7 @@ def test_a_text_correction_keeps_the_old_text_in_history_and_can_be_undone(
 )
 def test_a_bad_text_correction_is_refused(sessions, demo_alignment, side, segment, text, error):
     with pytest.raises(error), transaction(sessions) as session:
-        review.edit_segment_text(
+        text_review.edit_segment_text(
             session, demo_alignment, version(sessions, demo_alignment), side, segment, text
         )
     assert events(sessions, demo_alignment) == []

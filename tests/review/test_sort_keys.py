@@ -12,6 +12,7 @@ from sqlalchemy import update
 from app.review import keys
 from app.services import review
 from app.services.review import Operation
+from app.store import beads as store_beads
 from app.store import models
 from app.store.db import transaction
 
@@ -124,7 +125,7 @@ def test_positions_are_ranks_whatever_the_keys(sessions):
     assert [bead.status for bead in beads].index("confirmed") == 4
     assert (beads[4].src_start, beads[4].src_end) == (5, 6)
     with sessions() as session:
-        assert [review.key_at(session, alignment_id, k) for k in range(len(beads))] == sort_keys(
-            sessions, alignment_id
-        )
-        assert review.key_at(session, alignment_id, len(beads)) is None
+        assert [
+            store_beads.key_at(session, alignment_id, k) for k in range(len(beads))
+        ] == sort_keys(sessions, alignment_id)
+        assert store_beads.key_at(session, alignment_id, len(beads)) is None

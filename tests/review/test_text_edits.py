@@ -12,7 +12,7 @@ from sqlalchemy import select
 from app.errors import Conflict, InvalidRequest
 from app.review.ops import OperationRefused
 from app.review.text import SentenceCut, join_texts, sentence_cut, split_text
-from app.services import review
+from app.services import history, review, text_review
 from app.store import models
 from app.store.db import transaction
 
@@ -66,14 +66,14 @@ def documents(sessions, alignment_id: int) -> tuple[int, int]:
 
 def split(sessions, alignment_id, side, segment, offset):
     with transaction(sessions) as session:
-        return review.split_segment_text(
+        return text_review.split_segment_text(
             session, alignment_id, version(sessions, alignment_id), side, segment, offset
         )
 
 
 def join(sessions, alignment_id, side, segment):
     with transaction(sessions) as session:
-        return review.join_segment_text(
+        return text_review.join_segment_text(
             session, alignment_id, version(sessions, alignment_id), side, segment
         )
 
@@ -161,7 +161,7 @@ def test_a_join_across_two_beads_is_refused_and_writes_nothing(sessions):
 
     assert texts(sessions, source) == before
     with sessions() as session:
-        assert review.history(session, alignment_id) == []
+        assert history.history(session, alignment_id) == []
 
 
 def test_a_split_on_a_stale_version_is_a_conflict(sessions):
@@ -170,7 +170,7 @@ def test_a_split_on_a_stale_version_is_a_conflict(sessions):
     split(sessions, alignment_id, "source", 0, 3)
 
     with pytest.raises(Conflict), transaction(sessions) as session:
-        review.join_segment_text(session, alignment_id, seen, "source", 0)
+        text_review.join_segment_text(session, alignment_id, seen, "source", 0)
 
 
 def test_other_alignments_of_the_document_follow_a_split(sessions):
@@ -293,7 +293,7 @@ def test_carrying_sentences_through_a_correction():
 
 def correct(sessions, alignment_id, side, segment, text):
     with transaction(sessions) as session:
-        return review.edit_segment_text(
+        return text_review.edit_segment_text(
             session, alignment_id, version(sessions, alignment_id), side, segment, text
         )
 

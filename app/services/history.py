@@ -1,0 +1,246 @@
+"""The review history: every change to an alignment as one event, and undo and redo's view
+of it.
+
+An event keeps the beads (or the segment text) before and after a change, as JSON, and the
+alignment version the change made. A new operation makes the undone events unreachable
+(``drop_redo``); undo and redo themselves are review use cases (``app.services.review``),
+which find their event here and record what they did with ``record``.
+
+Every function takes an open session inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from app.review.beads import BeadState, Edit
+from app.store import models
+
+# Accounts come later; until then every change is made by the one local reviewer.
+LOCAL_ACTOR = "local"
+
+# The actions of events that changed a segment's text rather than beads.
+TEXT_ACTIONS = ("text", "split_text", "join_text")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What an applied change left: the alignment's new version and the bead to show.
+
+    For a change of beads, ``start``, ``removed`` and ``added`` say which: the beads at
+    ``[start, start + removed)`` before are ``[start, start + added)`` now, and the beads
+    after them moved by ``added - removed``. A text change leaves ``start`` None.
+    """
+
+    version: int
+    position: int
+    summary: str
+    start: int | None = None
+    removed: int = 0
+    added: int = 0
+
+
+def record(
+    session: Session,
+    alignment: models.Alignment,
+    action: str,
+    summary: str,
+    edit: Edit,
+    actor: str,
+    reverts_id: int | None = None,
+    focus: int | None = None,
+    cascade: list | None = None,
+) -> Outcome:
+    """Record ``edit`` as the alignment's next version, and say what it left: the bead to
+    show is ``focus`` (default: the edit's first), kept inside the edit's beads."""
+    add_event(
+        session,
+        alignment,
+        action=action,
+        summary=summary,
+        position=edit.start,
+        before=[bead.as_dict() for bead in edit.before],
+        after=[bead.as_dict() for bead in edit.after],
+        actor=actor,
+        reverts_id=reverts_id,
+        new_operation=action not in ("undo", "redo"),
+        cascade=cascade,
+    )
+    position = edit.start if focus is None else focus
+    last = edit.start + max(len(edit.after) - 1, 0)
+    return Outcome(
+        alignment.version,
+        min(max(position, edit.start), last),
+        summary,
+        start=edit.start,
+        removed=len(edit.before),
+        added=len(edit.after),
+    )
+
+
+def add_event(
+    session: Session,
+    alignment: models.Alignment,
+    *,
+    action: str,
+    summary: str,
+    position: int,
+    before: list,
+    after: list,
+    actor: str,
+    reverts_id: int | None,
+    new_operation: bool,
+    cascade: list | None = None,
+) -> None:
+    """Record one change as the alignment's next version; a new operation (not an undo or
+    redo) makes the undone ones unreachable."""
+    if new_operation:
+        drop_redo(session, alignment.id)
+    alignment.version += 1
+    session.add(
+        models.ReviewEvent(
+            alignment_id=alignment.id,
+            actor=actor,
+            action=action,
+            summary=summary[:300],
+            position=position,
+            before=before,
+            after=after,
+            state="record" if reverts_id is not None else "applied",
+            reverts_id=reverts_id,
+            alignment_version=alignment.version,
+            cascade=cascade,
+        )
+    )
+    session.flush()
+
+
+def drop_redo(session: Session, alignment_id: int) -> None:
+    """A new operation makes the undone ones unreachable: redo would no longer apply."""
+    session.execute(
+        update(models.ReviewEvent)
+        .where(
+            models.ReviewEvent.alignment_id == alignment_id,
+            models.ReviewEvent.state == "undone",
+        )
+        .values(state="dropped")
+        .execution_options(synchronize_session=False)
+    )
+
+
+def event_edit(event: models.ReviewEvent) -> Edit:
+    """The change of beads an event recorded."""
+    return Edit(
+        event.position,
+        tuple(BeadState.from_dict(data) for data in event.before),
+        tuple(BeadState.from_dict(data) for data in event.after),
+    )
+
+
+def combined(beads: list[BeadState], edits: list[Edit]) -> Edit:
+    """One Edit from the first to the last changed bead, for a single history event."""
+    ordered = sorted(edits, key=lambda edit: edit.start)
+    start = ordered[0].start
+    stop = ordered[-1].start + len(ordered[-1].before)
+    after: list[BeadState] = []
+    cursor = start
+    for edit in ordered:
+        after.extend(beads[cursor : edit.start])
+        after.extend(edit.after)
+        cursor = edit.start + len(edit.before)
+    return Edit(start, tuple(beads[start:stop]), tuple(after))
+
+
+def history(
+    session: Session, alignment_id: int, position: int | None = None, limit: int = 200
+) -> list[models.ReviewEvent]:
+    """The alignment's events, newest first; with ``position``, those that touched that bead."""
+    query = select(models.ReviewEvent).where(models.ReviewEvent.alignment_id == alignment_id)
+    if position is None:
+        return list(session.scalars(query.order_by(models.ReviewEvent.id.desc()).limit(limit)))
+    # Which beads an event touched is in its JSON; the range is checked here rather than
+    # in SQL, over the events that start at or before the bead.
+    query = query.where(models.ReviewEvent.position <= position)
+    events = session.scalars(query.order_by(models.ReviewEvent.id.desc()).limit(limit * 5))
+    return [event for event in events if touches(event, position)][:limit]
+
+
+def touches(event: models.ReviewEvent, position: int) -> bool:
+    """Whether the event changed the bead at ``position``."""
+    return position < event.position + max(len(event.before), len(event.after), 1)
+
+
+def undo_redo_available(session: Session, alignment_id: int) -> tuple[bool, bool]:
+    """Whether undo and redo have something to act on."""
+    states = set(
+        session.scalars(
+            select(models.ReviewEvent.state)
+            .where(
+                models.ReviewEvent.alignment_id == alignment_id,
+                models.ReviewEvent.state.in_(("applied", "undone")),
+            )
+            .distinct()
+        )
+    )
+    return "applied" in states, "undone" in states
+
+
+def latest(session: Session, alignment_id: int) -> models.ReviewEvent | None:
+    """The alignment's newest event, whatever its state."""
+    return session.scalars(
+        select(models.ReviewEvent)
+        .where(models.ReviewEvent.alignment_id == alignment_id)
+        .order_by(models.ReviewEvent.id.desc())
+        .limit(1)
+    ).first()
+
+
+def to_undo(session: Session, alignment_id: int) -> models.ReviewEvent | None:
+    """The event undo reverts: the latest applied one."""
+    return session.scalars(
+        select(models.ReviewEvent)
+        .where(
+            models.ReviewEvent.alignment_id == alignment_id, models.ReviewEvent.state == "applied"
+        )
+        .order_by(models.ReviewEvent.id.desc())
+        .limit(1)
+    ).first()
+
+
+def to_redo(session: Session, alignment_id: int) -> models.ReviewEvent | None:
+    """The event redo applies again: the one undone last."""
+    # Undone events are always the newest operations, undone newest first: the oldest of
+    # them is the one undone last.
+    return session.scalars(
+        select(models.ReviewEvent)
+        .where(
+            models.ReviewEvent.alignment_id == alignment_id, models.ReviewEvent.state == "undone"
+        )
+        .order_by(models.ReviewEvent.id)
+        .limit(1)
+    ).first()
+
+
+def record_cascade(
+    session: Session, child: models.Alignment, edit: Edit, summary: str, actor: str
+) -> None:
+    """Record in a sentence alignment's own history a change its paragraph alignment made
+    there (a record: undone and redone with the paragraph event, never on its own)."""
+    drop_redo(session, child.id)
+    child.version += 1
+    session.add(
+        models.ReviewEvent(
+            alignment_id=child.id,
+            actor=actor,
+            action="cascade",
+            summary=summary[:300],
+            position=edit.start,
+            before=[bead.as_dict() for bead in edit.before],
+            after=[bead.as_dict() for bead in edit.after],
+            state="record",
+            alignment_version=child.version,
+        )
+    )
