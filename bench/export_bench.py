@@ -21,7 +21,7 @@ from sqlalchemy import insert
 
 from app.formats import ExportMeta, get_exporter
 from app.review.keys import GAP
-from app.services.exchange import ExportFilter, iter_export_pairs
+from app.services.exchange import export_selection, iter_export_pairs
 from app.store import db as store_db
 from app.store import models
 
@@ -96,7 +96,7 @@ def main() -> None:
         started = time.perf_counter()
         with sessions() as session, output.open("w", encoding="utf-8", newline="") as handle:
             alignment = session.get(models.Alignment, alignment_id)
-            pairs = iter_export_pairs(session, alignment, ExportFilter())
+            pairs = iter_export_pairs(session, alignment, export_selection())
             get_exporter(args.format).write(pairs, meta, handle)
         elapsed = time.perf_counter() - started
         engine.dispose()

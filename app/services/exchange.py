@@ -13,11 +13,10 @@ import json
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Text, func, or_, select, type_coerce
+from sqlalchemy import Text, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from app.errors import InvalidRequest, NotFound
@@ -29,6 +28,7 @@ from app.review.keys import GAP
 from app.segments import BeadStatus, Segment
 from app.services import add_document
 from app.store import models
+from app.store.selection import BeadSelection
 
 LEVELS = ("paragraph", "sentence")
 BATCH = 2000
@@ -148,9 +148,21 @@ def import_bilingual(
     return alignment
 
 
-@dataclass(frozen=True)
-class ExportFilter:
-    """Which beads an export takes.
+# The statuses an export takes unless told otherwise: rejected pairs are left out.
+EXPORTED = frozenset({BeadStatus.AUTOMATIC, BeadStatus.CONFIRMED})
+
+
+def export_selection(
+    *,
+    statuses: frozenset[BeadStatus] = EXPORTED,
+    min_similarity: float | None = None,
+    level: str = "paragraph",
+    flagged: bool | None = None,
+    checks: frozenset[str] = frozenset(),
+    one_sided: bool = False,
+    similarity_for_confirmed: bool = False,
+) -> BeadSelection:
+    """Which beads an export takes, with an export's defaults.
 
     ``statuses``: the review statuses kept (default: automatic and confirmed).
     ``min_similarity``: keep only beads scored at least this (one-sided beads have no score);
@@ -158,42 +170,23 @@ class ExportFilter:
     ``level``: "paragraph", or "sentence" for the sentence alignment refining the one given.
     ``flagged``: True keeps only beads with QA flags, False only those without.
     ``checks``: keep only beads flagged by one of these checks.
-    ``one_sided``: keep one-sided beads (formats that cannot hold them still skip them).
+    ``one_sided``: keep one-sided beads *as well* (formats that cannot hold them still skip
+    them); without it an export takes two-sided beads only. (In ``BeadSelection`` itself,
+    ``one_sided=True`` means one-sided beads only, as on the review page.)
     """
+    return BeadSelection(
+        statuses=statuses,
+        min_similarity=min_similarity,
+        similarity_for_confirmed=similarity_for_confirmed,
+        level=level,
+        flagged=flagged,
+        checks=checks,
+        one_sided=None if one_sided else False,
+    )
 
-    statuses: frozenset[BeadStatus] = frozenset({BeadStatus.AUTOMATIC, BeadStatus.CONFIRMED})
-    min_similarity: float | None = None
-    level: str = "paragraph"
-    flagged: bool | None = None
-    checks: frozenset[str] = frozenset()
-    one_sided: bool = False
-    similarity_for_confirmed: bool = False
 
-    def accepts_flags(self, flags: Iterable[dict]) -> bool:
-        """True when a bead with QA ``flags`` passes the flag filters."""
-        if self.flagged is None and not self.checks:
-            return True
-        names = {str(flag.get("check")) for flag in flags}
-        if self.flagged is not None and bool(names) != self.flagged:
-            return False
-        return not self.checks or bool(names & self.checks)
-
-    def describe(self) -> str:
-        """Return the filter in words, for a report line."""
-        parts = [", ".join(sorted(status.value for status in self.statuses)) + " pairs"]
-        parts.append(f"{self.level} level")
-        if self.min_similarity is not None:
-            parts.append(
-                f"similarity ≥ {self.min_similarity:g}"
-                + (" (confirmed pairs too)" if self.similarity_for_confirmed else "")
-            )
-        if self.flagged is not None:
-            parts.append("flagged only" if self.flagged else "unflagged only")
-        if self.checks:
-            parts.append("flagged by " + ", ".join(sorted(self.checks)))
-        if self.one_sided:
-            parts.append("one-sided included")
-        return ", ".join(parts)
+# The former name, still used by the command line.
+ExportFilter = export_selection
 
 
 def alignment_at_level(
@@ -257,7 +250,7 @@ def _segment_query(document_id: int, level: str):
     )
 
 
-def _bead_query(alignment: models.Alignment, selection: ExportFilter):
+def _bead_query(alignment: models.Alignment, selection: BeadSelection):
     bead = models.Bead
     # A pair's number is its position among all the alignment's beads (its rank by sort
     # key), numbered before the selection leaves some out.
@@ -298,47 +291,46 @@ def _bead_query(alignment: models.Alignment, selection: ExportFilter):
             c.updated_at,
             c.unit_id,
         )
-        .where(c.status.in_(sorted(status.value for status in selection.statuses)))
+        # The flags are read anyway: they are filtered as they are decoded (``_pairs``).
+        .where(*selection.conditions(bead=c, with_flags=False))
         .order_by(c.sort_key)
     )
-    if not selection.one_sided:
-        query = query.where(c.src_end > c.src_start, c.tgt_end > c.tgt_start)
-    if selection.min_similarity is not None:
-        scored = c.similarity >= selection.min_similarity
-        if not selection.similarity_for_confirmed:
-            # The reviewer's confirmation outweighs the aligner's score.
-            scored = or_(scored, c.status == BeadStatus.CONFIRMED.value)
-        query = query.where(scored)
     return query
 
 
-def count_one_sided(session: Session, alignment: models.Alignment, selection: ExportFilter) -> int:
+def count_one_sided(session: Session, alignment: models.Alignment, selection: BeadSelection) -> int:
     """How many one-sided pairs of the selection's statuses the alignment (at the selection's
     level) has: the pairs an export without one-sided units leaves out."""
-    chosen = alignment_at_level(session, alignment, selection.level)
+    chosen = _chosen(session, alignment, selection)
     bead = models.Bead
+    statuses = BeadSelection(statuses=selection.statuses, one_sided=True)
     return (
         session.scalar(
             select(func.count())
             .select_from(bead)
-            .where(
-                bead.alignment_id == chosen.id,
-                bead.status.in_(sorted(status.value for status in selection.statuses)),
-                or_(bead.src_end == bead.src_start, bead.tgt_end == bead.tgt_start),
-            )
+            .where(bead.alignment_id == chosen.id, *statuses.conditions())
         )
         or 0
     )
 
 
+def _chosen(
+    session: Session, alignment: models.Alignment, selection: BeadSelection
+) -> models.Alignment:
+    """The alignment at the selection's level (itself when the selection names none)."""
+    if selection.level is None:
+        return alignment
+    return alignment_at_level(session, alignment, selection.level)
+
+
 def iter_export_pairs(
-    session: Session, alignment: models.Alignment, selection: ExportFilter
+    session: Session, alignment: models.Alignment, selection: BeadSelection
 ) -> Iterator[DetailedPair]:
     """Yield the selected beads of ``alignment`` (at the selection's level) as pairs, in order.
 
     Beads and the segments of both documents are read as ordered streams, in batches.
     """
-    chosen = alignment_at_level(session, alignment, selection.level)
+    chosen = _chosen(session, alignment, selection)
     # Separate sessions: each stream keeps a cursor open while the others are read.
     # Core connections rather than ORM sessions: rows are plain tuples, which is much
     # faster for a million of them. The segment streams get connections of their own,
@@ -368,7 +360,7 @@ def iter_export_pairs(
 
 
 def _pairs(
-    beads: Iterable[Any], source: SegmentStream, target: SegmentStream, selection: ExportFilter
+    beads: Iterable[Any], source: SegmentStream, target: SegmentStream, selection: BeadSelection
 ) -> Iterator[DetailedPair]:
     """Yield the pair of each bead row that passes the flag filters."""
     statuses = {status.value: status for status in BeadStatus}

@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 
 from app.errors import NotFound
 from app.store import accounts, models
+from app.store.queries import alignment_for_page
 from app.web.auth import principal
 from app.web.database import db
-from app.web.queries import alignment_for_page
 
 # Each role's 403 message for a change it may not make.
 REFUSALS = {

@@ -21,20 +21,13 @@ from app.services.history import Outcome
 from app.services.review import Operation
 from app.store import models
 from app.store.db import transaction
+from app.store.queries import BeadPlace, locate_bead, page_of_position, resolve_text
+from app.store.selection import BeadSelection, parse_status, parse_threshold
 from app.web.access import authorise_alignment, may
 from app.web.auth import actor_name
 from app.web.database import db
 from app.web.errors import sentence, wants_json
 from app.web.fragments import page_state, render_rows
-from app.web.queries import (
-    BeadFilter,
-    BeadPlace,
-    locate_bead,
-    page_of_position,
-    parse_status,
-    parse_threshold,
-    resolve_text,
-)
 from app.web.urls import safe_next
 
 bp = Blueprint("edits", __name__)
@@ -292,9 +285,9 @@ def _location(alignment_id: int, position: int) -> str:
     back = _back(alignment_id)
     args = {k: v for k, v in parse_qsl(urlsplit(back).query) if k not in ("page", "notice")}
     try:
-        bead_filter = BeadFilter.from_args(args)
+        bead_filter = BeadSelection.from_args(args)
     except InvalidRequest:
-        bead_filter = BeadFilter()
+        bead_filter = BeadSelection()
     session = db()
     alignment = session.get(models.Alignment, alignment_id)
     if alignment is None:

@@ -31,11 +31,11 @@ from app.errors import InvalidRequest
 from app.formats import EXPORT_FORMATS, ExportFormat, ExportMeta, check_format_name, get_exporter
 from app.qa import check_descriptions, validate_check_names
 from app.segments import BeadStatus
-from app.services.exchange import LEVELS, ExportFilter, iter_export_pairs
+from app.services.exchange import LEVELS, export_selection, iter_export_pairs
 from app.store import models
+from app.store.selection import BeadSelection, parse_threshold
 from app.web.access import authorise_project
 from app.web.database import db
-from app.web.queries import parse_threshold
 
 bp = Blueprint("exports", __name__)
 
@@ -64,7 +64,9 @@ def export(alignment_id: int) -> Response:
         # Written as several files: the download is the zip the registry entry writes.
         body: Any = _zip(_sessions(), alignment.id, selection, meta, entry)
     else:
-        options = {"one_sided": True} if selection.one_sided and entry.supports_one_sided else {}
+        options = (
+            {"one_sided": True} if selection.takes_one_sided and entry.supports_one_sided else {}
+        )
         options["formula_guard"] = current_app.config["ALINEA_SETTINGS"].csv_formula_guard
         chunks = stream_export(
             _sessions(), alignment.id, selection, get_exporter(entry.name, **options), meta
@@ -76,9 +78,9 @@ def export(alignment_id: int) -> Response:
     return response
 
 
-def parse_selection(args: MultiDict, alignment_level: str) -> ExportFilter:
+def parse_selection(args: MultiDict, alignment_level: str) -> BeadSelection:
     """The export filter the form (or a link) asks for; InvalidRequest for a bad value."""
-    return ExportFilter(
+    return export_selection(
         statuses=_statuses(args),
         min_similarity=parse_threshold(args.get("min_similarity", ""), "min_similarity"),
         level=_level(args.get("level", ""), alignment_level),
@@ -134,7 +136,7 @@ def _format(name: str) -> ExportFormat:
 def stream_export(
     sessions: sessionmaker[Session],
     alignment_id: int,
-    selection: ExportFilter,
+    selection: BeadSelection,
     exporter,
     meta: ExportMeta,
 ) -> Iterator[str]:
@@ -154,7 +156,7 @@ def stream_export(
 def _zip(
     sessions: sessionmaker[Session],
     alignment_id: int,
-    selection: ExportFilter,
+    selection: BeadSelection,
     meta: ExportMeta,
     entry: ExportFormat,
 ) -> Iterator[bytes]:

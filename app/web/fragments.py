@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from app.services.history import undo_redo_available
 from app.store import models
 from app.store.beads import rows_from
+from app.store.queries import review_progress, segment_texts
 from app.web.access import may
-from app.web.queries import review_progress, segment_texts
 from app.web.rows import bead_rows, covered_positions, format_score, url_pattern
 
 

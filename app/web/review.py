@@ -10,16 +10,8 @@ from app.errors import InvalidRequest, NotFound
 from app.services import history as history_service
 from app.services import jobs as job_service
 from app.store import accounts, models
-from app.web.access import readable_alignment, visible, visible_projects
-from app.web.alignment_map import alignment_map
-from app.web.auth import principal
-from app.web.database import db
-from app.web.errors import sentence
-from app.web.fragments import row_context
-from app.web.queries import (
+from app.store.queries import (
     PAGE_SIZE,
-    STATUS_CHOICES,
-    BeadFilter,
     count_beads,
     filtered_beads,
     in_document_order,
@@ -29,6 +21,13 @@ from app.web.queries import (
     review_progress,
     segment_texts,
 )
+from app.store.selection import STATUS_CHOICES, BeadSelection
+from app.web.access import readable_alignment, visible, visible_projects
+from app.web.alignment_map import alignment_map
+from app.web.auth import principal
+from app.web.database import db
+from app.web.errors import sentence
+from app.web.fragments import row_context
 from app.web.rows import (
     bead_rows,
     covered_positions,
@@ -124,7 +123,7 @@ def alignment_page(alignment_id: int) -> str | Response:
     session = db()
     alignment = readable_alignment(session, alignment_id)
     g.way_out = (url_for("review.alignment", alignment_id=alignment.id), "Show all pairs")
-    bead_filter = resolve_text(session, alignment, BeadFilter.from_args(request.args))
+    bead_filter = resolve_text(session, alignment, BeadSelection.from_args(request.args))
     at = _optional_int(request.args.get("at", ""), "at")
     pair = _optional_int(request.args.get("pair", ""), "pair")
     if pair is not None:

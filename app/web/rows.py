@@ -13,7 +13,7 @@ from typing import Any
 
 from app.formats.base import as_utc
 from app.store import models
-from app.web.queries import SegmentText
+from app.store.queries import SegmentText
 
 # Lower bounds of the colour bands, highest first.
 BANDS: tuple[tuple[float, str], ...] = ((0.8, "high"), (0.5, "mid"), (0.0, "low"))

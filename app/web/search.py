@@ -1,33 +1,17 @@
 """Text search as a reader expects it: "mexico" finds "México" and "MÉXICO".
 
-Texts and queries are compared folded: decomposed (NFKD), without accents (the combining
-marks listed below), and case-folded (Unicode casefold, so "ß" matches "ss"). The same rule
+Texts and queries are compared folded (``app.store.queries.fold``): decomposed (NFKD),
+without accents, and case-folded (Unicode casefold, so "ß" matches "ss"). The same rule
 runs in Python on every backend, so SQLite and PostgreSQL find the same pairs.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
 from markupsafe import Markup, escape
 
-# The combining marks that make accents and vowel points once a text is decomposed: the
-# diacritics of the Latin, Greek and Cyrillic scripts (and their extensions), Hebrew points,
-# Arabic harakat. One regular expression, as a loop over characters in Python would cost
-# ten times more on a long document.
-_MARKS = re.compile(
-    "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
-    "\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]"
-)
+from app.store.queries import fold
 
-
-def fold(text: str) -> str:
-    """``text`` without accents and case, for comparison only."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    if not decomposed.isascii():
-        decomposed = _MARKS.sub("", decomposed)
-    return decomposed.casefold()
+__all__ = ["fold", "highlight", "match_spans", "matches"]
 
 
 def matches(text: str, query: str) -> bool:

@@ -9,7 +9,12 @@ from sqlalchemy import select
 from app.formats import TmxExporter, XliffExporter
 from app.segments import BeadStatus
 from app.services import export_meta, get_alignment, set_bead_status
-from app.services.exchange import ExportFilter, import_bilingual, iter_export_pairs, read_bilingual
+from app.services.exchange import (
+    export_selection,
+    import_bilingual,
+    iter_export_pairs,
+    read_bilingual,
+)
 from app.services.qa import run_qa
 from app.store import db as store_db
 from app.store import models
@@ -37,7 +42,7 @@ def test_export_filters_on_flags_status_and_one_sided(sessions, demo_alignment):
         alignment = get_alignment(session, demo_alignment)
 
         def positions(**options) -> list[int]:
-            pairs = iter_export_pairs(session, alignment, ExportFilter(**options))
+            pairs = iter_export_pairs(session, alignment, export_selection(**options))
             return [pair.position for pair in pairs]
 
         assert len(positions()) == 20
@@ -48,7 +53,7 @@ def test_export_filters_on_flags_status_and_one_sided(sessions, demo_alignment):
         # A threshold above the weakest pair leaves it out (confirmed pairs always pass,
         # unless the filter is asked to apply to them too).
         weakest = min(
-            pair.similarity for pair in iter_export_pairs(session, alignment, ExportFilter())
+            pair.similarity for pair in iter_export_pairs(session, alignment, export_selection())
         )
         above = weakest + 0.00005
         assert len(positions(min_similarity=above, similarity_for_confirmed=True)) < 20
@@ -61,7 +66,7 @@ def test_tmx_and_xliff_exports_import_back_as_the_same_alignment(
         with sessions() as session:
             alignment = get_alignment(session, demo_alignment)
             meta = export_meta(alignment, "test", alignment.created_at)
-            pairs = list(iter_export_pairs(session, alignment, ExportFilter()))
+            pairs = list(iter_export_pairs(session, alignment, export_selection()))
         path = tmp_path / f"round{exporter.extension}"
         with path.open("w", encoding="utf-8", newline="") as handle:
             exporter.write(pairs, meta, handle)
@@ -70,7 +75,7 @@ def test_tmx_and_xliff_exports_import_back_as_the_same_alignment(
             imported_id = import_bilingual(session, bilingual).id
         with sessions() as session:
             imported = get_alignment(session, imported_id)
-            again = list(iter_export_pairs(session, imported, ExportFilter()))
+            again = list(iter_export_pairs(session, imported, export_selection()))
             assert (imported.source.language, imported.target.language) == ("es", "en")
         assert [(p.source, p.target, p.status) for p in again] == [
             (p.source, p.target, p.status) for p in pairs

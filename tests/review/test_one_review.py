@@ -129,7 +129,9 @@ def test_a_sentence_export_of_confirmed_pairs_follows_the_paragraph_review(sessi
     parent, child = sentence_demo
     position = two_sided(sessions, parent, 3)
     apply(sessions, parent, Operation("status", position, status="confirmed"))
-    selection = exchange.ExportFilter(statuses=frozenset({BeadStatus.CONFIRMED}), level="sentence")
+    selection = exchange.export_selection(
+        statuses=frozenset({BeadStatus.CONFIRMED}), level="sentence"
+    )
 
     with sessions() as session:
         alignment = session.get(models.Alignment, parent)
@@ -152,7 +154,7 @@ def test_a_confirmed_pair_passes_a_similarity_filter_unless_asked_otherwise(
     apply(sessions, demo_alignment, Operation("status", weakest, status="confirmed"))
 
     def exported(**options):
-        selection = exchange.ExportFilter(min_similarity=threshold, **options)
+        selection = exchange.export_selection(min_similarity=threshold, **options)
         with sessions() as session:
             alignment = session.get(models.Alignment, demo_alignment)
             return [p.position for p in exchange.iter_export_pairs(session, alignment, selection)]

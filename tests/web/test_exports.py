@@ -151,7 +151,7 @@ def test_the_export_form_filters_like_the_command_line(client, sessions, demo_al
     """Flagged pairs only, by one check, one-sided kept: the JSONL file holds exactly those."""
     import json
 
-    from app.services.exchange import ExportFilter, iter_export_pairs
+    from app.services.exchange import export_selection, iter_export_pairs
 
     query = "format=jsonl&flagged=yes&check=omission&one_sided=1&status=automatic"
     response = client.get(f"/alignments/{demo_alignment}/export?{query}")
@@ -164,7 +164,7 @@ def test_the_export_form_filters_like_the_command_line(client, sessions, demo_al
             iter_export_pairs(
                 session,
                 get_alignment(session, demo_alignment),
-                ExportFilter(
+                export_selection(
                     statuses=frozenset({BeadStatus.AUTOMATIC}),
                     flagged=True,
                     checks=frozenset({"omission"}),

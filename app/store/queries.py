@@ -1,171 +1,62 @@
-"""Read-only queries the review pages need beyond ``app.services``: filtered beads, progress.
+"""The review page's read model: selected beads page by page, ranks, progress, segment texts.
 
-Filtering happens in SQL so that a long document's page does not load every bead to show a
-handful.
+Read-only queries over the store, shared by the web pages, the CLI and jobs. Selecting
+happens in SQL (``app.store.selection.BeadSelection``) so that a long document's page does
+not load every bead to show a handful.
 """
 
 from __future__ import annotations
 
-import math
+import re
+import unicodedata
 from bisect import bisect_right
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 
-from sqlalchemy import ColumnElement, and_, bindparam, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from app.errors import InvalidRequest, NotFound
+from app.errors import NotFound
 from app.segments import BeadStatus, SegmentKind
-from app.store.beads import bead_rank, key_at
 from app.store import models
+from app.store.beads import bead_rank, key_at
+from app.store.selection import BeadSelection
 
-STATUS_CHOICES = tuple(status.value for status in BeadStatus)
-
-
-# "doubt": the pairs most likely wrong first (see ``doubt``); "similarity": lowest first.
-SORTS = ("position", "doubt", "similarity")
 PAGE_SIZE = 200
 
-
-@dataclass(frozen=True)
-class BeadFilter:
-    """Which beads the alignment page shows, and in which order; the default shows them all."""
-
-    max_similarity: float | None = None
-    min_similarity: float | None = None
-    status: BeadStatus | None = None
-    one_sided: bool = False
-    flagged: bool = False
-    text: str = ""
-    sort: str = "position"
-    # The beads whose text matches, once looked up (see ``resolve_text``): their positions
-    # by sort key, in document order.
-    matches: Mapping[int, int] | None = field(default=None, compare=False)
-
-    @classmethod
-    def from_args(cls, args: Mapping[str, str]) -> BeadFilter:
-        """Read the filter from query parameters; raise InvalidRequest naming a bad one.
-
-        Empty values count as absent, because a GET form sends its empty fields.
-        """
-        sort = args.get("sort", "").strip() or "position"
-        if sort not in SORTS:
-            raise InvalidRequest(f"sort must be one of {', '.join(SORTS)}, not '{sort}'")
-        return cls(
-            max_similarity=parse_threshold(args.get("max_similarity", ""), "max_similarity"),
-            min_similarity=parse_threshold(args.get("min_similarity", ""), "min_similarity"),
-            status=parse_status(args.get("status", "")),
-            one_sided=_parse_flag(args.get("one_sided", ""), "one_sided"),
-            flagged=_parse_flag(args.get("flagged", ""), "flagged"),
-            # No stored text holds a NUL (imports refuse them), and PostgreSQL refuses one in a
-            # query parameter: drop it rather than fail the page.
-            text=args.get("q", "").replace("\x00", "").strip()[:200],
-            sort=sort,
-        )
-
-    @property
-    def active(self) -> bool:
-        """Whether the filter hides some beads (the order alone hides none)."""
-        return self.narrowing != BeadFilter()
-
-    @property
-    def narrowing(self) -> BeadFilter:
-        return BeadFilter(
-            self.max_similarity,
-            self.min_similarity,
-            self.status,
-            self.one_sided,
-            self.flagged,
-            self.text,
-        )
-
-    def as_args(self) -> dict[str, str]:
-        """The query parameters that select this filter again."""
-        args: dict[str, str] = {}
-        if self.max_similarity is not None:
-            args["max_similarity"] = f"{self.max_similarity:g}"
-        if self.min_similarity is not None:
-            args["min_similarity"] = f"{self.min_similarity:g}"
-        if self.status is not None:
-            args["status"] = self.status.value
-        if self.one_sided:
-            args["one_sided"] = "1"
-        if self.flagged:
-            args["flagged"] = "1"
-        if self.text:
-            args["q"] = self.text
-        if self.sort != "position":
-            args["sort"] = self.sort
-        return args
-
-    def conditions(self, alignment: models.Alignment | None = None) -> list[ColumnElement[bool]]:
-        """SQL conditions on beads; the text search needs the ``alignment`` it searches."""
-        conditions: list[ColumnElement[bool]] = []
-        if self.max_similarity is not None:
-            # One-sided beads have no similarity (NULL), so they never match a threshold.
-            conditions.append(models.Bead.similarity < self.max_similarity)
-        if self.min_similarity is not None:
-            conditions.append(models.Bead.similarity >= self.min_similarity)
-        if self.status is not None:
-            conditions.append(models.Bead.status == self.status.value)
-        if self.one_sided:
-            conditions.append(
-                or_(
-                    models.Bead.src_end == models.Bead.src_start,
-                    models.Bead.tgt_end == models.Bead.tgt_start,
-                )
-            )
-        if self.flagged:
-            conditions.append(func.json_array_length(models.Bead.flags) > 0)
-        if self.text and self.matches is not None:
-            # Literal integers rather than one bound parameter each: a search for a common
-            # word matches thousands of beads, and binding them costs more than the query
-            # (and SQLite allows at most 32,766 parameters).
-            keys = bindparam(
-                "matched_keys", sorted(self.matches), expanding=True, literal_execute=True
-            )
-            conditions.append(models.Bead.sort_key.in_(keys))
-        elif self.text and alignment is not None:
-            conditions.append(_text_condition(alignment, self.text))
-        return conditions
+# The combining marks that make accents and vowel points once a text is decomposed: the
+# diacritics of the Latin, Greek and Cyrillic scripts (and their extensions), Hebrew points,
+# Arabic harakat. One regular expression, as a loop over characters in Python would cost
+# ten times more on a long document.
+_MARKS = re.compile(
+    "[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+    "\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]"
+)
 
 
-def _text_condition(alignment: models.Alignment, text: str) -> ColumnElement[bool]:
-    """Beads with a segment containing ``text`` (any case) on either side."""
-    pattern = "%" + _escape_like(text) + "%"
-
-    def side(document_id: int, start, end) -> ColumnElement[bool]:
-        segment = models.Segment
-        return exists().where(
-            segment.document_id == document_id,
-            segment.level == alignment.level,
-            segment.position >= start,
-            segment.position < end,
-            segment.text.ilike(pattern, escape="\\"),
-        )
-
-    return or_(
-        side(alignment.source_id, models.Bead.src_start, models.Bead.src_end),
-        side(alignment.target_id, models.Bead.tgt_start, models.Bead.tgt_end),
-    )
+def fold(text: str) -> str:
+    """``text`` without accents and case, for comparison only: decomposed (NFKD), without
+    the combining marks above, and case-folded (so "ß" matches "ss")."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    if not decomposed.isascii():
+        decomposed = _MARKS.sub("", decomposed)
+    return decomposed.casefold()
 
 
 def resolve_text(
-    session: Session, alignment: models.Alignment, bead_filter: BeadFilter
-) -> BeadFilter:
+    session: Session, alignment: models.Alignment, selection: BeadSelection
+) -> BeadSelection:
     """The filter with its text search looked up once: the beads whose segments match.
 
     Matching the segments first and placing them in beads by bisection reads each document
     once, where a per-bead subquery would probe the segments 10,000 times. Matching ignores
-    accents and case (``app.web.search.fold``).
+    accents and case (``fold``).
     """
-    if not bead_filter.text:
-        return bead_filter
-    from app.web.search import fold
-
+    if not selection.text:
+        return selection
     # Folded in Python (accents and case), the same on every backend; a document is read
     # once per search.
-    wanted = fold(bead_filter.text)
+    wanted = fold(selection.text)
     segment = models.Segment
     found: dict[str, list[int]] = {}
     for side, document_id in (("src", alignment.source_id), ("tgt", alignment.target_id)):
@@ -190,7 +81,7 @@ def resolve_text(
             positions.update(bisect_right(ends, k) for k in found[side] if k < ends[-1])
     # In document order, so that a page of matches is a slice.
     matches = {rows[position][0]: position for position in sorted(positions)}
-    return replace(bead_filter, matches=matches)
+    return replace(selection, matches=matches)
 
 
 def alignment_for_page(session: Session, alignment_id: int) -> models.Alignment:
@@ -211,50 +102,9 @@ def alignment_for_page(session: Session, alignment_id: int) -> models.Alignment:
     return alignment
 
 
-def _escape_like(text: str) -> str:
-    """``text`` with LIKE's wildcards taken literally."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def parse_threshold(value: str, name: str) -> float | None:
-    """Return a similarity threshold in [0, 1] from a form value, None when empty."""
-    value = value.strip()
-    if not value:
-        return None
-    try:
-        threshold = float(value)
-    except ValueError:
-        raise InvalidRequest(f"{name} must be a number between 0 and 1, not '{value}'") from None
-    # float() also accepts "nan" and "inf", which no similarity can be compared with.
-    if not math.isfinite(threshold) or not 0 <= threshold <= 1:
-        raise InvalidRequest(f"{name} must be a number between 0 and 1, not '{value}'")
-    return threshold
-
-
-def parse_status(value: str) -> BeadStatus | None:
-    """Return the bead status named by a form value, None when empty."""
-    value = value.strip()
-    if not value:
-        return None
-    try:
-        return BeadStatus(value)
-    except ValueError:
-        choices = ", ".join(STATUS_CHOICES)
-        raise InvalidRequest(f"status must be one of {choices}, not '{value}'") from None
-
-
-def _parse_flag(value: str, name: str) -> bool:
-    value = value.strip()
-    if value in ("", "0"):
-        return False
-    if value == "1":
-        return True
-    raise InvalidRequest(f"{name} must be 1 or 0, not '{value}'")
-
-
-def _filtered(alignment: models.Alignment, bead_filter: BeadFilter):
+def _filtered(alignment: models.Alignment, selection: BeadSelection):
     return select(models.Bead).where(
-        models.Bead.alignment_id == alignment.id, *bead_filter.conditions(alignment)
+        models.Bead.alignment_id == alignment.id, *selection.conditions(alignment)
     )
 
 
@@ -280,10 +130,10 @@ def doubt() -> ColumnElement[float]:
     )
 
 
-def _order(bead_filter: BeadFilter) -> list[ColumnElement]:
-    if bead_filter.sort == "doubt":
+def _order(selection: BeadSelection) -> list[ColumnElement]:
+    if selection.sort == "doubt":
         return [doubt().desc(), models.Bead.sort_key]
-    if bead_filter.sort == "similarity":
+    if selection.sort == "similarity":
         # One-sided beads (no similarity) last on every backend, then document order.
         return [
             models.Bead.similarity.is_(None),
@@ -293,48 +143,48 @@ def _order(bead_filter: BeadFilter) -> list[ColumnElement]:
     return [models.Bead.sort_key]
 
 
-def in_document_order(bead_filter: BeadFilter) -> bool:
+def in_document_order(selection: BeadSelection) -> bool:
     """Whether the filter shows every bead in document order, so that the n-th bead shown
     is the bead at position n."""
-    return bead_filter.sort == "position" and not bead_filter.active
+    return selection.sort == "position" and not selection.active
 
 
 def filtered_beads(
     session: Session,
     alignment: models.Alignment,
-    bead_filter: BeadFilter,
+    selection: BeadSelection,
     page: int = 1,
     size: int | None = PAGE_SIZE,
 ) -> list[tuple[int, models.Bead]]:
-    """One page (from 1) of the alignment's beads that pass ``bead_filter``, in its order,
+    """One page (from 1) of the alignment's beads that pass ``selection``, in its order,
     each with its position (the pair number, from 0)."""
     first = 0 if size is None else (page - 1) * size
-    if _text_alone(bead_filter):
+    if _text_alone(selection):
         # The matches are known in document order: read only this page's beads.
-        assert bead_filter.matches is not None
-        shown = list(bead_filter.matches.items())
+        assert selection.matches is not None
+        shown = list(selection.matches.items())
         shown = shown[first:] if size is None else shown[first : first + size]
-        narrowed = replace(bead_filter, matches=dict(shown))
+        narrowed = replace(selection, matches=dict(shown))
         query = _filtered(alignment, narrowed).order_by(models.Bead.sort_key)
         return [(narrowed.matches[bead.sort_key], bead) for bead in session.scalars(query)]
-    query = _filtered(alignment, bead_filter).order_by(*_order(bead_filter))
+    query = _filtered(alignment, selection).order_by(*_order(selection))
     if size is not None:
         query = query.offset(first).limit(size)
     beads = list(session.scalars(query))
-    if in_document_order(bead_filter):
+    if in_document_order(selection):
         return list(enumerate(beads, start=first))
-    if bead_filter.matches is not None:
-        return [(bead_filter.matches[bead.sort_key], bead) for bead in beads]
+    if selection.matches is not None:
+        return [(selection.matches[bead.sort_key], bead) for bead in beads]
     ranks = bead_ranks(session, alignment.id, [bead.sort_key for bead in beads])
     return [(ranks[bead.sort_key], bead) for bead in beads]
 
 
-def _text_alone(bead_filter: BeadFilter) -> bool:
+def _text_alone(selection: BeadSelection) -> bool:
     """Whether the filter is a looked-up text search in document order, and nothing else."""
     return (
-        bead_filter.matches is not None
-        and bead_filter.sort == "position"
-        and bead_filter.narrowing == BeadFilter(text=bead_filter.text)
+        selection.matches is not None
+        and selection.sort == "position"
+        and selection.narrowing == BeadSelection(text=selection.text)
     )
 
 
@@ -361,38 +211,38 @@ def bead_ranks(session: Session, alignment_id: int, sort_keys: Iterable[int]) ->
     return {sort_key: position for sort_key, position in rows}
 
 
-def count_beads(session: Session, alignment: models.Alignment, bead_filter: BeadFilter) -> int:
-    """How many of the alignment's beads pass ``bead_filter``."""
-    if _text_alone(bead_filter):
-        assert bead_filter.matches is not None
-        return len(bead_filter.matches)
-    inner = _filtered(alignment, bead_filter).with_only_columns(models.Bead.id).subquery()
+def count_beads(session: Session, alignment: models.Alignment, selection: BeadSelection) -> int:
+    """How many of the alignment's beads pass ``selection``."""
+    if _text_alone(selection):
+        assert selection.matches is not None
+        return len(selection.matches)
+    inner = _filtered(alignment, selection).with_only_columns(models.Bead.id).subquery()
     return session.scalar(select(func.count()).select_from(inner)) or 0
 
 
 def page_of_position(
-    session: Session, alignment: models.Alignment, bead_filter: BeadFilter, position: int
+    session: Session, alignment: models.Alignment, selection: BeadSelection, position: int
 ) -> int:
     """The page (from 1) on which the bead at ``position`` appears, or would in order."""
-    if in_document_order(bead_filter):
+    if in_document_order(selection):
         return max(position, 0) // PAGE_SIZE + 1
-    if _text_alone(bead_filter):
-        assert bead_filter.matches is not None
-        rank = sum(1 for shown in bead_filter.matches.values() if shown < position)
+    if _text_alone(selection):
+        assert selection.matches is not None
+        rank = sum(1 for shown in selection.matches.values() if shown < position)
         return rank // PAGE_SIZE + 1
     bead = models.Bead
     key = key_at(session, alignment.id, position)
     if key is None:
         # Past the end: the last page.
-        rank = count_beads(session, alignment, bead_filter)
+        rank = count_beads(session, alignment, selection)
         return max(rank - 1, 0) // PAGE_SIZE + 1
     before: ColumnElement[bool] = bead.sort_key < key
-    if bead_filter.sort == "doubt":
+    if selection.sort == "doubt":
         value = session.scalar(
             select(doubt()).where(bead.alignment_id == alignment.id, bead.sort_key == key)
         )
         before = or_(doubt() > value, and_(doubt() == value, bead.sort_key < key))
-    elif bead_filter.sort == "similarity":
+    elif selection.sort == "similarity":
         similarity = session.scalar(
             select(bead.similarity).where(bead.alignment_id == alignment.id, bead.sort_key == key)
         )
@@ -403,7 +253,7 @@ def page_of_position(
                 bead.similarity < similarity,
                 and_(bead.similarity == similarity, bead.sort_key < key),
             )
-    inner = _filtered(alignment, bead_filter).where(before).with_only_columns(bead.id).subquery()
+    inner = _filtered(alignment, selection).where(before).with_only_columns(bead.id).subquery()
     rank = session.scalar(select(func.count()).select_from(inner)) or 0
     return rank // PAGE_SIZE + 1
 
