@@ -7,14 +7,14 @@ Each function takes an open session; callers decide the transaction (see
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import ColumnElement, func, insert, select, true
 from sqlalchemy.orm import Session
 
 from app.align.embed import EmbeddingCache
 from app.align.result import AlignmentResult, Progress
-from app.errors import Conflict, NotFound
+from app.errors import NotFound
 from app.formats import ExportMeta
 from app.ingest import LoadedDocument
 from app.review.keys import initial_keys
@@ -266,28 +266,15 @@ def store_alignment(
 def set_bead_status(
     session: Session, bead_id: int, status: BeadStatus, version: int | None = None
 ) -> models.Bead:
-    """Confirm, reject or reset one bead; ``version`` is the one the reviewer saw."""
-    bead = _bead_for_update(session, bead_id, version)
-    bead.status = status.value
-    _touch(bead)
+    """Confirm, reject or reset one bead; ``version`` is the one the reviewer saw (None:
+    whichever). A review operation: one history event, the alignment's version bumped, the
+    sentence level following (``app.services.review.apply_to_bead``)."""
+    from app.services import review
+
+    review.apply_to_bead(session, bead_id, version, "status", status=status.value)
+    bead = session.get(models.Bead, bead_id)
+    assert bead is not None
     return bead
-
-
-def _bead_for_update(session: Session, bead_id: int, version: int | None) -> models.Bead:
-    bead = session.get(models.Bead, bead_id, with_for_update=True)
-    if bead is None:
-        raise NotFound(f"there is no bead {bead_id}")
-    if version is not None and bead.version != version:
-        raise Conflict(
-            "this pair was changed by someone else since the page was loaded; "
-            "reload to see the current state"
-        )
-    return bead
-
-
-def _touch(bead: models.Bead) -> None:
-    bead.version += 1
-    bead.updated_at = datetime.now(UTC)
 
 
 @dataclass(frozen=True)

@@ -117,12 +117,13 @@ def score_latest(session: Session, alignment_id: int) -> Outcome | None:
 def apply_to_bead(
     session: Session,
     bead_id: int,
-    bead_version: int,
+    bead_version: int | None,
     operation_name: str,
     actor: str = LOCAL_ACTOR,
     **arguments: str,
 ) -> Outcome:
-    """Apply a one-bead operation (status, note) made on ``bead_version`` of that bead.
+    """Apply a one-bead operation (status, note) made on ``bead_version`` of that bead
+    (None: on whichever version it has).
 
     The plain HTML forms name a bead by id and version; a change elsewhere in the alignment
     does not make them stale.
@@ -137,7 +138,7 @@ def apply_to_bead(
     current = session.execute(
         select(models.Bead.sort_key, models.Bead.version).where(models.Bead.id == bead_id)
     ).first()
-    if current is None or current[1] != bead_version:
+    if current is None or bead_version not in (None, current[1]):
         raise Conflict(
             "this pair was changed by someone else since the page was loaded; "
             "reload to see the current state"

@@ -183,6 +183,31 @@ def test_a_bead_form_is_stale_only_when_that_bead_changed(sessions, demo_alignme
     assert states(sessions, demo_alignment)[0].status == "confirmed"
 
 
+def test_the_status_use_case_is_a_review_operation_with_its_event(sessions, demo_alignment):
+    from app.segments import BeadStatus
+    from app.services import set_bead_status
+
+    seen = version(sessions, demo_alignment)
+    with sessions() as session:
+        bead = session.scalars(
+            select(models.Bead)
+            .where(models.Bead.alignment_id == demo_alignment)
+            .order_by(models.Bead.sort_key)
+        ).all()[3]
+        bead_id, bead_version = bead.id, bead.version
+    with transaction(sessions) as session:
+        set_bead_status(session, bead_id, BeadStatus.CONFIRMED)
+    assert states(sessions, demo_alignment)[3].status == "confirmed"
+    assert version(sessions, demo_alignment) == seen + 1
+    [event] = events(sessions, demo_alignment)
+    assert (event.action, event.summary) == ("status", "confirmed pair 4")
+    with pytest.raises(Conflict), transaction(sessions) as session:
+        set_bead_status(session, bead_id, BeadStatus.REJECTED, version=bead_version)
+    with transaction(sessions) as session:
+        review.undo(session, demo_alignment, version(sessions, demo_alignment))
+    assert states(sessions, demo_alignment)[3].status == "automatic"
+
+
 def shifted_aligner(calls: list):
     """An aligner that pairs segments one to one, then leaves the rest one-sided."""
 
