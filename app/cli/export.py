@@ -100,7 +100,7 @@ def export_command(
     from app.services import exchange, files
 
     kept = ("confirmed",) if confirmed_only else statuses or ("automatic", "confirmed")
-    selection = exchange.ExportFilter(
+    selection = exchange.export_selection(
         statuses=frozenset(BeadStatus(status) for status in kept),
         min_similarity=min_similarity,
         similarity_for_confirmed=similarity_for_confirmed,

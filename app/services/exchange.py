@@ -185,10 +185,6 @@ def export_selection(
     )
 
 
-# The former name, still used by the command line.
-ExportFilter = export_selection
-
-
 def alignment_at_level(
     session: Session, alignment: models.Alignment, level: str
 ) -> models.Alignment:
