@@ -173,10 +173,7 @@ def _build(
 ) -> LoadedDocument:
     """Return the LoadedDocument for normalised ``text``; detect the language if not given."""
     segments = split_segments(text)
-    if not segments:
-        raise IngestError(f"{name}: the file contains no paragraphs")
-    check_segment_count(segments, name, max_segments)
-    return _document(text, segments, name, origin, language, candidates)
+    return _build_from_segments(segments, name, origin, language, candidates, max_segments, text)
 
 
 def _build_from_segments(
@@ -186,12 +183,14 @@ def _build_from_segments(
     language: str | None,
     candidates: list[str] | None,
     max_segments: int = MAX_SEGMENTS,
+    text: str | None = None,
 ) -> LoadedDocument:
-    """Return the LoadedDocument of segments read from markup; the text is made from them."""
+    """Return the LoadedDocument of ``segments``; their ``text`` is made from them when
+    they were read from markup."""
     if not segments:
         raise IngestError(f"{name}: the file contains no paragraphs")
     check_segment_count(segments, name, max_segments)
-    text = text_of_segments(segments)
+    text = text_of_segments(segments) if text is None else text
     return _document(text, segments, name, origin, language, candidates)
 
 

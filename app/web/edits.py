@@ -108,43 +108,38 @@ def may_edit_text(project_id: int | None) -> bool:
 @bp.post("/alignments/<int:alignment_id>/segments/<side>/<int:segment>")
 def segment_text(alignment_id: int, side: str, segment: int) -> Response:
     """Correct a segment's text: only for roles that may edit text."""
-    _keep_way_out(alignment_id)
-    authorise_alignment(alignment_id, "editor")
+    _admit_text_edit(alignment_id)
     text = request.form.get("text")
     if text is None:
         raise InvalidRequest("the form did not send a text")
-    version = _required_int(request.form.get("version", ""), "version")
-    with transaction(_sessions()) as session:
-        outcome = text_review.edit_segment_text(
-            session, alignment_id, version, side, segment, text, actor=actor_name()
-        )
-    return _answer(alignment_id, outcome)
+    return _text_edit(alignment_id, text_review.edit_segment_text, side, segment, text)
 
 
 @bp.post("/alignments/<int:alignment_id>/segments/<side>/<int:segment>/split")
 def segment_split(alignment_id: int, side: str, segment: int) -> Response:
     """Split a segment's text in two at a character offset: only for roles that may edit text."""
-    _keep_way_out(alignment_id)
-    authorise_alignment(alignment_id, "editor")
+    _admit_text_edit(alignment_id)
     offset = _required_int(request.form.get("offset", ""), "offset")
-    version = _required_int(request.form.get("version", ""), "version")
-    with transaction(_sessions()) as session:
-        outcome = text_review.split_segment_text(
-            session, alignment_id, version, side, segment, offset, actor=actor_name()
-        )
-    return _answer(alignment_id, outcome)
+    return _text_edit(alignment_id, text_review.split_segment_text, side, segment, offset)
 
 
 @bp.post("/alignments/<int:alignment_id>/segments/<side>/<int:segment>/join")
 def segment_join(alignment_id: int, side: str, segment: int) -> Response:
     """Join a segment with the next one of its document: only for roles that may edit text."""
+    _admit_text_edit(alignment_id)
+    return _text_edit(alignment_id, text_review.join_segment_text, side, segment)
+
+
+def _admit_text_edit(alignment_id: int) -> None:
     _keep_way_out(alignment_id)
     authorise_alignment(alignment_id, "editor")
+
+
+def _text_edit(alignment_id: int, change, *arguments) -> Response:
+    """Apply the text correction ``change`` to the version the form was made from."""
     version = _required_int(request.form.get("version", ""), "version")
     with transaction(_sessions()) as session:
-        outcome = text_review.join_segment_text(
-            session, alignment_id, version, side, segment, actor=actor_name()
-        )
+        outcome = change(session, alignment_id, version, *arguments, actor=actor_name())
     return _answer(alignment_id, outcome)
 
 
