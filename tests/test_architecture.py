@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import ast
 import re
+import subprocess
+import sys
 from functools import cache
 from pathlib import Path
 
@@ -167,3 +169,15 @@ def test_modules_are_short_unless_the_docs_say_why():
     assert {name: n for name, n in too_long.items() if name not in allowed} == {}
     # An exception stays only while the module is long.
     assert set(allowed) <= set(too_long)
+
+
+def test_the_review_core_loads_without_the_web_or_the_database():
+    # The package's __init__ holds only the version: importing an algorithm starts
+    # neither Flask nor SQLAlchemy.
+    probe = "import sys, app.review.ops, app.align.engine; print(sorted(sys.modules))"
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    assert "'flask'" not in loaded
+    assert "'sqlalchemy'" not in loaded
+    assert "'app.review.ops'" in loaded
