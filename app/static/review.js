@@ -182,39 +182,32 @@
     // A change of pairs shows at once; the new pairs' scores follow in a second request.
     var operation = /\/operations$/.test(url);
     if (operation) { data.append("defer_scores", "1"); }
-    fetch(url, {
-      method: "POST",
-      body: data,
-      headers: { Accept: "application/json" },
-      credentials: "same-origin"
-    }).then(function (response) {
-      return response.json().catch(function () { return {}; }).then(function (body) {
-        if (timer) { window.clearInterval(timer); working(null); }
-        if (response.ok && body.rows !== undefined) {
-          document.body.classList.remove("long-operation");
-          applyChanges(body, false);
-          showNotice(sentence(body.summary));
-          if (operation && body.scores_url) { queue.unshift({ scores: body.scores_url }); }
-          finished();
-          return;
-        }
-        if (response.ok && body.location) {
-          queue = [];
-          if (body.summary) {
-            window.sessionStorage.setItem(NOTICE_KEY, JSON.stringify({
-              path: new URL(body.location, window.location.href).pathname,
-              message: sentence(body.summary)
-            }));
-          }
-          go(body.location);
-          return;
-        }
-        queue = [];
+    post(url, data, function (response, body) {
+      if (timer) { window.clearInterval(timer); working(null); }
+      if (response.ok && body.rows !== undefined) {
         document.body.classList.remove("long-operation");
+        applyChanges(body, false);
+        showNotice(sentence(body.summary));
+        if (operation && body.scores_url) { queue.unshift({ scores: body.scores_url }); }
         finished();
-        if (response.status === 409) { reloadAfterConflict(); return; }
-        showNotice(body.error || "The change could not be saved (error " + response.status + ").");
-      });
+        return;
+      }
+      if (response.ok && body.location) {
+        queue = [];
+        if (body.summary) {
+          window.sessionStorage.setItem(NOTICE_KEY, JSON.stringify({
+            path: new URL(body.location, window.location.href).pathname,
+            message: sentence(body.summary)
+          }));
+        }
+        go(body.location);
+        return;
+      }
+      queue = [];
+      document.body.classList.remove("long-operation");
+      finished();
+      if (response.status === 409) { reloadAfterConflict(); return; }
+      showNotice(body.error || "The change could not be saved (error " + response.status + ").");
     }).catch(function () {
       if (timer) { window.clearInterval(timer); working(null); }
       queue = [];
@@ -231,17 +224,26 @@
     var token = document.querySelector('input[name="csrf_token"]');
     if (token) { data.append("csrf_token", token.value); }
     data.append("next", window.location.pathname + window.location.search);
-    fetch(url, {
+    post(url, data, function (response, body) {
+      if (response.ok && body.scored) { applyChanges(body, true); }
+      finished();
+    }).catch(finished);
+  }
+
+  // POSTs `data` asking for JSON and hands onAnswer the response and its body ({} when the
+  // answer is not JSON). The promise rejects when the server cannot be reached, or when
+  // onAnswer throws.
+  function post(url, data, onAnswer) {
+    return fetch(url, {
       method: "POST",
       body: data,
       headers: { Accept: "application/json" },
       credentials: "same-origin"
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (body) {
-        if (response.ok && body.scored) { applyChanges(body, true); }
-        finished();
+        return onAnswer(response, body);
       });
-    }).catch(finished);
+    });
   }
 
   function sentence(summary) {
