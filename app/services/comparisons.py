@@ -25,6 +25,7 @@ from app.segments import Segment
 from app.services import pairs
 from app.services.qa import run_qa
 from app.store import models
+from app.store.beads import outline
 from app.store.comparisons import Comparison, ComparisonVersion, VersionKind
 
 LEVELS = ("paragraph", "sentence")
@@ -360,21 +361,10 @@ def _level_alignment(session: Session, paragraph_id: int, level: str) -> int:
 
 
 def _beads(session: Session, alignment_id: int) -> list[BeadInfo]:
-    bead = models.Bead
-    rows = session.execute(
-        select(
-            bead.id,
-            bead.src_start,
-            bead.src_end,
-            bead.tgt_start,
-            bead.tgt_end,
-            bead.similarity,
-            bead.status,
-        )
-        .where(bead.alignment_id == alignment_id)
-        .order_by(bead.sort_key)
-    ).all()
-    return [BeadInfo(*row) for row in rows]
+    return [
+        BeadInfo(r.id, r.src_start, r.src_end, r.tgt_start, r.tgt_end, r.similarity, r.status)
+        for r in outline(session, alignment_id)
+    ]
 
 
 def _lengths(session: Session, document_ids: list[int], level: str) -> list[int]:

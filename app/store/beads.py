@@ -87,6 +87,28 @@ def locked_alignment(session: Session, alignment_id: int, version: int | None) -
     return alignment
 
 
+def outline(session: Session, alignment_id: int) -> list:
+    """Every bead of the alignment in order, without texts or scores: rows of ``id``,
+    ``sort_key``, the four range ends, ``similarity`` and ``status``."""
+    bead = models.Bead
+    return list(
+        session.execute(
+            select(
+                bead.id,
+                bead.sort_key,
+                bead.src_start,
+                bead.src_end,
+                bead.tgt_start,
+                bead.tgt_end,
+                bead.similarity,
+                bead.status,
+            )
+            .where(bead.alignment_id == alignment_id)
+            .order_by(bead.sort_key)
+        )
+    )
+
+
 def bead_rank(session: Session, alignment_id: int, sort_key: int) -> int:
     """The position (pair number, from 0) of the bead with ``sort_key``: its rank."""
     return (

@@ -9,10 +9,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.store import models
+from app.store.beads import outline
 from app.web.rows import similarity_band
 
 MAX_CELLS = 600
@@ -47,20 +46,7 @@ def alignment_map(
     session: Session, alignment_id: int, max_cells: int | None = None
 ) -> AlignmentMap:
     """Read the beads' ranges and similarities and group them into at most ``max_cells``."""
-    bead = models.Bead
-    rows = session.execute(
-        select(
-            bead.sort_key,
-            bead.src_start,
-            bead.src_end,
-            bead.tgt_start,
-            bead.tgt_end,
-            bead.similarity,
-            bead.status,
-        )
-        .where(bead.alignment_id == alignment_id)
-        .order_by(bead.sort_key)
-    ).all()
+    rows = outline(session, alignment_id)
     per_cell = max(1, math.ceil(len(rows) / (max_cells or MAX_CELLS)))
     cells = [_cell(k, rows[k : k + per_cell]) for k in range(0, len(rows), per_cell)]
     # Wide and high enough for every cell: a pair that exists only in the translation,
@@ -73,14 +59,14 @@ def alignment_map(
 
 def _cell(position: int, group: list) -> MapCell:
     """The cell of the beads ``group``, the first of which is at ``position``."""
-    similarities = [row[5] for row in group if row[5] is not None]
+    similarities = [row.similarity for row in group if row.similarity is not None]
     weakest = min(similarities) if similarities else None
     first, last = group[0], group[-1]
-    one_sided = all(row[1] == row[2] or row[3] == row[4] for row in group)
+    one_sided = all(row.src_start == row.src_end or row.tgt_start == row.tgt_end for row in group)
     band = similarity_band(weakest)
     if weakest is None:
         band = "none" if one_sided else "unscored"
-    statuses = {row[6] for row in group}
+    statuses = {row.status for row in group}
     status = (
         "rejected"
         if "rejected" in statuses
@@ -91,11 +77,11 @@ def _cell(position: int, group: list) -> MapCell:
     return MapCell(
         position=position,
         last=position + len(group) - 1,
-        x=first[1],
-        y=first[3],
+        x=first.src_start,
+        y=first.tgt_start,
         # One-sided beads have no extent on one axis; give them a hairline to click.
-        width=max(last[2] - first[1], 1),
-        height=max(last[4] - first[3], 1),
+        width=max(last.src_end - first.src_start, 1),
+        height=max(last.tgt_end - first.tgt_start, 1),
         band=band,
         similarity=weakest,
         status=status,
