@@ -27,7 +27,7 @@ from app.ingest.document import MAX_SEGMENTS
 from app.review.keys import GAP
 from app.segments import BeadStatus, Segment
 from app.services import add_document
-from app.store import models
+from app.store import models, segments
 from app.store.selection import BeadSelection
 
 LEVELS = ("paragraph", "sentence")
@@ -238,14 +238,6 @@ class SegmentStream:
         return " ".join(self.texts(start, end))
 
 
-def _segment_query(document_id: int, level: str):
-    return (
-        select(models.Segment.position, models.Segment.text)
-        .where(models.Segment.document_id == document_id, models.Segment.level == level)
-        .order_by(models.Segment.position)
-    )
-
-
 def _bead_query(alignment: models.Alignment, selection: BeadSelection):
     bead = models.Bead
     # A pair's number is its position among all the alignment's beads (its rank by sort
@@ -327,6 +319,8 @@ def iter_export_pairs(
     Beads and the segments of both documents are read as ordered streams, in batches.
     """
     chosen = _chosen(session, alignment, selection)
+    # (position, text) of each segment, in order: what a SegmentStream reads.
+    columns = (models.Segment.position, models.Segment.text)
     # Separate sessions: each stream keeps a cursor open while the others are read.
     # Core connections rather than ORM sessions: rows are plain tuples, which is much
     # faster for a million of them. The segment streams get connections of their own,
@@ -335,10 +329,10 @@ def iter_export_pairs(
     with engine.connect() as source_connection, engine.connect() as target_connection:
         streamed = {"stream_results": True, "yield_per": BATCH}
         source_rows = source_connection.execution_options(**streamed).execute(
-            _segment_query(chosen.source_id, chosen.level)
+            segments.query(chosen.source_id, chosen.level, *columns)
         )
         target_rows = target_connection.execution_options(**streamed).execute(
-            _segment_query(chosen.target_id, chosen.level)
+            segments.query(chosen.target_id, chosen.level, *columns)
         )
         beads = (
             session.connection()

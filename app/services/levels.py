@@ -27,7 +27,7 @@ from app.review.levels import (
 )
 from app.services import history
 from app.services.beads import write_beads
-from app.store import models
+from app.store import models, segments
 from app.store.beads import bead_rank, bead_state, bead_states
 
 SENTENCE = "sentence"
@@ -194,9 +194,7 @@ def _paragraph_status(session: Session, child: models.Alignment, side: str, sent
     document_id = child.source_id if side == "source" else child.target_id
     paragraph = session.scalar(
         select(segment.paragraph).where(
-            segment.document_id == document_id,
-            segment.level == SENTENCE,
-            segment.position == sentence,
+            segments.condition(document_id, SENTENCE), segment.position == sentence
         )
     )
     if paragraph is None:
@@ -264,8 +262,8 @@ def _child_edit(
         Box(src[b.src_start], src[b.src_end], tgt[b.tgt_start], tgt[b.tgt_end]) for b in edit.after
     ]
     kept = {ranges(b) for b in edit.before} & {ranges(b) for b in edit.after}
-    src_texts = _sentence_texts(session, parent.source_id, region.s0, region.s1)
-    tgt_texts = _sentence_texts(session, parent.target_id, region.t0, region.t1)
+    src_texts = segments.texts(session, parent.source_id, SENTENCE, region.s0, region.s1)
+    tgt_texts = segments.texts(session, parent.target_id, SENTENCE, region.t0, region.t1)
     align_texts = aligner or fast_sentence_aligner()
 
     def align(s0: int, s1: int, t0: int, t1: int) -> list[BeadState]:
@@ -283,19 +281,17 @@ def _sentence_starts(session: Session, document_id: int, first: int, last: int) 
     """The index of the first sentence of each paragraph ``first..last`` (inclusive; a
     paragraph without sentences starts where the next one does)."""
     segment = models.Segment
-    where = (segment.document_id == document_id, segment.level == SENTENCE)
+    where = segments.condition(document_id, SENTENCE)
     found = dict(
         session.execute(
             select(segment.paragraph, func.min(segment.position))
-            .where(*where, segment.paragraph >= first, segment.paragraph < last)
+            .where(where, segment.paragraph >= first, segment.paragraph < last)
             .group_by(segment.paragraph)
         ).all()
     )
-    end = session.scalar(
-        select(func.min(segment.position)).where(*where, segment.paragraph >= last)
-    )
+    end = session.scalar(select(func.min(segment.position)).where(where, segment.paragraph >= last))
     if end is None:
-        end = session.scalar(select(func.count()).select_from(segment).where(*where)) or 0
+        end = segments.count(session, document_id, SENTENCE)
     starts = {last: end}
     for paragraph in range(last - 1, first - 1, -1):
         starts[paragraph] = found.get(paragraph, starts[paragraph + 1])
@@ -336,22 +332,6 @@ def _child_run(
     return rows, bead_rank(session, child_id, first)
 
 
-def _sentence_texts(session: Session, document_id: int, start: int, stop: int) -> list[str]:
-    segment = models.Segment
-    return list(
-        session.scalars(
-            select(segment.text)
-            .where(
-                segment.document_id == document_id,
-                segment.level == SENTENCE,
-                segment.position >= start,
-                segment.position < stop,
-            )
-            .order_by(segment.position)
-        )
-    )
-
-
 def refuse_crossing(session: Session, child: models.Alignment, edit: Edit) -> None:
     """Refuse a sentence-level change whose new beads would cross paragraph beads."""
     from app.errors import InvalidRequest
@@ -371,8 +351,7 @@ def refuse_crossing(session: Session, child: models.Alignment, edit: Edit) -> No
             dict(
                 session.execute(
                     select(segment.position, segment.paragraph).where(
-                        segment.document_id == document_id,
-                        segment.level == SENTENCE,
+                        segments.condition(document_id, SENTENCE),
                         segment.position.in_(sorted(ends[side])),
                     )
                 ).all()
@@ -434,8 +413,8 @@ def realign_child(
     boxes = [
         Box(src[b.src_start], src[b.src_end], tgt[b.tgt_start], tgt[b.tgt_end]) for b in parents
     ]
-    src_texts = _sentence_texts(session, child.source_id, 0, src[a1])
-    tgt_texts = _sentence_texts(session, child.target_id, 0, tgt[b1])
+    src_texts = segments.texts(session, child.source_id, SENTENCE, 0, src[a1])
+    tgt_texts = segments.texts(session, child.target_id, SENTENCE, 0, tgt[b1])
     align_texts = aligner or fast_sentence_aligner()
 
     def align(s0: int, s1: int, t0: int, t1: int) -> list[BeadState]:

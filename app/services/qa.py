@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.qa import Glossary, QaPair, default_checks, run_checks
-from app.store import models
+from app.store import models, segments
 
 
 @dataclass(frozen=True)
@@ -31,23 +31,12 @@ class QaReport:
         return f"{self.flagged} of {self.beads} pairs flagged" + (f" ({counts})" if counts else "")
 
 
-def segment_texts(session: Session, document_id: int, level: str) -> list[str]:
-    """Return the texts of a document's segments at ``level``, in order."""
-    return list(
-        session.scalars(
-            select(models.Segment.text)
-            .where(models.Segment.document_id == document_id, models.Segment.level == level)
-            .order_by(models.Segment.position)
-        )
-    )
-
-
 def qa_pairs(
     session: Session, alignment: models.Alignment
 ) -> tuple[list[models.Bead], list[QaPair]]:
     """Return the alignment's beads in order, and each as the checks see it."""
-    source = segment_texts(session, alignment.source_id, alignment.level)
-    target = segment_texts(session, alignment.target_id, alignment.level)
+    source = segments.texts(session, alignment.source_id, alignment.level)
+    target = segments.texts(session, alignment.target_id, alignment.level)
     beads = list(
         session.scalars(
             select(models.Bead)

@@ -16,12 +16,11 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.review.beads import BeadState
 from app.segments import Segment, SegmentKind
-from app.store import models
+from app.store import models, segments
 
 
 def rescore_beads(
@@ -42,10 +41,10 @@ def rescore_beads(
     from app.align.mt import ApertiumError
 
     first, last = beads[0], beads[-1]
-    src_all = _segments(
+    src_all = segments.pieces(
         session, alignment.source_id, alignment.level, first.src_start, last.src_end
     )
-    tgt_all = _segments(
+    tgt_all = segments.pieces(
         session, alignment.target_id, alignment.level, first.tgt_start, last.tgt_end
     )
     # Each bead's run of segments is one unit on each side, so that every bead is a 1-1
@@ -100,20 +99,3 @@ def _uses_mt(alignment: models.Alignment) -> bool:
     parameters: dict[str, Any] = alignment.parameters or {}
     choice = parameters.get("scorer_choice") or {}
     return "mt" in (parameters.get("scorers") or []) or bool(choice.get("mt"))
-
-
-def _segments(
-    session: Session, document_id: int, level: str, start: int, end: int
-) -> list[Segment]:
-    segment = models.Segment
-    rows = session.execute(
-        select(segment.text, segment.kind)
-        .where(
-            segment.document_id == document_id,
-            segment.level == level,
-            segment.position >= start,
-            segment.position < end,
-        )
-        .order_by(segment.position)
-    )
-    return [Segment(text, SegmentKind(kind)) for text, kind in rows]

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import Conflict, InvalidRequest, NotFound
@@ -24,7 +24,6 @@ from app.review import ops
 from app.review.beads import AUTOMATIC, CONFIRMED, BeadState, Edit
 from app.review.invariants import check_cover, check_nesting
 from app.review.realign import AlignGap, realign_gaps
-from app.segments import Segment, SegmentKind
 from app.services import levels, text_review
 from app.services.beads import write_beads
 from app.services.history import (
@@ -39,7 +38,7 @@ from app.services.history import (
     to_undo,
 )
 from app.services.rescore import rescore_beads
-from app.store import models
+from app.store import models, segments
 from app.store.beads import (
     STALE_SENTENCES,
     bead_rank,
@@ -319,13 +318,7 @@ def check_levels(session: Session, alignment_id: int) -> None:
 
 
 def _sentence_paragraphs(session: Session, document_id: int) -> list[int]:
-    return list(
-        session.scalars(
-            select(models.Segment.paragraph)
-            .where(models.Segment.document_id == document_id, models.Segment.level == "sentence")
-            .order_by(models.Segment.position)
-        )
-    )
+    return list(session.scalars(segments.query(document_id, "sentence", models.Segment.paragraph)))
 
 
 def _apply(
@@ -390,31 +383,11 @@ def _status_verb(status: str) -> str:
     return {"confirmed": "confirmed", "rejected": "rejected"}.get(status, "reset")
 
 
-def _segments(session: Session, document_id: int, level: str) -> list[Segment]:
-    rows = session.execute(
-        select(models.Segment.text, models.Segment.kind)
-        .where(models.Segment.document_id == document_id, models.Segment.level == level)
-        .order_by(models.Segment.position)
-    )
-    return [Segment(text, SegmentKind(kind)) for text, kind in rows]
-
-
-def _segment_count(session: Session, document_id: int, level: str) -> int:
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(models.Segment)
-            .where(models.Segment.document_id == document_id, models.Segment.level == level)
-        )
-        or 0
-    )
-
-
 def _check_full_cover(session: Session, alignment: models.Alignment) -> None:
     check_cover(
         bead_states(session, alignment.id),
-        _segment_count(session, alignment.source_id, alignment.level),
-        _segment_count(session, alignment.target_id, alignment.level),
+        segments.count(session, alignment.source_id, alignment.level),
+        segments.count(session, alignment.target_id, alignment.level),
     )
 
 
@@ -428,8 +401,8 @@ def gap_aligner(
         def aligner(src, tgt, src_lang, tgt_lang):
             return align_segments(src, tgt, src_lang, tgt_lang, level=alignment.level)
 
-    src = _segments(session, alignment.source_id, alignment.level)
-    tgt = _segments(session, alignment.target_id, alignment.level)
+    src = segments.pieces(session, alignment.source_id, alignment.level)
+    tgt = segments.pieces(session, alignment.target_id, alignment.level)
     src_lang, tgt_lang = alignment.source.language, alignment.target.language
 
     def align_gap(s0: int, s1: int, t0: int, t1: int) -> list[BeadState]:

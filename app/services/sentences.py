@@ -20,16 +20,9 @@ def document_sentences(segments: Sequence, language: str) -> list[tuple[int, str
 
 def store_sentences(session, document, sentences: Sequence[tuple[int, str]]) -> None:
     """Add a document's sentence segments, unless it already has them."""
-    from sqlalchemy import func, select
+    from app.store import models, segments
 
-    from app.store import models
-
-    existing = session.scalar(
-        select(func.count())
-        .select_from(models.Segment)
-        .where(models.Segment.document_id == document.id, models.Segment.level == "sentence")
-    )
-    if existing:
+    if segments.count(session, document.id, "sentence"):
         return
     session.add_all(
         models.Segment(

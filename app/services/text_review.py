@@ -16,7 +16,7 @@ from app.errors import Conflict, InvalidRequest, NotFound
 from app.services.history import LOCAL_ACTOR, Outcome, add_event
 from app.services.qa import recheck_family
 from app.services.text_edits import corrected_sentences, plan_join, plan_split, reshape
-from app.store import models
+from app.store import models, segments
 from app.store.beads import STALE_MESSAGE, STALE_SENTENCES, bead_rank, locked_alignment, pair_number
 
 
@@ -141,13 +141,7 @@ def _segment_row(
     if side not in ("source", "target"):
         raise InvalidRequest(f"side must be source or target, not '{side}'")
     document_id = alignment.source_id if side == "source" else alignment.target_id
-    row = session.scalars(
-        select(models.Segment).where(
-            models.Segment.document_id == document_id,
-            models.Segment.level == alignment.level,
-            models.Segment.position == segment,
-        )
-    ).first()
+    row = segments.row(session, document_id, alignment.level, segment)
     if row is None:
         raise NotFound(f"there is no {side} segment {segment}")
     return row
@@ -200,44 +194,16 @@ def _swap_text(session: Session, alignment: models.Alignment, current: dict, wan
     if row.text != current["text"]:
         raise Conflict(STALE_MESSAGE)
     if "sentences" in current:
-        if (
-            _sentence_texts(session, row.document_id, current["sentences"])
-            != current["sentences"]["texts"]
-        ):
+        first, texts = current["sentences"]["first"], current["sentences"]["texts"]
+        if segments.texts(session, row.document_id, "sentence", first, first + len(texts)) != texts:
             raise Conflict(STALE_SENTENCES)
         _set_sentences(session, row.document_id, wanted["sentences"])
     row.text = wanted["text"]
 
 
-def _sentence_texts(session: Session, document_id: int, sentences: dict) -> list[str]:
-    segment = models.Segment
-    first = sentences["first"]
-    return list(
-        session.scalars(
-            select(segment.text)
-            .where(
-                segment.document_id == document_id,
-                segment.level == "sentence",
-                segment.position >= first,
-                segment.position < first + len(sentences["texts"]),
-            )
-            .order_by(segment.position)
-        )
-    )
-
-
 def _set_sentences(session: Session, document_id: int, sentences: dict) -> None:
     """Give the sentences from ``sentences["first"]`` on the texts ``sentences["texts"]``."""
-    segment = models.Segment
-    rows = session.scalars(
-        select(segment)
-        .where(
-            segment.document_id == document_id,
-            segment.level == "sentence",
-            segment.position >= sentences["first"],
-            segment.position < sentences["first"] + len(sentences["texts"]),
-        )
-        .order_by(segment.position)
-    )
+    first = sentences["first"]
+    rows = segments.rows(session, document_id, "sentence", first, first + len(sentences["texts"]))
     for row, text in zip(rows, sentences["texts"], strict=True):
         row.text = text
