@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from app.errors import Conflict, InvalidRequest, NotFound
 from app.review import ops
 from app.review.text import carry_sentences, join_texts, sentence_cut, split_text
-from app.store import models
+from app.store import models, segments
 
 State = dict[str, Any]
 
@@ -37,7 +37,9 @@ def plan_split(
 ) -> tuple[State, State]:
     """The states before and after splitting ``segment`` at ``offset``; refuses bad cuts."""
     document_id = _document(alignment, side)
-    row = _segment(session, document_id, alignment.level, segment)
+    row = segments.row(session, document_id, alignment.level, segment)
+    if row is None:
+        raise NotFound(f"there is no segment {segment}")
     try:
         first, second = split_text(row.text, offset)
     except ops.OperationRefused as error:
@@ -66,7 +68,7 @@ def plan_join(
 ) -> tuple[State, State]:
     """The states before and after joining ``segment`` with the next one."""
     document_id = _document(alignment, side)
-    rows = _segments(session, document_id, alignment.level, segment, 2)
+    rows = segments.rows(session, document_id, alignment.level, segment, segment + 2)
     if len(rows) < 2:
         raise InvalidRequest("the last segment of a document has no next segment to join")
     first, second = rows
@@ -76,16 +78,12 @@ def plan_join(
         )
     before = _state(side, segment, [first.text, second.text], [first.kind, second.kind])
     after = _state(side, segment, [join_texts(first.text, second.text)], [first.kind])
-    if alignment.level == PARAGRAPH and _has_sentences(session, document_id):
+    if alignment.level == PARAGRAPH and segments.exist(session, document_id, SENTENCE):
         # Joining keeps every sentence; undoing it sends those of the second paragraph back.
         moves = session.scalar(
             select(func.count())
             .select_from(models.Segment)
-            .where(
-                models.Segment.document_id == document_id,
-                models.Segment.level == SENTENCE,
-                models.Segment.paragraph <= segment,
-            )
+            .where(segments.condition(document_id, SENTENCE), models.Segment.paragraph <= segment)
         )
         before["sentences"] = {"moves": moves or 0, "split": None}
     return before, after
@@ -99,7 +97,7 @@ def reshape(session: Session, alignment: models.Alignment, current: State, wante
     """
     document_id = _document(alignment, current["side"])
     level, segment = alignment.level, current["segment"]
-    rows = _segments(session, document_id, level, segment, len(current["texts"]))
+    rows = segments.rows(session, document_id, level, segment, segment + len(current["texts"]))
     if [row.text for row in rows] != current["texts"]:
         raise Conflict(
             "the text of this segment was changed by someone else since the page was "
@@ -112,7 +110,8 @@ def reshape(session: Session, alignment: models.Alignment, current: State, wante
             _renumber_paragraphs(session, document_id, segment, +1)
             if plan["split"]:
                 split = plan["split"]
-                sentence = _segments(session, document_id, SENTENCE, split["segment"], 1)
+                at = split["segment"]
+                sentence = segments.rows(session, document_id, SENTENCE, at, at + 1)
                 if [row.text for row in sentence] != [split["text"]]:
                     raise Conflict("a sentence of this paragraph changed since; reload")
                 _split(
@@ -132,7 +131,8 @@ def reshape(session: Session, alignment: models.Alignment, current: State, wante
             _renumber_paragraphs(session, document_id, segment, -1)
             if plan["split"]:
                 split = plan["split"]
-                halves = _segments(session, document_id, SENTENCE, split["segment"], 2)
+                at = split["segment"]
+                halves = segments.rows(session, document_id, SENTENCE, at, at + 2)
                 if [row.text for row in halves] != split["texts"]:
                     raise Conflict("a sentence of this paragraph changed since; reload")
                 _refuse_join_across_beads(session, document_id, SENTENCE, split["segment"])
@@ -184,55 +184,14 @@ def _document(alignment: models.Alignment, side: str) -> int:
     return alignment.source_id if side == "source" else alignment.target_id
 
 
-def _segments(
-    session: Session, document_id: int, level: str, position: int, count: int
-) -> list[models.Segment]:
-    segment = models.Segment
-    return list(
-        session.scalars(
-            select(segment)
-            .where(
-                segment.document_id == document_id,
-                segment.level == level,
-                segment.position >= position,
-                segment.position < position + count,
-            )
-            .order_by(segment.position)
-        )
-    )
-
-
-def _segment(session: Session, document_id: int, level: str, position: int) -> models.Segment:
-    rows = _segments(session, document_id, level, position, 1)
-    if not rows:
-        raise NotFound(f"there is no segment {position}")
-    return rows[0]
-
-
 def _sentences_of(session: Session, document_id: int, paragraph: int) -> list[tuple[int, str]]:
     segment = models.Segment
     rows = session.execute(
-        select(segment.position, segment.text)
-        .where(
-            segment.document_id == document_id,
-            segment.level == SENTENCE,
-            segment.paragraph == paragraph,
+        segments.query(document_id, SENTENCE, segment.position, segment.text).where(
+            segment.paragraph == paragraph
         )
-        .order_by(segment.position)
     )
     return [(position, text) for position, text in rows]
-
-
-def _has_sentences(session: Session, document_id: int) -> bool:
-    segment = models.Segment
-    return (
-        session.scalar(
-            select(segment.id)
-            .where(segment.document_id == document_id, segment.level == SENTENCE)
-            .limit(1)
-        )
-        is not None
-    )
 
 
 def _split(
@@ -280,16 +239,16 @@ def _move_segments(session: Session, document_id: int, level: str, after: int, d
     """Move the segments at positions > ``after`` by ``delta``, through negative positions
     (PostgreSQL checks the uniqueness of (document, level, position) row by row)."""
     segment = models.Segment
-    where = (segment.document_id == document_id, segment.level == level)
+    where = segments.condition(document_id, level)
     session.execute(
         update(segment)
-        .where(*where, segment.position > after)
+        .where(where, segment.position > after)
         .values(position=-(segment.position + delta) - 1)
         .execution_options(synchronize_session=False)
     )
     session.execute(
         update(segment)
-        .where(*where, segment.position < 0)
+        .where(where, segment.position < 0)
         .values(position=-segment.position - 1)
         .execution_options(synchronize_session=False)
     )
@@ -372,11 +331,7 @@ def _renumber_paragraphs(session: Session, document_id: int, after: int, delta: 
     segment = models.Segment
     session.execute(
         update(segment)
-        .where(
-            segment.document_id == document_id,
-            segment.level == SENTENCE,
-            segment.paragraph > after,
-        )
+        .where(segments.condition(document_id, SENTENCE), segment.paragraph > after)
         .values(paragraph=segment.paragraph + delta)
         .execution_options(synchronize_session=False)
     )
@@ -390,10 +345,8 @@ def _move_sentences(
     session.execute(
         update(segment)
         .where(
-            segment.document_id == document_id,
-            segment.level == SENTENCE,
+            segments.condition(document_id, SENTENCE, start=first),
             segment.paragraph == paragraph,
-            segment.position >= first,
         )
         .values(paragraph=to)
         .execution_options(synchronize_session=False)
