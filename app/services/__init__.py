@@ -19,7 +19,7 @@ from app.formats import ExportMeta
 from app.ingest import LoadedDocument
 from app.review.keys import initial_keys
 from app.segments import BeadStatus, Segment, SegmentKind
-from app.store import models
+from app.store import models, segments
 from app.store.base import possible_id
 
 
@@ -317,10 +317,7 @@ def list_documents(
     segments, newest first."""
     count = (
         select(func.count(models.Segment.id))
-        .where(
-            models.Segment.document_id == models.Document.id,
-            models.Segment.level == "paragraph",
-        )
+        .where(segments.condition(models.Document.id, "paragraph"))
         .scalar_subquery()
     )
     return [

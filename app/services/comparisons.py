@@ -13,7 +13,7 @@ import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import services
@@ -25,6 +25,7 @@ from app.segments import Segment
 from app.services import pairs
 from app.services.qa import run_qa
 from app.store import models
+from app.store import segments as store_segments
 from app.store.beads import outline
 from app.store.comparisons import Comparison, ComparisonVersion, VersionKind
 
@@ -241,24 +242,22 @@ class Pivot:
         if not positions:
             return
         segment = models.Segment
+        document_id = self.columns[column].document_id
         low, high = min(positions), max(positions)
-        where = [
-            segment.document_id == self.columns[column].document_id,
-            segment.level == self.level,
-        ]
         if high - low < 4 * len(positions):
             # Mostly contiguous (a page in document order, or everything): one range.
-            queries = [[*where, segment.position >= low, segment.position <= high]]
+            queries = [store_segments.condition(document_id, self.level, low, high + 1)]
         else:
             # Scattered (a page of rows sorted by score): the positions themselves.
+            where = store_segments.condition(document_id, self.level)
             ordered = sorted(positions)
             queries = [
-                [*where, segment.position.in_(ordered[k : k + 500])]
+                and_(where, segment.position.in_(ordered[k : k + 500]))
                 for k in range(0, len(ordered), 500)
             ]
         store = self._texts[column]
         for query in queries:
-            found = self.session.execute(select(segment.position, segment.text).where(*query))
+            found = self.session.execute(select(segment.position, segment.text).where(query))
             for position, text in found:
                 if position in positions:
                     store[position] = text

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from app.errors import NotFound
 from app.segments import BeadStatus, SegmentKind
-from app.store import models
+from app.store import models, segments
 from app.store.beads import bead_rank, key_at
 from app.store.selection import BeadSelection
 
@@ -62,7 +62,7 @@ def resolve_text(
     for side, document_id in (("src", alignment.source_id), ("tgt", alignment.target_id)):
         rows = session.execute(
             select(segment.position, segment.text).where(
-                segment.document_id == document_id, segment.level == alignment.level
+                segments.condition(document_id, alignment.level)
             )
         )
         found[side] = [position for position, text in rows if wanted and wanted in fold(text)]
@@ -320,9 +320,7 @@ def segment_texts(
     With ``positions``, only those: a page of a long document reads only what it shows.
     """
     segment = models.Segment
-    query = select(segment.position, segment.kind, segment.text).where(
-        segment.document_id == document_id, segment.level == level
-    )
+    query = segments.query(document_id, level, segment.position, segment.kind, segment.text)
     if positions is not None:
         wanted = sorted(set(positions))
         if not wanted:
@@ -333,7 +331,7 @@ def segment_texts(
             query = query.where(segment.position >= low, segment.position <= high)
         else:
             query = query.where(segment.position.in_(wanted))
-    rows = session.execute(query.order_by(segment.position))
+    rows = session.execute(query)
     return {position: SegmentText(SegmentKind(kind), text) for position, kind, text in rows}
 
 

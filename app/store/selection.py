@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, bindparam, exists, func, or_
 
 from app.errors import InvalidRequest
 from app.segments import BeadStatus
-from app.store import models
+from app.store import models, segments
 
 STATUS_CHOICES = tuple(status.value for status in BeadStatus)
 
@@ -204,13 +204,9 @@ def _text_condition(alignment: models.Alignment, text: str) -> ColumnElement[boo
     pattern = "%" + _escape_like(text) + "%"
 
     def side(document_id: int, start, end) -> ColumnElement[bool]:
-        segment = models.Segment
         return exists().where(
-            segment.document_id == document_id,
-            segment.level == alignment.level,
-            segment.position >= start,
-            segment.position < end,
-            segment.text.ilike(pattern, escape="\\"),
+            segments.condition(document_id, alignment.level, start, end),
+            models.Segment.text.ilike(pattern, escape="\\"),
         )
 
     return or_(
