@@ -104,6 +104,9 @@ def _run(sessions: sessionmaker[Session], settings: Settings, job_id: int, attem
         fail(sessions, job_id, attempt, str(error))
         return JobState.FAILED.value
     except Exception as error:
+        if (interruption := _interruption(error)) is not None:
+            # Stopped (a signal, Ctrl+C), not failed: whoever stops the run puts the job back.
+            raise interruption from error
         # The traceback goes to the worker's log; RQ keeps it in its failed-job registry.
         if "Timeout" in type(error).__name__:  # RQ's limit, raised inside the job
             message = f"the job ran longer than {settings.jobs.timeout} s and was stopped"
@@ -113,6 +116,18 @@ def _run(sessions: sessionmaker[Session], settings: Settings, job_id: int, attem
         raise
     finally:
         heartbeat.stop()
+
+
+def _interruption(error: BaseException) -> BaseException | None:
+    """The interruption behind ``error``, if one is. A database driver interrupted in the
+    middle of a call (by the local runner's stop signal, say) may give up with an error of
+    its own, caused by the interruption."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if not isinstance(seen, Exception):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 def claim(sessions: sessionmaker[Session], job_id: int, worker: str) -> int | None:

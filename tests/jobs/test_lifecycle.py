@@ -164,3 +164,43 @@ def test_the_time_left_follows_the_rate_so_far(sessions):
     with store_db.transaction(sessions) as session:
         session.execute(update(Job).where(Job.id == job_id).values(percent=1.0))
     assert job_service.eta_seconds(load(sessions, job_id)) is None
+
+
+class _Interrupted(BaseException):
+    """A stop signal, as the local runner raises it."""
+
+
+def test_a_driver_error_caused_by_a_stop_is_the_stop_and_the_job_is_left_to_be_put_back(
+    sessions, database_url, tmp_path, monkeypatch
+):
+    settings = Settings(database_url, tmp_path, DEFAULT_LANGUAGES, JobSettings(redis_url=None))
+    job_id = new_job(sessions)
+    attempt_number = run.claim(sessions, job_id, "local pid 7")
+
+    def interrupted_inside_the_driver(*_arguments):
+        try:
+            raise _Interrupted
+        except _Interrupted:
+            raise RuntimeError("can't change 'autocommit' now") from None
+
+    monkeypatch.setattr(run, "align_job", interrupted_inside_the_driver)
+    with pytest.raises(_Interrupted):
+        run._run(sessions, settings, job_id, attempt_number)
+    job = load(sessions, job_id)
+    assert (job.state, job.error) == ("running", None)
+
+
+def test_an_error_of_the_job_itself_fails_it(sessions, database_url, tmp_path, monkeypatch):
+    settings = Settings(database_url, tmp_path, DEFAULT_LANGUAGES, JobSettings(redis_url=None))
+    job_id = new_job(sessions)
+    attempt_number = run.claim(sessions, job_id, "local pid 7")
+
+    def broken(*_arguments):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(run, "align_job", broken)
+    with pytest.raises(RuntimeError):
+        run._run(sessions, settings, job_id, attempt_number)
+    job = load(sessions, job_id)
+    assert job.state == "failed"
+    assert job.error == "unexpected error: RuntimeError: a bug"
