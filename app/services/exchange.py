@@ -28,6 +28,7 @@ from app.review.keys import GAP
 from app.segments import BeadStatus, Segment
 from app.services import add_document
 from app.store import models, segments
+from app.store.beads import RANGES
 from app.store.selection import BeadSelection
 
 LEVELS = ("paragraph", "sentence")
@@ -246,10 +247,7 @@ def _bead_query(alignment: models.Alignment, selection: BeadSelection):
         select(
             (func.row_number().over(order_by=bead.sort_key) - 1).label("position"),
             bead.sort_key,
-            bead.src_start,
-            bead.src_end,
-            bead.tgt_start,
-            bead.tgt_end,
+            *RANGES,
             bead.similarity,
             # Read as text and decoded below: SQLAlchemy's JSON processing costs more than
             # the export of the pair itself, and most beads have no flags at all.

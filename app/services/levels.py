@@ -98,14 +98,7 @@ def cascade(
             f"sentences under the changed paragraph pairs aligned again ({summary})",
             actor,
         )
-        changes.append(
-            {
-                "alignment_id": child_id,
-                "position": child_edit.start,
-                "before": [bead.as_dict() for bead in child_edit.before],
-                "after": [bead.as_dict() for bead in child_edit.after],
-            }
-        )
+        changes.append(_cascade_entry(child_id, child_edit))
     return changes
 
 
@@ -149,15 +142,19 @@ def _cascade_status(
         write_beads(session, child_id, child_edit, (child_edit.start, rows[offset:]))
         note = f"sentences follow the paragraph pairs ({summary})"
         _record_child(session, child_id, child_edit, note, actor)
-        changes.append(
-            {
-                "alignment_id": child_id,
-                "position": child_edit.start,
-                "before": [bead.as_dict() for bead in child_edit.before],
-                "after": [bead.as_dict() for bead in child_edit.after],
-            }
-        )
+        changes.append(_cascade_entry(child_id, child_edit))
     return changes
+
+
+def _cascade_entry(child_id: int, edit: Edit) -> dict[str, Any]:
+    """What a paragraph operation changed in one sentence alignment, kept on its event so
+    that undo reverts it too."""
+    return {
+        "alignment_id": child_id,
+        "position": edit.start,
+        "before": [bead.as_dict() for bead in edit.before],
+        "after": [bead.as_dict() for bead in edit.after],
+    }
 
 
 def _trimmed(position: int, before: list[BeadState], after: list[BeadState]) -> Edit | None:

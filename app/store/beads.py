@@ -87,22 +87,17 @@ def locked_alignment(session: Session, alignment_id: int, version: int | None) -
     return alignment
 
 
+# A bead's two half-open ranges, as columns: where it sits in both documents.
+RANGES = (models.Bead.src_start, models.Bead.src_end, models.Bead.tgt_start, models.Bead.tgt_end)
+
+
 def outline(session: Session, alignment_id: int) -> list:
     """Every bead of the alignment in order, without texts or scores: rows of ``id``,
     ``sort_key``, the four range ends, ``similarity`` and ``status``."""
     bead = models.Bead
     return list(
         session.execute(
-            select(
-                bead.id,
-                bead.sort_key,
-                bead.src_start,
-                bead.src_end,
-                bead.tgt_start,
-                bead.tgt_end,
-                bead.similarity,
-                bead.status,
-            )
+            select(bead.id, bead.sort_key, *RANGES, bead.similarity, bead.status)
             .where(bead.alignment_id == alignment_id)
             .order_by(bead.sort_key)
         )
