@@ -148,22 +148,26 @@ def apply_to_bead(
 
 def undo(session: Session, alignment_id: int, version: int, actor: str = LOCAL_ACTOR) -> Outcome:
     """Revert the latest applied operation; raise InvalidRequest when there is none."""
-    alignment = locked_alignment(session, alignment_id, version)
-    event = to_undo(session, alignment_id)
-    if event is None:
-        raise InvalidRequest("there is nothing to undo")
-    event.state = "undone"
-    return _replay(session, alignment, event, "undo", actor)
+    return _step(session, alignment_id, version, actor, "undo")
 
 
 def redo(session: Session, alignment_id: int, version: int, actor: str = LOCAL_ACTOR) -> Outcome:
     """Apply again the operation undone last; raise InvalidRequest when there is none."""
+    return _step(session, alignment_id, version, actor, "redo")
+
+
+# For undo and redo: the event each takes, and the state it leaves that event in.
+_STEPS = {"undo": (to_undo, "undone"), "redo": (to_redo, "applied")}
+
+
+def _step(session: Session, alignment_id: int, version: int, actor: str, way: str) -> Outcome:
     alignment = locked_alignment(session, alignment_id, version)
-    event = to_redo(session, alignment_id)
+    find, state = _STEPS[way]
+    event = find(session, alignment_id)
     if event is None:
-        raise InvalidRequest("there is nothing to redo")
-    event.state = "applied"
-    return _replay(session, alignment, event, "redo", actor)
+        raise InvalidRequest(f"there is nothing to {way}")
+    event.state = state
+    return _replay(session, alignment, event, way, actor)
 
 
 def _replay(
