@@ -28,7 +28,7 @@ from app.review.levels import (
 from app.services import history
 from app.services.beads import write_beads
 from app.store import models, segments
-from app.store.beads import bead_rank, bead_state, bead_states
+from app.store.beads import all_rows, bead_rank, bead_state, bead_states
 
 SENTENCE = "sentence"
 
@@ -394,13 +394,7 @@ def realign_child(
     """Re-align a sentence alignment's unconfirmed sentences inside each paragraph bead,
     keeping every confirmed sentence bead; the Edit made, or None when nothing changed."""
     parents = bead_states(session, child.parent_id)
-    rows = list(
-        session.scalars(
-            select(models.Bead)
-            .where(models.Bead.alignment_id == child.id)
-            .order_by(models.Bead.sort_key)
-        )
-    )
+    rows = all_rows(session, child.id)
     before = [bead_state(row) for row in rows]
     if not parents or not before:
         return None

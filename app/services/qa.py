@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from app.qa import Glossary, QaPair, default_checks, run_checks
 from app.store import models, segments
+from app.store.beads import all_rows
 
 
 @dataclass(frozen=True)
@@ -37,13 +38,7 @@ def qa_pairs(
     """Return the alignment's beads in order, and each as the checks see it."""
     source = segments.texts(session, alignment.source_id, alignment.level)
     target = segments.texts(session, alignment.target_id, alignment.level)
-    beads = list(
-        session.scalars(
-            select(models.Bead)
-            .where(models.Bead.alignment_id == alignment.id)
-            .order_by(models.Bead.sort_key)
-        )
-    )
+    beads = all_rows(session, alignment.id)
     pairs = [
         QaPair(
             position=position,

@@ -41,6 +41,7 @@ from app.services.rescore import rescore_beads
 from app.store import models, segments
 from app.store.beads import (
     STALE_SENTENCES,
+    all_rows,
     bead_rank,
     bead_state,
     bead_states,
@@ -225,13 +226,7 @@ def realign(
         return record(
             session, alignment, "realign", "re-aligned unconfirmed sentences", edit, actor
         )
-    rows = list(
-        session.scalars(
-            select(models.Bead)
-            .where(models.Bead.alignment_id == alignment.id)
-            .order_by(models.Bead.sort_key)
-        )
-    )
+    rows = all_rows(session, alignment.id)
     beads = [bead_state(row) for row in rows]
     edits = realign_gaps(beads, gap_aligner(session, alignment, aligner))
     if not edits:
@@ -262,14 +257,7 @@ def confirm_many(
     if (min_similarity is None) == (through is None):
         raise InvalidRequest("say either the lowest similarity or the last pair to confirm")
     alignment = locked_alignment(session, alignment_id, version)
-    query = (
-        select(models.Bead)
-        .where(models.Bead.alignment_id == alignment.id)
-        .order_by(models.Bead.sort_key)
-    )
-    if through is not None:
-        query = query.limit(through + 1)
-    rows = list(session.scalars(query))
+    rows = all_rows(session, alignment.id, None if through is None else through + 1)
     beads = [bead_state(row) for row in rows]
 
     def wanted(bead: BeadState) -> bool:

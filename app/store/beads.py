@@ -54,14 +54,20 @@ def bead_state(bead: models.Bead) -> BeadState:
     )
 
 
-def bead_states(session: Session, alignment_id: int) -> list[BeadState]:
-    """Every bead of the alignment as plain values, in order."""
-    beads = session.scalars(
+def all_rows(session: Session, alignment_id: int, limit: int | None = None) -> list[models.Bead]:
+    """The alignment's bead rows in order (the first ``limit`` of them)."""
+    query = (
         select(models.Bead)
         .where(models.Bead.alignment_id == alignment_id)
         .order_by(models.Bead.sort_key)
+        .limit(limit)
     )
-    return [bead_state(bead) for bead in beads]
+    return list(session.scalars(query))
+
+
+def bead_states(session: Session, alignment_id: int) -> list[BeadState]:
+    """Every bead of the alignment as plain values, in order."""
+    return [bead_state(bead) for bead in all_rows(session, alignment_id)]
 
 
 def locked_alignment(session: Session, alignment_id: int, version: int | None) -> models.Alignment:
