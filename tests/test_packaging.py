@@ -10,7 +10,6 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from setuptools import find_packages
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA_PACKAGES = {"app.migrations": "migrations", "app.corpora": "corpora"}
@@ -20,10 +19,22 @@ def pyproject() -> dict:
     return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 
 
-def test_the_wheel_lists_every_package_of_the_tree_and_the_bundled_folders():
+def folders(top: Path, name: str) -> set[str]:
+    """``top`` and the folders below it that Python could import, as dotted names."""
+    below = {
+        ".".join([name, *path.relative_to(top).parts])
+        for path in top.rglob("*")
+        if path.is_dir() and path.name != "__pycache__"
+    }
+    return {name} | {dotted for dotted in below if dotted.replace(".", "_").isidentifier()}
+
+
+def test_the_wheel_lists_every_folder_of_the_package_and_the_bundled_ones():
     setuptools = pyproject()["tool"]["setuptools"]
-    code = set(find_packages(str(ROOT), include=["app", "app.*"]))
-    assert set(setuptools["packages"]) == code | set(DATA_PACKAGES)
+    expected = folders(ROOT / "app", "app")
+    for package, folder in DATA_PACKAGES.items():
+        expected |= folders(ROOT / folder, package)
+    assert set(setuptools["packages"]) == expected
     assert setuptools["package-dir"] == DATA_PACKAGES
 
 
