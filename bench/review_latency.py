@@ -20,8 +20,9 @@ For a merge and a split it also times how long until the page has nothing left t
 page shows the changed pairs first and asks for their new scores in a second request
 (``merge, scored``).
 
-Each round takes a different pair; the page is not reloaded between rounds unless the
-page itself reloads after an edit. The first round of each operation loads the scorers'
+Each round takes a different pair, made current by a click (Playwright scrolls to it) and
+drawn before the key is pressed; the page is not reloaded between rounds unless the page
+itself reloads after an edit. The first round of each operation loads the scorers'
 models and is reported apart. Figures are printed as a Markdown table (median, 95th
 percentile, slowest) for docs/benchmarks.md. The same script measures an older checkout
 (one whose page reloads after each edit): run it with that checkout as the working
@@ -123,16 +124,23 @@ def two_sided(page) -> list[int]:
 
 
 def select(page, base: str, position: int) -> None:
-    """Make pair ``position`` the current one (not timed): click it, or open it."""
+    """Make pair ``position`` the current one (not timed): click it, or open it; then let
+    the page draw it, as it has for a reviewer who reads the pair before pressing a key."""
     bead = page.locator(f"#bead-{position}")
     if bead.count():
         bead.locator(".shape").click()
     else:
         page.goto(f"{base}#bead-{position}")
     page.wait_for_selector(f"#bead-{position}.current")
+    page.evaluate(DRAWN)
 
 
 IDLE = "() => !document.body.classList.contains('busy')"
+# Drawn and idle: two animation frames, then a moment the browser has nothing to do. Without
+# this wait, a key pressed just after the script's own jump across the page paid for
+# drawing the pairs the jump revealed (110-200 ms in about half the rounds).
+DRAWN = """() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(
+    () => requestIdleCallback(done, { timeout: 1000 }))))"""
 # The pair at a position has the given numbers of segments and is the current pair (a page
 # that reloads after an edit shows the same number of pairs, so counting them would not do).
 SHAPED = """([p, s, t]) => { const b = document.getElementById('bead-' + p);
