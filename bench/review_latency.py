@@ -138,7 +138,7 @@ def select(page, base: str, position: int) -> None:
 IDLE = "() => !document.body.classList.contains('busy')"
 # Drawn and idle: two animation frames, then a moment the browser has nothing to do. Without
 # this wait, a key pressed just after the script's own jump across the page paid for
-# drawing the pairs the jump revealed (110-200 ms in about half the rounds).
+# drawing the pairs the jump revealed, a cost no reviewer who reads the pair pays.
 DRAWN = """() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(
     () => requestIdleCallback(done, { timeout: 1000 }))))"""
 # The pair at a position has the given numbers of segments and is the current pair (a page
