@@ -33,9 +33,6 @@ from app.align.progress import (
 from app.align.result import AlignmentResult, Progress
 from app.segments import BeadSpan, Segment, SegmentKind
 
-EMBEDDING_MODEL = USE_MODEL
-
-
 # Above this many sentences (both sides together), runs of sentences are not embedded as
 # texts of their own: that multiplies the model's work by about ten, for 1.6 points of
 # F1 on Text+Berg test (docs/benchmarks.md).

@@ -5,7 +5,6 @@ package ships are ``models/<level>-<name>.json``, fitted by ``bench/fit_model.py
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import math
 from dataclasses import dataclass, field, replace
@@ -136,4 +135,4 @@ def with_weights(model: AlignmentModel, names: list[str]) -> AlignmentModel:
     """The model with only the weights of features in ``names`` (blocks of sentences
     have no machine translation)."""
     kept = {k: w for k, w in model.weights.items() if k in names}
-    return model if len(kept) == len(model.weights) else dataclasses.replace(model, weights=kept)
+    return model if len(kept) == len(model.weights) else replace(model, weights=kept)

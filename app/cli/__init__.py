@@ -34,21 +34,6 @@ from app.cli.common import Context
 from app.config import Settings, SettingsError
 from app.errors import AlineaError
 
-COMMAND_MODULES = (
-    database,
-    documents,
-    align,
-    export,
-    qa,
-    serve,
-    demo,
-    jobs,
-    batch,
-    accounts,
-    compare,
-    evaluation,
-)
-
 
 @click.group()
 @click.version_option(__version__, prog_name="alinea")
@@ -70,9 +55,19 @@ def main(ctx: click.Context, database_url: str | None) -> None:
     ctx.call_on_close(ctx.obj.close)
 
 
-def _register_commands(group: click.Group) -> None:
-    for module in COMMAND_MODULES:
-        module.register(group)
-
-
-_register_commands(main)
+# Each module adds its own commands (click lists them by name in --help).
+for module in (
+    accounts,
+    align,
+    batch,
+    compare,
+    database,
+    demo,
+    documents,
+    evaluation,
+    export,
+    jobs,
+    qa,
+    serve,
+):
+    module.register(main)

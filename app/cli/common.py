@@ -27,23 +27,24 @@ class Context:
 
     settings: Settings
     _engine: Engine | None = None
+    _sessions: sessionmaker[Session] | None = None
 
     def sessions(self) -> sessionmaker[Session]:
         """Sessions on a database whose schema is up to date."""
-        if self._engine is None:
+        if self._sessions is None:
             engine = store_db.make_engine(self.settings.database_url)
             try:
                 store_db.check_schema(engine)
             except BaseException:
                 engine.dispose()
                 raise
-            self._engine = engine
-        return store_db.make_session_factory(self._engine)
+            self._engine, self._sessions = engine, store_db.make_session_factory(engine)
+        return self._sessions
 
     def close(self) -> None:
         if self._engine is not None:
             self._engine.dispose()
-            self._engine = None
+            self._engine = self._sessions = None
 
 
 def user_errors(command):

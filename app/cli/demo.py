@@ -11,8 +11,6 @@ from app.cli.serve import EMBEDDED_OPTION, require_free_port, serve
 from app.ingest import load_document
 from app.store import db as store_db
 
-CORPUS = DEMO_CORPUS
-
 
 @click.command("demo")
 @click.option("--host", default="127.0.0.1", show_default=True)
@@ -41,23 +39,23 @@ def _demo_alignment(obj: Context) -> int:
     """The corpus pair's alignment, made once and found again on later runs."""
     from app import services
 
-    es = load_document(CORPUS / "es.txt", lang="es")
-    en = load_document(CORPUS / "en.txt", lang="en")
+    es = load_document(DEMO_CORPUS / "es.txt", lang="es")
+    en = load_document(DEMO_CORPUS / "en.txt", lang="en")
     with obj.sessions()() as session:
         existing = services.find_alignment(session, es.checksum, en.checksum)
         if existing is not None:
             return existing.id
-    return align_pair(obj, str(CORPUS / "es.txt"), str(CORPUS / "en.txt"), "es", "en")
+    return align_pair(obj, str(DEMO_CORPUS / "es.txt"), str(DEMO_CORPUS / "en.txt"), "es", "en")
 
 
 def _demo_comparison(obj: Context) -> int:
     """The corpus article with its two English versions side by side, made once."""
     from app.services import comparisons
 
-    es = load_document(CORPUS / "es.txt", lang="es")
+    es = load_document(DEMO_CORPUS / "es.txt", lang="es")
     versions = [
-        comparisons.VersionInput(load_document(CORPUS / "en.txt", lang="en"), "published"),
-        comparisons.VersionInput(load_document(CORPUS / "en-literal.txt", lang="en"), "literal"),
+        comparisons.VersionInput(load_document(DEMO_CORPUS / name, lang="en"), label)
+        for name, label in (("en.txt", "published"), ("en-literal.txt", "literal"))
     ]
     sessions = obj.sessions()
     with sessions() as session:

@@ -95,7 +95,6 @@ def export_command(
     pairs were left out is printed too.
     """
     from app import services
-    from app.formats import get_exporter
     from app.segments import BeadStatus
     from app.services import exchange, files
 
@@ -120,7 +119,7 @@ def export_command(
         if entry.files > 1:
             count, written = files.write_several(entry, pairs, meta, output)
         else:
-            exporter = get_exporter(format_name, one_sided=one_sided, bom=bom, formula_guard=guard)
+            exporter = entry.new_exporter(one_sided=one_sided, bom=bom, formula_guard=guard)
             files.write_atomically(output, lambda handle: exporter.write(pairs, meta, handle))
             count, written = exporter.written, str(output)
         kept_one_sided = one_sided and entry.supports_one_sided

@@ -45,7 +45,7 @@ class CsvExporter(RowsExporter):
     row = staticmethod(pair_row)
 
 
-CSV = register_format(
+register_format(
     FileFormat(
         name="csv",
         title="CSV (with scores and flags)",

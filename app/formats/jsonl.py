@@ -67,7 +67,7 @@ class JsonlExporter(Exporter):
             yield line.translate(_LINE_BREAKS) + "\n"
 
 
-JSONL = register_format(
+register_format(
     FileFormat(
         name="jsonl",
         title="JSON Lines (one pair per line, with scores and flags)",

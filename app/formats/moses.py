@@ -80,7 +80,7 @@ def write_zip(pairs: Iterable[PairRecord], meta: ExportMeta, fileobj: BinaryIO, 
     return count
 
 
-MOSES = register_format(
+register_format(
     FileFormat(
         name="moses",
         title="Moses (two line-aligned text files, zipped)",

@@ -49,14 +49,18 @@ class FileFormat:
         """The Content-Type of a download: text formats say they are UTF-8."""
         return self.media_type if self.files > 1 else f"{self.media_type}; charset=utf-8"
 
+    def new_exporter(self, **options: Any) -> Exporter:
+        """A new exporter of this format, with those of ``options`` it takes: options the
+        format does not take (``bom`` for TMX, say) are left out, so one set of choices
+        serves every format."""
+        taken = {key: value for key, value in options.items() if key in self.exporter.options}
+        return self.exporter(**taken)
+
     @property
     def supports_one_sided(self) -> bool:
         """True when the format can hold a pair with one side empty (on request)."""
         return self.exporter is not None and self.exporter.supports_one_sided
 
-
-# Also the name the export side has always used for an entry.
-ExportFormat = FileFormat
 
 FORMATS: dict[str, FileFormat] = {}
 """Every format by name, as the format modules register them when ``app.formats`` loads."""
@@ -103,18 +107,11 @@ def check_format_name(name: str) -> FileFormat:
 
 
 def get_exporter(name: str, **options: Any) -> Exporter:
-    """Return a new exporter for the format called ``name``, with the ``options`` it takes.
-
-    Options the format does not take (``bom`` for TMX, say) are left out, so one set of
-    choices serves every format. Raises ``ValueError`` naming the known formats when
-    ``name`` is not one of them.
-    """
-    try:
-        exporter_class = EXPORTERS[name]
-    except KeyError:
-        raise _unknown(name, EXPORTERS) from None
-    taken = {key: value for key, value in options.items() if key in exporter_class.options}
-    return exporter_class(**taken)
+    """Return a new exporter for the format called ``name`` (see ``FileFormat.new_exporter``);
+    raises ``ValueError`` naming the known formats when ``name`` is not one of them."""
+    if name not in EXPORTERS:
+        raise _unknown(name, EXPORTERS)
+    return FORMATS[name].new_exporter(**options)
 
 
 def read_extensions() -> dict[str, type[Reader]]:

@@ -270,7 +270,7 @@ class TmxReader(Reader):
         )
 
 
-TMX = register_format(
+register_format(
     FileFormat(
         name="tmx",
         title="TMX 1.4 (translation memory)",

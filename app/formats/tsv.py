@@ -38,7 +38,7 @@ class TsvExporter(RowsExporter):
     row = staticmethod(pair_fields)
 
 
-TSV = register_format(
+register_format(
     FileFormat(
         name="tsv",
         title="TSV (tab-separated, for spreadsheets)",

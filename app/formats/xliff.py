@@ -114,9 +114,7 @@ class XliffExporter(DocumentExporter):
     id_prefix = "u"
     valid_id = staticmethod(is_nmtoken)
 
-    def format_unit(self, pair: PairRecord, unit_id: str) -> str:
-        """Return the ``<unit>`` of ``pair``."""
-        return format_unit(pair, unit_id)
+    format_unit = staticmethod(format_unit)
 
     def format_tail(self) -> str:
         # A <file> must hold at least one unit or group: an export of no pairs gets an
@@ -202,7 +200,7 @@ def read_xliff2(root: Element, name: str) -> BilingualDocument:
     )
 
 
-XLIFF = register_format(
+register_format(
     FileFormat(
         name="xliff",
         title="XLIFF 2.1",

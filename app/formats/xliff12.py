@@ -110,9 +110,7 @@ class Xliff12Exporter(DocumentExporter):
 
     tail = "    </body>\n  </file>\n</xliff>\n"
 
-    def format_unit(self, pair: PairRecord, unit_id: str) -> str:
-        """Return the ``<trans-unit>`` of ``pair``."""
-        return format_unit(pair, unit_id)
+    format_unit = staticmethod(format_unit)
 
     def format_head(self, meta: ExportMeta) -> str:
         """Return everything before the first ``<trans-unit>``."""
@@ -218,7 +216,7 @@ def read_xliff1(root: Element, name: str) -> BilingualDocument:
     )
 
 
-XLIFF12 = register_format(
+register_format(
     FileFormat(
         name="xliff12",
         title="XLIFF 1.2",

@@ -23,7 +23,7 @@ from app.store import models
 from app.store.db import transaction
 from app.store.queries import BeadPlace, locate_bead, page_of_position, resolve_text
 from app.store.selection import BeadSelection, parse_status, parse_threshold
-from app.web.access import authorise_alignment, may
+from app.web.access import authorise_alignment
 from app.web.auth import actor_name
 from app.web.database import db
 from app.web.errors import sentence, wants_json
@@ -97,12 +97,6 @@ def scores(alignment_id: int) -> Response:
         rows=render_rows(session, alignment, outcome.start, outcome.added, back, _search(back)),
         state=page_state(session, alignment),
     )
-
-
-def may_edit_text(project_id: int | None) -> bool:
-    """Whether the asker's role in the project lets them change the documents' text: editors
-    (and administrators; in single-user mode, when ALINEA_LOCAL_ROLE is editor)."""
-    return may(project_id, "editor")
 
 
 @bp.post("/alignments/<int:alignment_id>/segments/<side>/<int:segment>")

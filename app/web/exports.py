@@ -28,7 +28,7 @@ from werkzeug.datastructures import MultiDict
 import app as alinea
 from app import services
 from app.errors import InvalidRequest
-from app.formats import EXPORT_FORMATS, ExportFormat, ExportMeta, check_format_name, get_exporter
+from app.formats import EXPORT_FORMATS, ExportMeta, FileFormat, check_format_name
 from app.qa import check_descriptions, validate_check_names
 from app.segments import BeadStatus
 from app.services.exchange import LEVELS, export_selection, iter_export_pairs
@@ -69,7 +69,7 @@ def export(alignment_id: int) -> Response:
         )
         options["formula_guard"] = current_app.config["ALINEA_SETTINGS"].csv_formula_guard
         chunks = stream_export(
-            _sessions(), alignment.id, selection, get_exporter(entry.name, **options), meta
+            _sessions(), alignment.id, selection, entry.new_exporter(**options), meta
         )
         body = stream_with_context(chunks)
     response = Response(body, content_type=entry.content_type)
@@ -126,7 +126,7 @@ def _checks(values: list[str]) -> frozenset[str]:
         raise InvalidRequest(str(error)) from None
 
 
-def _format(name: str) -> ExportFormat:
+def _format(name: str) -> FileFormat:
     try:
         return check_format_name(name.strip())
     except ValueError as error:
@@ -158,7 +158,7 @@ def _zip(
     alignment_id: int,
     selection: BeadSelection,
     meta: ExportMeta,
-    entry: ExportFormat,
+    entry: FileFormat,
 ) -> Iterator[bytes]:
     """The zip of a format written as several files (Moses), built first (a zip is written
     whole), then sent."""
