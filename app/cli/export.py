@@ -11,8 +11,7 @@ from app import __version__
 from app.cli.common import Context, user_errors
 from app.formats import EXPORT_FORMATS
 from app.qa import CHECK_NAMES
-
-STATUSES = ("automatic", "confirmed", "rejected")
+from app.store.selection import STATUS_CHOICES
 
 
 @click.command("export")
@@ -35,7 +34,7 @@ STATUSES = ("automatic", "confirmed", "rejected")
 @click.option(
     "--status",
     "statuses",
-    type=click.Choice(STATUSES),
+    type=click.Choice(STATUS_CHOICES),
     multiple=True,
     help="Export pairs with this review status (repeatable; default automatic and confirmed).",
 )
@@ -98,9 +97,9 @@ def export_command(
     from app.segments import BeadStatus
     from app.services import exchange, files
 
-    kept = ("confirmed",) if confirmed_only else statuses or ("automatic", "confirmed")
+    kept = ("confirmed",) if confirmed_only else statuses
     selection = exchange.export_selection(
-        statuses=frozenset(BeadStatus(status) for status in kept),
+        statuses=frozenset(BeadStatus(status) for status in kept) or exchange.EXPORTED,
         min_similarity=min_similarity,
         similarity_for_confirmed=similarity_for_confirmed,
         level=level,

@@ -22,6 +22,7 @@ from app.jobs.attempt import finish, start_saving
 from app.review.realign import realign_gaps, unconfirmed_gaps
 from app.services import jobs as job_service
 from app.services import review
+from app.services.history import LOCAL_ACTOR
 from app.store import db as store_db
 from app.store.beads import bead_states
 
@@ -122,7 +123,7 @@ def realign_job(
             session,
             alignment_id,
             version,
-            actor=str(parameters.get("actor") or review.LOCAL_ACTOR),
+            actor=str(parameters.get("actor") or LOCAL_ACTOR),
             aligner=stretches.replaying,
         )
         result = {"summary": outcome.summary, "version": outcome.version}

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
+from app import services
 from app.align.result import Progress
 from app.config import Settings
 from app.errors import AlineaError, InvalidRequest
@@ -32,8 +33,11 @@ from app.jobs.attempt import (
 from app.jobs.compare import COMPARE, compare_job
 from app.jobs.realign import realign_job
 from app.services import jobs as job_service
+from app.services import pairing, pairs
+from app.services.pairing import Side
 from app.store import db as store_db
 from app.store.jobs import Job, JobState
+from app.store.queries import sentence_level
 
 log = logging.getLogger(__name__)
 
@@ -169,8 +173,6 @@ def align_job(
     report: ProgressWriter,
 ) -> None:
     """Import (from a file or the store), align both levels, store all in one transaction."""
-    from app.services import pairing, pairs
-
     report(job_service.IMPORTING, 0, 2)
     source, target = pairing.prepare_pair(
         sessions,
@@ -179,8 +181,6 @@ def align_job(
         side_of(sessions, parameters["target"], parameters.get("tgt_lang")),
         side_read=lambda count: report(job_service.IMPORTING, count, 2),
     )
-    from app import services
-
     note(
         sessions,
         job_id,
@@ -196,10 +196,10 @@ def align_job(
     with store_db.transaction(sessions) as session:
         start_saving(session, job_id, attempt)
         alignment = pairs.store(session, pair, parameters.get("project"))
-        sentence_id = session.scalar(_sentence_level_id(alignment.id))
+        sentence = sentence_level(session, alignment.id)
         result = {
             **figures.as_dict(),
-            "sentence_alignment_id": sentence_id,
+            "sentence_alignment_id": sentence.id if sentence else None,
             "source_language": source.language,
             "target_language": target.language,
             "source_title": source.title,
@@ -209,18 +209,8 @@ def align_job(
         finish(session, job_id, result, alignment_id=alignment.id)
 
 
-def _sentence_level_id(parent_id: int):
-    from sqlalchemy import select
-
-    from app.store.models import Alignment
-
-    return select(Alignment.id).where(Alignment.parent_id == parent_id)
-
-
 def side_of(sessions: sessionmaker[Session], side: dict[str, Any], lang: str | None):
     """A job's source or target as a pair's side: a stored document, or a file to import."""
-    from app.services.pairing import Side
-
     if "document" in side:
         return Side(lang=lang, document=int(side["document"]))
     if "upload" in side:

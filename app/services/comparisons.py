@@ -28,6 +28,7 @@ from app.store import models
 from app.store import segments as store_segments
 from app.store.beads import outline
 from app.store.comparisons import Comparison, ComparisonVersion, VersionKind
+from app.store.queries import sentence_level
 
 LEVELS = ("paragraph", "sentence")
 MAX_VERSIONS = 20
@@ -82,9 +83,9 @@ def store_version(
         raise InvalidRequest(f"{pair.target.title} is already a version in this comparison")
     alignment = pairs.store(session, pair, comparison.project_id)
     run_qa(session, alignment)
-    sentence_level = _sentence_level(session, alignment.id)
-    if sentence_level is not None:
-        run_qa(session, sentence_level)
+    sentences = sentence_level(session, alignment.id)
+    if sentences is not None:
+        run_qa(session, sentences)
     position = max((v.position for v in comparison.versions), default=-1) + 1
     version = ComparisonVersion(
         comparison_id=comparison.id,
@@ -145,15 +146,6 @@ def find(session: Session, original_checksum: str, version_checksums: list[str])
         if [v.document.checksum for v in comparison.versions] == version_checksums:
             return comparison.id
     return None
-
-
-def _sentence_level(session: Session, alignment_id: int) -> models.Alignment | None:
-    return session.scalars(
-        select(models.Alignment)
-        .where(models.Alignment.parent_id == alignment_id)
-        .order_by(models.Alignment.id.desc())
-        .limit(1)
-    ).first()
 
 
 # ---------------------------------------------------------------- reading
@@ -353,7 +345,7 @@ def pivot(session: Session, comparison: Comparison, level: str = "paragraph") ->
 def _level_alignment(session: Session, paragraph_id: int, level: str) -> int:
     if level == "paragraph":
         return paragraph_id
-    child = _sentence_level(session, paragraph_id)
+    child = sentence_level(session, paragraph_id)
     if child is None:
         raise NotFound("a version of this comparison has no sentence level")
     return child.id

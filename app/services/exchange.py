@@ -29,6 +29,7 @@ from app.segments import BeadStatus, Segment
 from app.services import add_document
 from app.store import models, segments
 from app.store.beads import RANGES
+from app.store.queries import sentence_level
 from app.store.selection import BeadSelection
 
 LEVELS = ("paragraph", "sentence")
@@ -198,11 +199,7 @@ def alignment_at_level(
         if alignment.parent is None:
             raise NotFound(f"alignment {alignment.id} has no paragraph level")
         return alignment.parent
-    child = session.scalars(
-        select(models.Alignment)
-        .where(models.Alignment.parent_id == alignment.id, models.Alignment.level == level)
-        .order_by(models.Alignment.id.desc())
-    ).first()
+    child = sentence_level(session, alignment.id)
     if child is None:
         raise NotFound(f"alignment {alignment.id} has not been aligned at sentence level")
     return child

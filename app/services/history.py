@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from app.review.beads import BeadState, Edit
 from app.store import models
 
-# Accounts come later; until then every change is made by the one local reviewer.
+# Who made a change when no account is logged in: the one reviewer of a local instance.
 LOCAL_ACTOR = "local"
 
 # The actions of events that changed a segment's text rather than beads.

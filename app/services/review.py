@@ -51,8 +51,6 @@ from app.store.beads import (
     rows_from,
 )
 
-__all__ = ["LOCAL_ACTOR", "Operation", "Outcome"]
-
 
 @dataclass(frozen=True)
 class Operation:

@@ -22,7 +22,7 @@ def store_sentences(session, document, sentences: Sequence[tuple[int, str]]) -> 
     """Add a document's sentence segments, unless it already has them."""
     from app.store import models, segments
 
-    if segments.count(session, document.id, "sentence"):
+    if segments.exist(session, document.id, "sentence"):
         return
     session.add_all(
         models.Segment(

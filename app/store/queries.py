@@ -1,6 +1,6 @@
 """The review page's read model: selected beads page by page, ranks, progress, segment texts.
 
-Read-only queries over the store, shared by the web pages, the CLI and jobs. Selecting
+Read-only queries over the store, for the web pages and whoever else needs them. Selecting
 happens in SQL (``app.store.selection.BeadSelection``) so that a long document's page does
 not load every bead to show a handful.
 """
@@ -82,6 +82,17 @@ def resolve_text(
     # In document order, so that a page of matches is a slice.
     matches = {rows[position][0]: position for position in sorted(positions)}
     return replace(selection, matches=matches)
+
+
+def sentence_level(session: Session, alignment_id: int) -> models.Alignment | None:
+    """The sentence alignment refining paragraph alignment ``alignment_id`` (the newest,
+    should there be several), or None."""
+    return session.scalars(
+        select(models.Alignment)
+        .where(models.Alignment.parent_id == alignment_id)
+        .order_by(models.Alignment.id.desc())
+        .limit(1)
+    ).first()
 
 
 def alignment_for_page(session: Session, alignment_id: int) -> models.Alignment:

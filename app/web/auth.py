@@ -39,6 +39,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from app.services import logins
+from app.services.history import LOCAL_ACTOR
 from app.store import accounts
 from app.web.database import db
 from app.web.errors import wants_json
@@ -51,7 +52,6 @@ login_manager = LoginManager()
 PUBLIC_ENDPOINTS = frozenset({"static", "auth.login", "health.healthz"})
 
 # The actor recorded in the history when nobody logs in.
-LOCAL_ACTOR = "local"
 
 WRONG_LOGIN = "The name or password is wrong."
 TOO_MANY_LOGINS = "Too many failed logins: try again in {minutes} minute{s}."

@@ -21,7 +21,6 @@ from flask import (
     stream_with_context,
     url_for,
 )
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.datastructures import MultiDict
 
@@ -31,18 +30,18 @@ from app.errors import InvalidRequest
 from app.formats import EXPORT_FORMATS, ExportMeta, FileFormat, check_format_name
 from app.qa import check_descriptions, validate_check_names
 from app.segments import BeadStatus
-from app.services.exchange import LEVELS, export_selection, iter_export_pairs
+from app.services.exchange import EXPORTED, LEVELS, export_selection, iter_export_pairs
 from app.store import models
+from app.store.queries import sentence_level
 from app.store.selection import BeadSelection, parse_threshold
 from app.web.access import authorise_project
 from app.web.database import db
 
 bp = Blueprint("exports", __name__)
 
-DEFAULT_STATUSES = frozenset({BeadStatus.AUTOMATIC, BeadStatus.CONFIRMED})
 # The plain "Pairs" choice of earlier forms, still accepted in links people kept.
 SELECTIONS: dict[str, frozenset[BeadStatus]] = {
-    "all": DEFAULT_STATUSES,
+    "all": EXPORTED,
     "confirmed": frozenset({BeadStatus.CONFIRMED}),
 }
 FLAGGED = {"": None, "yes": True, "no": False}
@@ -193,7 +192,7 @@ def export_form() -> dict[str, Any]:
         "export_formats": sorted(EXPORT_FORMATS.values(), key=lambda entry: entry.title),
         "export_checks": check_descriptions(),
         "export_statuses": [status.value for status in BeadStatus],
-        "export_default_statuses": {status.value for status in DEFAULT_STATUSES},
+        "export_default_statuses": {status.value for status in EXPORTED},
         "export_levels": _levels,
     }
 
@@ -202,7 +201,5 @@ def _levels(alignment: models.Alignment) -> list[str]:
     """The levels an alignment can be exported at: its own and the other one it has."""
     if alignment.parent_id is not None:
         return list(LEVELS)
-    child = db().scalar(
-        select(models.Alignment.id).where(models.Alignment.parent_id == alignment.id).limit(1)
-    )
+    child = sentence_level(db(), alignment.id)
     return list(LEVELS) if child is not None else [alignment.level]

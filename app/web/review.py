@@ -20,6 +20,7 @@ from app.store.queries import (
     resolve_text,
     review_progress,
     segment_texts,
+    sentence_level,
 )
 from app.store.selection import STATUS_CHOICES, BeadSelection
 from app.web.access import readable_alignment, visible, visible_projects
@@ -260,19 +261,13 @@ def map_page(alignment_id: int) -> str:
 
 def _views(session, alignment: models.Alignment) -> dict[str, int]:
     """The paragraph and sentence views of the same pair of documents, by level."""
-    from sqlalchemy import select
 
     if alignment.parent_id is not None:
         return {"paragraph": alignment.parent_id, "sentence": alignment.id}
-    child = session.scalar(
-        select(models.Alignment.id)
-        .where(models.Alignment.parent_id == alignment.id)
-        .order_by(models.Alignment.id.desc())
-        .limit(1)
-    )
+    child = sentence_level(session, alignment.id)
     views = {"paragraph": alignment.id}
     if child is not None:
-        views["sentence"] = child
+        views["sentence"] = child.id
     return views
 
 
