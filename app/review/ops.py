@@ -117,7 +117,7 @@ def shift_up(window: Window, position: int, side: str) -> Edit:
     if previous is None:
         raise OperationRefused("the first pair has no previous pair to move a segment into")
     if _side_len(bead, side) == 0:
-        raise OperationRefused(f"this pair has no {_side_name(side)} segment to move")
+        raise OperationRefused(f"this pair has no {side_name(side)} segment to move")
     grown = _resized(previous, side, end=+1)
     shrunk = _resized(bead, side, start=+1)
     grown = replace(grown, note=previous.note)
@@ -132,7 +132,7 @@ def shift_down(window: Window, position: int, side: str) -> Edit:
     if following is None:
         raise OperationRefused("the last pair has no next pair to move a segment into")
     if _side_len(bead, side) == 0:
-        raise OperationRefused(f"this pair has no {_side_name(side)} segment to move")
+        raise OperationRefused(f"this pair has no {side_name(side)} segment to move")
     shrunk = _resized(bead, side, end=-1)
     grown = _resized(following, side, start=-1)
     grown = replace(grown, note=following.note)
@@ -151,7 +151,7 @@ def detach(window: Window, position: int, side: str, end: str) -> Edit:
     bead = window.require(position)
     size = _side_len(bead, side)
     if size == 0:
-        raise OperationRefused(f"this pair has no {_side_name(side)} segment")
+        raise OperationRefused(f"this pair has no {side_name(side)} segment")
     if bead.one_sided and size == 1:
         raise OperationRefused("this pair is already a single one-sided segment")
     cut = 1 if end == "first" else size - 1
@@ -187,7 +187,8 @@ def _side_len(bead: BeadState, side: str) -> int:
     return bead.src_len if side == "source" else bead.tgt_len
 
 
-def _side_name(side: str) -> str:
+def side_name(side: str) -> str:
+    """What the review page calls a side: "original" or "translated"."""
     return "original" if side == "source" else "translated"
 
 

@@ -12,6 +12,7 @@ Every function takes an open session inside the caller's transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -61,12 +62,9 @@ def record(
         alignment,
         action=action,
         summary=summary,
-        position=edit.start,
-        before=[bead.as_dict() for bead in edit.before],
-        after=[bead.as_dict() for bead in edit.after],
+        **edit_data(edit),
         actor=actor,
         reverts_id=reverts_id,
-        new_operation=action not in ("undo", "redo"),
         cascade=cascade,
     )
     position = edit.start if focus is None else focus
@@ -92,12 +90,13 @@ def add_event(
     after: list,
     actor: str,
     reverts_id: int | None,
-    new_operation: bool,
     cascade: list | None = None,
+    state: str | None = None,
 ) -> None:
-    """Record one change as the alignment's next version; a new operation (not an undo or
-    redo) makes the undone ones unreachable."""
-    if new_operation:
+    """Record one change as the alignment's next version; a new operation (one that reverts
+    no event: not an undo or redo) makes the undone ones unreachable. An undo or redo is
+    kept as a "record", and so is ``state="record"`` (a change made from elsewhere)."""
+    if reverts_id is None:
         drop_redo(session, alignment.id)
     alignment.version += 1
     session.add(
@@ -109,7 +108,7 @@ def add_event(
             position=position,
             before=before,
             after=after,
-            state="record" if reverts_id is not None else "applied",
+            state=state or ("record" if reverts_id is not None else "applied"),
             reverts_id=reverts_id,
             alignment_version=alignment.version,
             cascade=cascade,
@@ -131,13 +130,27 @@ def drop_redo(session: Session, alignment_id: int) -> None:
     )
 
 
+def edit_data(edit: Edit) -> dict[str, Any]:
+    """A change of beads as history stores it (an event's, or a cascade entry's, fields)."""
+    return {
+        "position": edit.start,
+        "before": [bead.as_dict() for bead in edit.before],
+        "after": [bead.as_dict() for bead in edit.after],
+    }
+
+
+def edit_from_data(position: int, before: list, after: list) -> Edit:
+    """The change of beads ``edit_data`` stored."""
+    return Edit(
+        position,
+        tuple(BeadState.from_dict(data) for data in before),
+        tuple(BeadState.from_dict(data) for data in after),
+    )
+
+
 def event_edit(event: models.ReviewEvent) -> Edit:
     """The change of beads an event recorded."""
-    return Edit(
-        event.position,
-        tuple(BeadState.from_dict(data) for data in event.before),
-        tuple(BeadState.from_dict(data) for data in event.after),
-    )
+    return edit_from_data(event.position, event.before, event.after)
 
 
 def combined(beads: list[BeadState], edits: list[Edit]) -> Edit:
@@ -229,18 +242,13 @@ def record_cascade(
 ) -> None:
     """Record in a sentence alignment's own history a change its paragraph alignment made
     there (a record: undone and redone with the paragraph event, never on its own)."""
-    drop_redo(session, child.id)
-    child.version += 1
-    session.add(
-        models.ReviewEvent(
-            alignment_id=child.id,
-            actor=actor,
-            action="cascade",
-            summary=summary[:300],
-            position=edit.start,
-            before=[bead.as_dict() for bead in edit.before],
-            after=[bead.as_dict() for bead in edit.after],
-            state="record",
-            alignment_version=child.version,
-        )
+    add_event(
+        session,
+        child,
+        action="cascade",
+        summary=summary,
+        **edit_data(edit),
+        actor=actor,
+        reverts_id=None,
+        state="record",
     )

@@ -149,12 +149,7 @@ def _cascade_status(
 def _cascade_entry(child_id: int, edit: Edit) -> dict[str, Any]:
     """What a paragraph operation changed in one sentence alignment, kept on its event so
     that undo reverts it too."""
-    return {
-        "alignment_id": child_id,
-        "position": edit.start,
-        "before": [bead.as_dict() for bead in edit.before],
-        "after": [bead.as_dict() for bead in edit.after],
-    }
+    return {"alignment_id": child_id, **history.edit_data(edit)}
 
 
 def _trimmed(position: int, before: list[BeadState], after: list[BeadState]) -> Edit | None:
@@ -213,11 +208,7 @@ def replay(session: Session, changes: list[dict[str, Any]], undo: bool, actor: s
         child_id = change["alignment_id"]
         if session.get(models.Alignment, child_id, with_for_update=True) is None:
             continue  # the sentence alignment was deleted since
-        edit = Edit(
-            change["position"],
-            tuple(BeadState.from_dict(data) for data in change["before"]),
-            tuple(BeadState.from_dict(data) for data in change["after"]),
-        )
+        edit = history.edit_from_data(change["position"], change["before"], change["after"])
         edit = edit.inverse() if undo else edit
         try:
             write_beads(session, child_id, edit)

@@ -36,7 +36,7 @@ def plan_split(
     session: Session, alignment: models.Alignment, side: str, segment: int, offset: int
 ) -> tuple[State, State]:
     """The states before and after splitting ``segment`` at ``offset``; refuses bad cuts."""
-    document_id = _document(alignment, side)
+    document_id = document_of(alignment, side)
     row = segments.row(session, document_id, alignment.level, segment)
     if row is None:
         raise NotFound(f"there is no segment {segment}")
@@ -67,7 +67,7 @@ def plan_join(
     session: Session, alignment: models.Alignment, side: str, segment: int
 ) -> tuple[State, State]:
     """The states before and after joining ``segment`` with the next one."""
-    document_id = _document(alignment, side)
+    document_id = document_of(alignment, side)
     rows = segments.rows(session, document_id, alignment.level, segment, segment + 2)
     if len(rows) < 2:
         raise InvalidRequest("the last segment of a document has no next segment to join")
@@ -95,7 +95,7 @@ def reshape(session: Session, alignment: models.Alignment, current: State, wante
     Raises Conflict when the store no longer holds ``current``, or when a join would put
     segments of two beads in one.
     """
-    document_id = _document(alignment, current["side"])
+    document_id = document_of(alignment, current["side"])
     level, segment = alignment.level, current["segment"]
     rows = segments.rows(session, document_id, level, segment, segment + len(current["texts"]))
     if [row.text for row in rows] != current["texts"]:
@@ -178,7 +178,8 @@ def _state(side: str, segment: int, texts: list[str], kinds: list[str]) -> State
     return {"side": side, "segment": segment, "texts": texts, "kinds": kinds}
 
 
-def _document(alignment: models.Alignment, side: str) -> int:
+def document_of(alignment: models.Alignment, side: str) -> int:
+    """The id of the alignment's document on ``side`` ("source" or "target")."""
     if side not in ("source", "target"):
         raise InvalidRequest(f"side must be source or target, not '{side}'")
     return alignment.source_id if side == "source" else alignment.target_id

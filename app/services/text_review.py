@@ -13,9 +13,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import Conflict, InvalidRequest, NotFound
+from app.review.ops import side_name
 from app.services.history import LOCAL_ACTOR, Outcome, add_event
 from app.services.qa import recheck_family
-from app.services.text_edits import corrected_sentences, plan_join, plan_split, reshape
+from app.services.text_edits import (
+    corrected_sentences,
+    document_of,
+    plan_join,
+    plan_split,
+    reshape,
+)
 from app.store import models, segments
 from app.store.beads import STALE_MESSAGE, STALE_SENTENCES, bead_rank, locked_alignment, pair_number
 
@@ -53,7 +60,7 @@ def edit_segment_text(
             _set_sentences(session, row.document_id, change["sentences"])
     row.text = text
     position = _bead_holding(session, alignment.id, side, segment)
-    summary = f"corrected {_side_name(side)} segment {segment + 1} of pair {pair_number(position)}"
+    summary = f"corrected {side_name(side)} segment {segment + 1} of pair {pair_number(position)}"
     return _record_text(session, alignment, summary, position, before, change, actor)
 
 
@@ -73,7 +80,7 @@ def split_segment_text(
     reshape(session, alignment, before, after)
     position = _bead_holding(session, alignment.id, side, segment)
     summary = (
-        f"split {_side_name(side)} segment {segment + 1} of pair {pair_number(position)} in two"
+        f"split {side_name(side)} segment {segment + 1} of pair {pair_number(position)} in two"
     )
     return _record_text(
         session, alignment, summary, position, before, after, actor, action="split_text"
@@ -94,16 +101,12 @@ def join_segment_text(
     reshape(session, alignment, before, after)
     position = _bead_holding(session, alignment.id, side, segment)
     summary = (
-        f"joined {_side_name(side)} segments {segment + 1} and {segment + 2} "
+        f"joined {side_name(side)} segments {segment + 1} and {segment + 2} "
         f"of pair {pair_number(position)}"
     )
     return _record_text(
         session, alignment, summary, position, before, after, actor, action="join_text"
     )
-
-
-def _side_name(side: str) -> str:
-    return "original" if side == "source" else "translated"
 
 
 def revert(
@@ -138,10 +141,7 @@ def revert(
 def _segment_row(
     session: Session, alignment: models.Alignment, side: str, segment: int
 ) -> models.Segment:
-    if side not in ("source", "target"):
-        raise InvalidRequest(f"side must be source or target, not '{side}'")
-    document_id = alignment.source_id if side == "source" else alignment.target_id
-    row = segments.row(session, document_id, alignment.level, segment)
+    row = segments.row(session, document_of(alignment, side), alignment.level, segment)
     if row is None:
         raise NotFound(f"there is no {side} segment {segment}")
     return row
@@ -183,7 +183,6 @@ def _record_text(
         after=[after],
         actor=actor,
         reverts_id=reverts_id,
-        new_operation=reverts_id is None,
     )
     return Outcome(alignment.version, position, summary)
 
