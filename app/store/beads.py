@@ -180,9 +180,8 @@ def write_beads(
     if current is None:
         rows = rows_from(session, alignment_id, edit.start, size + 1)
         current, following = rows[:size], rows[size:]
-    # QA flags are derived from the text, checked again by the caller, so they take no part in
-    # deciding whether the edit was made on the current state.
-    if tuple(reviewed(bead_state(row)) for row in current) != tuple(map(reviewed, edit.before)):
+    stored = [bead_state(row) for row in current]
+    if not _still(stored, edit.before):
         raise Conflict(STALE_MESSAGE)
     if edit.before and edit.after and _span(edit.before) != _span(edit.after):
         # The edit must cover exactly the segments it replaces, or segments would be lost.
@@ -190,11 +189,11 @@ def write_beads(
     now = datetime.now(UTC)
     common = min(size, len(edit.after))
     reshaped: list[models.Bead] = []
-    for row, state in zip(current[:common], edit.after[:common], strict=True):
-        if ranges(bead_state(row)) != ranges(state):
+    for row, was, state in zip(current[:common], stored[:common], edit.after[:common], strict=True):
+        if ranges(was) != ranges(state):
             reshaped.append(row)
             _assign(row, state, now)
-        elif reviewed(bead_state(row)) != reviewed(state):
+        elif reviewed(was) != reviewed(state):
             # Same segments: the flags found on them stay, whatever the edit remembers.
             flags = row.flags
             _assign(row, state, now)
@@ -314,14 +313,19 @@ def replace_scores(
     similarities and scores of ``new``; their flags stay. False, writing nothing, when
     they have changed since."""
     rows = rows_from(session, alignment_id, start, len(old))
-    # The stored flags were found after the change was recorded: they take no part.
-    if tuple(reviewed(bead_state(row)) for row in rows) != tuple(map(reviewed, old)):
+    if not _still([bead_state(row) for row in rows], old):
         return False
     now = datetime.now(UTC)
     for row, before, after in zip(rows, old, new, strict=True):
         if after != before:
             _assign(row, replace(after, flags=list(row.flags or [])), now)
     return True
+
+
+def _still(stored: list[BeadState], expected) -> bool:
+    """Whether the stored beads are still ``expected``. QA flags take no part: they are
+    derived from the text and checked again after every change."""
+    return tuple(map(reviewed, stored)) == tuple(map(reviewed, expected))
 
 
 def _span(beads: tuple[BeadState, ...]) -> tuple[int, int, int, int]:
