@@ -12,24 +12,11 @@ one.
 from __future__ import annotations
 
 import os
+from importlib import import_module
 
 import click
 
 from app import __version__
-from app.cli import (
-    accounts,
-    align,
-    batch,
-    compare,
-    database,
-    demo,
-    documents,
-    evaluation,
-    export,
-    jobs,
-    qa,
-    serve,
-)
 from app.cli.common import Context
 from app.config import Settings, SettingsError
 from app.errors import AlineaError
@@ -55,19 +42,8 @@ def main(ctx: click.Context, database_url: str | None) -> None:
     ctx.call_on_close(ctx.obj.close)
 
 
-# Each module adds its own commands (click lists them by name in --help).
-for module in (
-    accounts,
-    align,
-    batch,
-    compare,
-    database,
-    demo,
-    documents,
-    evaluation,
-    export,
-    jobs,
-    qa,
-    serve,
-):
-    module.register(main)
+# The modules of commands, each adding its own to the root group (click lists them by name).
+COMMAND_MODULES = ("accounts", "align", "batch", "compare", "database", "demo", "documents")
+COMMAND_MODULES += ("evaluation", "export", "jobs", "qa", "serve")
+for name in COMMAND_MODULES:
+    import_module(f"{__name__}.{name}").register(main)
