@@ -45,9 +45,10 @@ from pathlib import Path
 import numpy as np
 
 from app.align import choice as scorer_choice
+from app.align.embed import MemoryCache
 from app.align.encoders import E5_MODEL
 from app.align.engine import bead_features, best_path, build_sides, model_used
-from app.align.levels import embeddings_for, translate_side
+from app.align.levels import edge_sentences, embeddings_for, translate_side
 from app.align.model import MODELS, PARAGRAPH_MOVES, AlignmentModel
 from app.evaluation import datasets, metric
 from app.evaluation.links import Link
@@ -103,10 +104,18 @@ EDGE_GRID = {
     "debris": (0.0, -1.0, -2.0),
 }
 EDGE_MODELS = ("semantic",)
-# At paragraph level only the lines' lack of letters and cut sentences: a byline such as
-# "(ers/rml)" or a page's leftovers would rather stay one-sided.
-PARAGRAPH_EDGE_GRID = {"cut": (0.0, -0.5, -1.0), "debris": (0.0, -1.0, -2.0, -4.0)}
+# At paragraph level not "leak" (a byline such as "(ers/rml)" or a page's leftovers
+# would rather stay one-sided, and the grid chose no weight for it on dev) but its
+# paragraph form, "overhang": a short paragraph translated at the edge of its neighbour.
+PARAGRAPH_EDGE_GRID = {
+    "overhang": (0.0, -1.0, -2.0, -4.0, -6.0),
+    "cut": (0.0, -0.5, -1.0),
+    "debris": (0.0, -1.0, -2.0, -4.0),
+}
 PARAGRAPH_VARIANTS = 4
+# The confidence model is fitted on the dev documents cut in more ways: it learns from
+# the wrong beads, which are few.
+CONFIDENCE_VARIANTS = 8
 ALONE = 0.5
 # The heading term's hand-set weight (no dev set has headings).
 STRUCTURE_WEIGHT = 2.0
@@ -167,6 +176,7 @@ def main() -> int:
     mt_models = args.mt if args.mt is not None else ",".join(starts)
     try:
         documents, ntrex_dev = dev_documents(args.level)
+        judged, judged_ntrex = dev_documents(args.level, CONFIDENCE_VARIANTS)
     except datasets.EvalDataMissing as error:
         print(f"skipped: {error}", file=sys.stderr)
         return 0
@@ -180,8 +190,8 @@ def main() -> int:
             if name in EDGE_MODELS:
                 grid = EDGE_GRID if level == "sentence" else PARAGRAPH_EDGE_GRID
                 model = fit_edges(model, documents, grid)
-        sides = [_sides(d, model) for d in documents]
-        model = with_confidence(model, documents, sides)
+        sides = [_sides(d, model) for d in judged]
+        model = with_confidence(model, judged, sides)
         path.write_text(model.to_json())
         print(f"{name}: wrote {path}")
     for name in filter(None, mt_models.split(",")):
@@ -200,14 +210,14 @@ def main() -> int:
             path.unlink(missing_ok=True)
             print(f"{name}+mt: no gain on dev, not written")
             continue
-        sides = [_sides(d, model) for d in ntrex_dev]
-        model = with_confidence(model, ntrex_dev, sides)
+        sides = [_sides(d, model) for d in judged_ntrex]
+        model = with_confidence(model, judged_ntrex, sides)
         path.write_text(model.to_json())
         print(f"{name}+mt: wrote {path}")
     return 0
 
 
-def dev_documents(level: str):
+def dev_documents(level: str, cuts: int = PARAGRAPH_VARIANTS):
     """The documents the level's models are fitted on, and those for the MT term."""
     textberg = datasets.text_berg("dev")
     ntrex = datasets.ntrex_documents(split="dev", perturbed=True)
@@ -221,7 +231,7 @@ def dev_documents(level: str):
         return [
             paragraph_document(d, k, ALONE if k % 2 else 0.0)
             for d in documents
-            for k in range(PARAGRAPH_VARIANTS)
+            for k in range(cuts)
         ]
 
     textberg, ntrex = variants(textberg), variants(ntrex)
@@ -352,7 +362,23 @@ def _sides(document, model):
     if model.uses_mt:
         choice = scorer_choice.choose(document.src_lang, document.tgt_lang)
         translation = translate_side(choice, document.src_lines, document.tgt_lines)
-    return build_sides(document.src_lines, document.tgt_lines, *embeddings, translation)
+    edges = None
+    if model.level == "paragraph" and model.uses_embeddings:
+        # Computed whether or not the model weighs "overhang" yet: the grid may add it.
+        edges = tuple(
+            edge_sentences(lines, lang, vectors[1], model.embedding_model, _EDGE_CACHE)
+            for lines, lang, vectors in (
+                (document.src_lines, document.src_lang, embeddings[0]),
+                (document.tgt_lines, document.tgt_lang, embeddings[1]),
+            )
+        )
+    return build_sides(
+        document.src_lines, document.tgt_lines, *embeddings, translation, None, edges
+    )
+
+
+# Edge sentences are embedded once per run of the script, whatever the model.
+_EDGE_CACHE = MemoryCache()
 
 
 def _with_weights(start, names, shapes, w) -> AlignmentModel:
@@ -420,16 +446,20 @@ CONFIDENCE_FEATURES = (
 # probability, its logit or both.
 POSTERIOR_TEMPERATURES = (1.0, 2.0, 3.0, 4.0)
 POSTERIOR_FORMS = (("posterior",), ("posterior_logit",), ("posterior", "posterior_logit"))
+# The features at a bead's edges join it the same way, where the model weighs them: a
+# bead with the next unit's translation at its edge is likely part of a larger one.
+EDGE_CONFIDENCE_FEATURES = ("overhang", "cut", "debris")
 
 
 def fit_confidence(documents, sides, model) -> AlignmentModel:
     """Logistic regression of "the chosen bead is right" on its context, on dev.
 
     Each variant (without the posterior, or with it at each temperature and in each
-    form) is judged as ``alinea eval`` judges the result, by the wrong beads among the
-    10% least confident ones, but held out: fitted on one half of the dev beads and
-    counted on the other, both ways (ties go to the count on all of dev, then to the
-    simpler variant, tried first). The chosen variant is then fitted on all of dev.
+    form; without the edge features the model weighs, or with them) is judged as
+    ``alinea eval`` judges the result, by the wrong beads among the 10% least confident
+    ones, but held out: fitted on one half of the dev beads and counted on the other,
+    both ways (ties go to the count on all of dev, then to the simpler variant, tried
+    first). The chosen variant is then fitted on all of dev.
     """
     spans = [best_path(src, tgt, model) for src, tgt in sides]
     # Only the documents the model refined itself (see ``_refined_by``).
@@ -439,16 +469,24 @@ def fit_confidence(documents, sides, model) -> AlignmentModel:
     documents, sides = [documents[k] for k in kept], [sides[k] for k in kept]
     spans = [spans[k] for k in kept]
     base = [n for n in CONFIDENCE_FEATURES if n in model.weights or n not in FEATURE_NAMES]
-    variants = [(0.0, ())] + [(t, form) for t in POSTERIOR_TEMPERATURES for form in POSTERIOR_FORMS]
+    edges = [n for n in EDGE_CONFIDENCE_FEATURES if n in model.weights]
+    posteriors = [(0.0, ())] + [
+        (t, form) for t in POSTERIOR_TEMPERATURES for form in POSTERIOR_FORMS
+    ]
+    extras = [[], edges] if edges else [[]]
+    variants = [(t, form, extra) for extra in extras for t, form in posteriors]
     best = None
-    for temperature, form in variants:
+    for temperature, form, extra in variants:
         candidate = replace(model, posterior_temperature=temperature)
         contexts, labels = _judged_contexts(documents, sides, spans, candidate)
-        names = base + list(form)
+        names = base + extra + list(form)
         x = np.array([[1.0] + [c[n] for n in names] for c in contexts])
         y = np.array(labels, dtype=float)
         caught = (_held_out_catch(x, y), _catch(_predict(x, _logistic(x, y, ridge=0.1)), y))
-        print(f"  confidence, posterior {temperature} {'+'.join(form) or '-'}: caught {caught}")
+        print(
+            f"  confidence, posterior {temperature} {'+'.join(form) or '-'}, "
+            f"edges {'+'.join(extra) or '-'}: caught {caught}"
+        )
         if best is None or caught > best[0]:
             best = (caught, candidate, names, x, y)
     _, candidate, names, x, y = best

@@ -34,6 +34,8 @@ from app.segments import BeadSpan
 
 METHOD = "alinea-banded/2"
 LEVELS = ("paragraph", "sentence")
+# Per side, the vectors of each unit's first and of its last sentence, (n, d) each.
+EdgeSentences = tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
 
 def build_sides(
@@ -43,10 +45,12 @@ def build_sides(
     tgt_embeddings: dict[int, np.ndarray] | None = None,
     translation: tuple[str, Sequence[str]] | None = None,
     headings: tuple[Sequence[bool], Sequence[bool]] | None = None,
+    edge_sentences: EdgeSentences | None = None,
 ) -> tuple[features.SideArrays, features.SideArrays]:
     """Both sides as arrays. ``translation``: ("source" or "target", the machine
     translation of that side's units), for the MT feature; ``headings``: which units of
-    each side are headings, for the structure feature."""
+    each side are headings, for the structure feature; ``edge_sentences``: each side's
+    vectors of its units' first and last sentences, for the overhang feature."""
     src_texts, tgt_texts = list(src_texts), list(tgt_texts)
     src_chrf = tgt_chrf = None
     if translation is not None:
@@ -55,11 +59,12 @@ def build_sides(
         tgt_chrf = list(translated) if side == "target" else tgt_texts
     translated_side = translation[0] if translation else ""
     src_headings, tgt_headings = (list(h) for h in headings) if headings else (None, None)
+    src_edges, tgt_edges = edge_sentences or (None, None)
     src = features.SideArrays.build(
-        src_texts, src_embeddings, src_chrf, translated_side == "source", src_headings
+        src_texts, src_embeddings, src_chrf, translated_side == "source", src_headings, src_edges
     )
     tgt = features.SideArrays.build(
-        tgt_texts, tgt_embeddings, tgt_chrf, translated_side == "target", tgt_headings
+        tgt_texts, tgt_embeddings, tgt_chrf, translated_side == "target", tgt_headings, tgt_edges
     )
     features.drop_names_across_scripts(src, tgt, src_texts, tgt_texts)
     return src, tgt
@@ -74,15 +79,18 @@ def align_units(
     translation: tuple[str, Sequence[str]] | None = None,
     headings: tuple[Sequence[bool], Sequence[bool]] | None = None,
     regions: Regions | None = None,
+    edge_sentences: EdgeSentences | None = None,
 ) -> AlignmentResult:
     """Align two sequences of units; embeddings are needed when the model uses them, and
     a machine translation of one side (see ``build_sides``) when it uses "mt". With
     ``regions``, no two-sided bead leaves its region (see ``Regions``)."""
     src, tgt = build_sides(
-        src_texts, tgt_texts, src_embeddings, tgt_embeddings, translation, headings
+        src_texts, tgt_texts, src_embeddings, tgt_embeddings, translation, headings, edge_sentences
     )
     if model.uses_embeddings and (src.semantic is None or tgt.semantic is None):
         raise ValueError(f"model {model.name!r} needs sentence embeddings")
+    if model.uses_edge_sentences and (src.edge_sentences is None or tgt.edge_sentences is None):
+        raise ValueError(f"model {model.name!r} needs the units' edge sentences")
     if model.uses_mt and src.chrf is None:
         raise ValueError(f"model {model.name!r} needs a machine translation")
     # The search multiplies small matrices by vectors, row after row: a multi-threaded

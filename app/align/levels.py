@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from typing import NamedTuple
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -19,9 +20,9 @@ from threadpoolctl import threadpool_limits
 from app.align import features
 from app.align import mt as apertium
 from app.align.choice import ScorerChoice, choose
-from app.align.embed import EmbeddingCache, count_texts, embed_side
+from app.align.embed import EmbeddingCache, count_texts, embed_side, embed_texts
 from app.align.encoders import E5_MODEL, USE_MODEL, encoder_for
-from app.align.engine import Regions, align_units, build_sides, describe_beads
+from app.align.engine import EdgeSentences, Regions, align_units, build_sides, describe_beads
 from app.align.model import AlignmentModel, load_model, model_exists
 from app.align.progress import (
     ALIGNING_PARAGRAPHS,
@@ -31,6 +32,7 @@ from app.align.progress import (
     StageCounter,
 )
 from app.align.result import AlignmentResult, Progress
+from app.ingest.sentences import split_sentences
 from app.segments import BeadSpan, Segment, SegmentKind
 
 # Above this many sentences (both sides together), runs of sentences are not embedded as
@@ -98,10 +100,10 @@ def prepare(
     planned: Callable[[int], None] | None = None,
     progress: Callable[[int], None] | None = None,
     regions: Regions | None = None,
-) -> tuple[tuple, tuple[str, list[str]] | None, ScorerChoice]:
-    """Embeddings and machine translation the model needs. When Apertium fails, the
-    model without "mt" is used and the choice says why. With ``regions``, runs of units
-    that cross regions are not embedded."""
+) -> Prepared:
+    """Embeddings, machine translation and edge sentences the model needs. When Apertium
+    fails, the model without "mt" is used and the choice says why. With ``regions``, runs
+    of units that cross regions are not embedded."""
     translation = None
     if model.uses_mt and choice.mt:
         try:
@@ -126,7 +128,45 @@ def prepare(
         embeddings = embeddings_for(
             src, tgt, model.concat_runs, cache, progress, model.embedding_model, regions
         )
-    return embeddings, translation, choice
+    edges = None
+    if model.uses_edge_sentences:
+        edges = (
+            edge_sentences(src, choice.src_lang, embeddings[0][1], model.embedding_model, cache),
+            edge_sentences(tgt, choice.tgt_lang, embeddings[1][1], model.embedding_model, cache),
+        )
+    return Prepared(embeddings, translation, choice, edges)
+
+
+class Prepared(NamedTuple):
+    """What ``prepare`` made for the engine."""
+
+    embeddings: tuple  # (source, target): vectors of units under 1, of runs under 2, 3…
+    translation: tuple[str, list[str]] | None  # see ``engine.build_sides``
+    choice: ScorerChoice
+    edges: EdgeSentences | None
+
+
+def edge_sentences(
+    texts: Sequence[str],
+    language: str,
+    unit_vectors: np.ndarray,
+    model_name: str,
+    cache: EmbeddingCache | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The vectors of each unit's first and last sentence (a unit of one sentence is its
+    own), for the overhang feature. The sentences are cut as the document's sentences
+    are, so the sentence level finds their vectors in the cache."""
+    splits = [split_sentences(text, language) or [text] for text in texts]
+    wanted = sorted({part for parts in splits if len(parts) > 1 for part in (parts[0], parts[-1])})
+    encoder = encoder_for(model_name)
+    vectors = dict(zip(wanted, embed_texts(wanted, encoder, model_name, cache), strict=True))
+    first = [vectors[p[0]] if len(p) > 1 else unit_vectors[k] for k, p in enumerate(splits)]
+    last = [vectors[p[-1]] if len(p) > 1 else unit_vectors[k] for k, p in enumerate(splits)]
+    empty = np.asarray(unit_vectors[:0], dtype=np.float32)
+    return (
+        np.asarray(np.stack(first), dtype=np.float32) if first else empty,
+        np.asarray(np.stack(last), dtype=np.float32) if last else empty,
+    )
 
 
 def align_presegmented(
@@ -152,10 +192,20 @@ def align_presegmented(
     """
     choice = choose(src_lang, tgt_lang, fast=fast, use_mt=use_mt)
     model = model or choose_model(choice, len(src) + len(tgt), level)
-    embeddings, translation, choice = prepare(src, tgt, choice, model, cache, planned, progress)
+    embeddings, translation, choice, edges = prepare(
+        src, tgt, choice, model, cache, planned, progress
+    )
     if model.uses_mt and translation is None:
         model = choose_model(choice, len(src) + len(tgt), level)
-    result = align_units(src, tgt, model, *embeddings, translation=translation, headings=headings)
+    result = align_units(
+        src,
+        tgt,
+        model,
+        *embeddings,
+        translation=translation,
+        headings=headings,
+        edge_sentences=edges,
+    )
     result.parameters["scorer_choice"] = used(choice, model)
     return result
 
@@ -239,7 +289,7 @@ def align_within_beads(
     model = choose_model(choice, len(all_src) + len(all_tgt))
     regions = sentence_regions(paragraph_beads, src_sentences, tgt_sentences)
     counter = StageCounter(report or _silent, EMBEDDING_SENTENCES)
-    embeddings, translation, choice = prepare(
+    embeddings, translation, choice, _ = prepare(
         all_src, all_tgt, choice, model, cache, counter.start, counter.add, regions
     )
     if model.uses_mt and translation is None:
@@ -321,7 +371,7 @@ def rescore(
         # A stretch is too short to learn a lexicon from: its first-pass model scores it.
         model = model.first_pass()
     src_texts, tgt_texts = [s.text for s in src], [s.text for s in tgt]
-    embeddings, translation, choice = prepare(src_texts, tgt_texts, choice, model, cache)
+    embeddings, translation, choice, edges = prepare(src_texts, tgt_texts, choice, model, cache)
     if model.uses_mt and translation is None:
         model = choose_model(choice, len(src) + len(tgt), level)
         model = model.first_pass() if model.uses_lexicon else model
@@ -329,6 +379,6 @@ def rescore(
         [s.kind == SegmentKind.HEADING for s in src],
         [s.kind == SegmentKind.HEADING for s in tgt],
     )
-    sides = build_sides(src_texts, tgt_texts, *embeddings, translation, headings)
+    sides = build_sides(src_texts, tgt_texts, *embeddings, translation, headings, edges)
     with threadpool_limits(1, user_api="blas"):
         return describe_beads(*sides, list(spans), model, ratio=ratio)

@@ -72,7 +72,11 @@ class AlignmentModel:
 
     @property
     def uses_embeddings(self) -> bool:
-        return "semantic" in self.weights or "leak" in self.weights
+        return any(name in self.weights for name in ("semantic", "leak", "overhang"))
+
+    @property
+    def uses_edge_sentences(self) -> bool:
+        return "overhang" in self.weights
 
     @property
     def uses_mt(self) -> bool:

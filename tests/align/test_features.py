@@ -185,3 +185,55 @@ def test_a_beads_debris_sums_its_lines_on_both_sides():
     rows, cols = np.array([2, 1]), np.array([3, 2])
     ours = features.debris(src, tgt, 1, 2, rows, cols)
     assert ours == pytest.approx([lines[0] + lines[1] + lines[2], lines[1]])
+
+
+def with_edges(vectors, first, last) -> features.SideArrays:
+    side = embedded(vectors)
+    side.edge_sentences = (np.asarray(first, dtype=np.float32), np.asarray(last, dtype=np.float32))
+    return side
+
+
+def test_overhang_is_the_fit_of_a_unit_outside_with_the_nearest_sentence_inside():
+    # Target paragraph 0 opens with the translation of source paragraph 0 (a short one the
+    # translator merged into the next): its first sentence fits source 0, the whole
+    # paragraph fits source 1.
+    src = with_edges([[1, 0, 0], [0, 1, 0]], [[1, 0, 0], [0, 1, 0]], [[1, 0, 0], [0, 1, 0]])
+    tgt = with_edges([[0.2, 0.98, 0]], [[1, 0, 0]], [[0, 1, 0]])
+    # The bead [1]:[0] leaves source 0 outside, and target 0's first sentence fits it.
+    assert features.overhang(src, tgt, 1, 1, np.array([2]), np.array([1])) == pytest.approx([1.0])
+    # Taken in ([0, 1]:[0]), nothing outside is left.
+    assert features.overhang(src, tgt, 2, 1, np.array([2]), np.array([1])) == pytest.approx([0.0])
+
+
+def test_overhang_of_many_beads_at_once_is_that_of_each_alone():
+    generator = np.random.default_rng(7)
+
+    def side(n):
+        def unit(rows):
+            return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+        parts = [unit(generator.normal(size=(n, 6))) for _ in range(3)]
+        return with_edges(*parts)
+
+    src, tgt = side(9), side(11)
+    x = src.semantic.vectors
+    y = tgt.semantic.vectors
+    (first_s, last_s), (first_t, last_t) = src.edge_sentences, tgt.edge_sentences
+    for a, b in ((1, 1), (2, 1), (1, 3), (3, 2)):
+        cells = [(i, j) for i in range(a, 10) for j in range(b, 12)]
+        rows, cols = np.array([i for i, _ in cells]), np.array([j for _, j in cells])
+        direct = []
+        for i, j in cells:
+            fits = []
+            if i < 9:
+                fits.append(x[i] @ last_t[j - 1])  # the next source unit, the last target
+            if j < 11:
+                fits.append(y[j] @ last_s[i - 1])
+            if i - a >= 1:
+                fits.append(x[i - a - 1] @ first_t[j - b])  # the previous source, the first target
+            if j - b >= 1:
+                fits.append(y[j - b - 1] @ first_s[i - a])
+            direct.append(max([max(0.0, float(f)) for f in fits], default=0.0))
+        for chosen in (slice(None), slice(None, None, 5)):
+            ours = features.overhang(src, tgt, a, b, rows[chosen], cols[chosen])
+            assert ours == pytest.approx(np.array(direct)[chosen], abs=1e-5)

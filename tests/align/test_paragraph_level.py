@@ -6,11 +6,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from app.align import engine
 from app.align import mt as apertium
-from app.align.levels import align_segments
+from app.align.embed import MemoryCache, embed_texts, text_hash
+from app.align.encoders import USE_MODEL, use_encoder
+from app.align.levels import align_segments, edge_sentences
 from app.align.model import PARAGRAPH_MOVES, load_model
 from app.align.result import Progress
 from app.segments import Segment, SegmentKind
@@ -183,3 +186,51 @@ def test_two_empty_documents_give_no_beads():
 def test_an_empty_source_gives_only_insertions():
     result = align_segments([], segments(ENGLISH[:3]), "sw", "en")
     assert spans(result.beads) == [([], [0]), ([], [1]), ([], [2])]
+
+
+def test_a_paragraphs_first_and_last_sentences_are_embedded_once_for_both_levels():
+    cache = MemoryCache()
+    texts = ["Uno solo.", "Primera frase del párrafo. Segunda frase. Última frase del párrafo."]
+    units = embed_texts(texts, use_encoder(), USE_MODEL)
+    first, last = edge_sentences(texts, "es", units, USE_MODEL, cache)
+    # A paragraph of one sentence is its own first and last sentence.
+    np.testing.assert_allclose(first[0], units[0])
+    np.testing.assert_allclose(last[0], units[0])
+    edges = ["Primera frase del párrafo.", "Última frase del párrafo."]
+    expected = embed_texts(edges, use_encoder(), USE_MODEL)
+    np.testing.assert_allclose(first[1], expected[0], atol=1e-5)
+    np.testing.assert_allclose(last[1], expected[1], atol=1e-5)
+    # The sentence level, which cuts the paragraph the same way, finds them in the cache.
+    assert len(cache.get_many(USE_MODEL, [text_hash(t) for t in edges])) == 2
+
+
+GERMAN = [
+    "Der Winter kam früh in diesem Jahr, und die Bauern im Tal hatten ihre Ernte noch nicht "
+    "eingebracht. Viele Felder lagen unter dem ersten Schnee.",
+    "Im Dorf sprach man von nichts anderem als vom Wetter. Die Alten erinnerten sich an "
+    "ähnliche Jahre, die Jungen wollten in die Stadt ziehen.",
+    "Niemand war darauf vorbereitet.",
+    "Der Bürgermeister rief eine Versammlung ein, um über die Vorräte zu sprechen. Man "
+    "beschloss, das Getreide gemeinsam zu lagern und gerecht zu verteilen. Auch die Schule "
+    "sollte bis zum Frühjahr geschlossen bleiben.",
+    "Im März schmolz endlich der Schnee, und die ersten Schwalben kehrten zurück. Das Dorf "
+    "hatte den Winter überstanden.",
+]
+# The translator joined the one-sentence paragraph to the next one.
+JOINED = [
+    "Winter came early that year, and the farmers in the valley had not yet brought in their "
+    "harvest. Many fields lay under the first snow.",
+    "In the village people talked of nothing but the weather. The old remembered similar "
+    "years, the young wanted to move to the city.",
+    "Nobody was prepared for it. The mayor called a meeting to discuss the supplies. It was "
+    "decided to store the grain together and share it fairly. The school too was to stay "
+    "closed until spring.",
+    "In March the snow finally melted, and the first swallows returned. The village had "
+    "survived the winter.",
+]
+
+
+def test_a_short_paragraph_joined_to_the_next_by_the_translator_is_one_bead_with_it():
+    result = align_segments(segments(GERMAN), segments(JOINED), "de", "en")
+    assert spans(result.beads) == [([0], [0]), ([1], [1]), ([2, 3], [2]), ([4], [3])]
+    assert all("overhang" in bead.scores for bead in result.beads)

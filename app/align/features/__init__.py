@@ -15,6 +15,7 @@ from app.align.features import length as _length
 from app.align.features import lexical as _lexical
 from app.align.features import lexicon as _lexicon
 from app.align.features import mt as _mt
+from app.align.features import overhang as _overhang
 from app.align.features import semantic as _semantic
 from app.align.features import structure as _structure
 from app.align.features.anchors import (
@@ -28,6 +29,7 @@ from app.align.features.length import length, weighted_length
 from app.align.features.lexical import lexical, lexical_vectors
 from app.align.features.lexicon import attach_lexicon, lexicon
 from app.align.features.mt import ChrfSpace, hashed_chrf, mt, ngram_counts
+from app.align.features.overhang import overhang
 from app.align.features.registry import Feature
 from app.align.features.semantic import semantic
 from app.align.features.sides import SideArrays, blocks
@@ -47,6 +49,7 @@ FEATURES: dict[str, Feature] = {
         _edges.LEAK,
         _edges.CUT,
         _edges.DEBRIS,
+        _overhang.FEATURE,
     )
 }
 
@@ -103,6 +106,7 @@ __all__ = [
     "meaning",
     "mt",
     "ngram_counts",
+    "overhang",
     "runs_on",
     "semantic",
     "structure",

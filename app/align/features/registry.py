@@ -27,6 +27,7 @@ NEEDS = {
     "embeddings": "semantic",  # a sentence-embedding model's vectors
     "translation": "chrf",  # a machine translation of one side
     "lexicon": "lexicon",  # a lexicon learnt from a first alignment
+    "edge_sentences": "edge_sentences",  # vectors of each unit's first and last sentence
 }
 
 

@@ -37,6 +37,8 @@ class SideArrays:
     runs_on: np.ndarray | None = None  # (n + 1,): 1 where line k - 1 runs on into line k
     texts: list[str] | None = None
     cumulative_headings: np.ndarray | None = None  # (n + 1,): headings among units [0, k)
+    # Vectors of each unit's first and last sentence, (n, d) each (paragraphs only).
+    edge_sentences: tuple[np.ndarray, np.ndarray] | None = None
 
     def tokens(self) -> learnt.Vocabulary:
         if self.words is None:
@@ -51,10 +53,12 @@ class SideArrays:
         chrf_texts: list[str] | None = None,
         translated: bool = False,
         headings: list[bool] | None = None,
+        edge_sentences: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> SideArrays:
         """``embeddings``: sentence vectors under key 1, concatenated runs under 2, 3…;
         ``chrf_texts``: the texts the MT feature compares (a translation, or ``texts``);
-        ``headings``: which units are headings (none when not given)."""
+        ``headings``: which units are headings (none when not given);
+        ``edge_sentences``: vectors of each unit's first and last sentence."""
         lengths = np.fromiter(
             (weighted_length(t) for t in texts), dtype=np.float64, count=len(texts)
         )
@@ -71,6 +75,7 @@ class SideArrays:
             cumulative_headings=np.concatenate(
                 [[0.0], np.cumsum(np.asarray(headings or [False] * len(texts), dtype=np.float64))]
             ),
+            edge_sentences=edge_sentences,
         )
 
     def __len__(self) -> int:
