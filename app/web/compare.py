@@ -23,7 +23,7 @@ from app.config import Settings
 from app.errors import AlineaError, InvalidRequest, NotFound
 from app.ingest import IngestError, LoadedDocument, load_text, validate_language
 from app.jobs.compare import COMPARE, compare_parameters
-from app.services import comparison_view, comparisons
+from app.services import comparison_view, comparisons, pairing
 from app.services import jobs as job_service
 from app.store import db as store_db
 from app.store import models
@@ -293,13 +293,7 @@ def _original(settings: Settings) -> LoadedDocument:
         return _stored(chosen, "the original")
     if not has_file:
         raise InvalidRequest("upload the original or pick it from the documents")
-    lang = request.form.get("original_lang", "").strip()
-    return load_text(
-        upload.read(),
-        upload.filename or "original.txt",
-        lang=validate_language(lang) if lang else None,
-        languages=settings.languages,
-    )
+    return _uploaded(upload, "the original", request.form.get("original_lang", ""), settings)
 
 
 def _stored(value: str, what: str) -> LoadedDocument:
@@ -319,21 +313,27 @@ def _versions(settings: Settings) -> list[tuple[LoadedDocument, str | None]]:
     uploads = [f for f in request.files.getlist("version_files") if f and f.filename]
     if len(uploads) + len(out) > MAX_UPLOADS:
         raise InvalidRequest(f"give at most {MAX_UPLOADS} versions at once")
-    lang = request.form.get("version_lang", "").strip()
+    lang = request.form.get("version_lang", "")
     for upload in uploads:
-        out.append(
-            (
-                load_text(
-                    upload.read(),
-                    upload.filename or "version.txt",
-                    lang=validate_language(lang) if lang else None,
-                    languages=settings.languages,
-                ),
-                # Versions of one text often share their title; their files' names differ.
-                (upload.filename or "")[:200] or None,
-            )
-        )
+        # Versions of one text often share their title; their files' names differ.
+        label = (upload.filename or "")[:200] or None
+        out.append((_uploaded(upload, "a version", lang, settings), label))
     return out
+
+
+def _uploaded(upload: FileStorage, label: str, lang: str, settings: Settings) -> LoadedDocument:
+    """An uploaded file as a document, within the limits of an import (as on the new
+    alignment form: ALINEA_MAX_IMPORT_MB, ALINEA_MAX_SEGMENTS)."""
+    name = upload.filename or "upload.txt"
+    data = pairing.read_upload(upload.stream, name, label, settings.max_import_bytes)
+    return load_text(
+        data,
+        name,
+        lang=validate_language(lang.strip()) if lang.strip() else None,
+        languages=settings.languages,
+        max_bytes=settings.max_import_bytes,
+        max_segments=settings.max_segments,
+    )
 
 
 def _store_and_queue(

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 
 from app.ingest import load_text
 from app.services import comparisons
 from app.store import db as store_db
+from app.web import create_app
 from tests.conftest import CORPUS
 
 
@@ -59,3 +61,51 @@ def test_the_form_refuses_a_version_that_is_the_original(client):
     )
     assert response.status_code == 400
     assert "already in the comparison" in response.get_data(as_text=True)
+
+
+def comparison_and_job_counts(sessions) -> tuple[int, int]:
+    from sqlalchemy import func, select
+
+    from app.store.comparisons import Comparison
+    from app.store.jobs import Job
+
+    with sessions() as session:
+        return (
+            session.scalar(select(func.count()).select_from(Comparison)),
+            session.scalar(select(func.count()).select_from(Job)),
+        )
+
+
+def test_the_form_keeps_the_import_limits_of_the_server(settings, sessions):
+    # The same limits as an import or the new alignment form: ALINEA_MAX_IMPORT_MB and
+    # ALINEA_MAX_SEGMENTS, here 2 KB and 30 paragraphs.
+    limited = replace(settings, max_import_bytes=2048, max_segments=30)
+    client = create_app(limited, TESTING=True, WTF_CSRF_ENABLED=False).test_client()
+    original = (CORPUS / "es.txt").read_bytes()
+    cases = [
+        ((io.BytesIO(b"Uno.\n\n" * 1000), "long.txt"), "A version (long.txt) is larger than 2 KB."),
+        ((io.BytesIO(b" \n\n "), "blank.txt"), "A version (blank.txt) is empty."),
+        ((io.BytesIO(b"Uno.\n\n" * 40), "many.txt"), "more than the 30 one document may have"),
+    ]
+    for version, message in cases:
+        response = client.post(
+            "/comparisons/new",
+            data={
+                "original_file": (io.BytesIO(original[:2000]), "es.txt"),
+                "version_files": [version],
+            },
+            content_type="multipart/form-data",
+        )
+        assert response.status_code == 400
+        assert message in response.get_data(as_text=True)
+    response = client.post(
+        "/comparisons/new",
+        data={
+            "original_file": (io.BytesIO(original), "es.txt"),
+            "version_files": [(io.BytesIO(b"One.\n\nTwo."), "en.txt")],
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    assert "The original (es.txt) is larger than 2 KB." in response.get_data(as_text=True)
+    assert comparison_and_job_counts(sessions) == (0, 0)
