@@ -11,8 +11,6 @@ from markupsafe import Markup, escape
 
 from app.store.queries import fold
 
-__all__ = ["fold", "highlight", "match_spans", "matches"]
-
 
 def matches(text: str, query: str) -> bool:
     folded = fold(query)

@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from app.web.search import fold, highlight, match_spans
+from app.store.queries import fold
+from app.web.search import highlight, match_spans
 
 from .pages import positions
 
