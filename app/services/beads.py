@@ -24,3 +24,16 @@ def write_beads(
     reshaped = store.write_beads(session, alignment_id, edit, loaded)
     recheck(session, alignment_id, reshaped)
     return reshaped
+
+
+def write_edits(
+    session: Session, alignment_id: int, edits: list[Edit], loaded: store.Loaded
+) -> list[models.Bead]:
+    """Several edits of one alignment (each at positions the ones before it leave in
+    place, as ``loaded`` read them), then one check of all the reshaped beads: the checks
+    learn from the alignment as it is once every edit is in."""
+    reshaped = [
+        bead for edit in edits for bead in store.write_beads(session, alignment_id, edit, loaded)
+    ]
+    recheck(session, alignment_id, reshaped)
+    return reshaped

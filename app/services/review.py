@@ -25,7 +25,7 @@ from app.review.beads import AUTOMATIC, CONFIRMED, BeadState, Edit
 from app.review.invariants import check_cover, check_nesting
 from app.review.realign import AlignGap, realign_gaps
 from app.services import levels, text_review
-from app.services.beads import write_beads
+from app.services.beads import write_beads, write_edits
 from app.services.history import (
     LOCAL_ACTOR,
     TEXT_ACTIONS,
@@ -231,8 +231,7 @@ def realign(
         return Outcome(alignment.version, 0, "re-alignment changed nothing")
     # Applied last first (as listed), so each edit's positions are still those it was made
     # on, and the rows read above still stand at those positions.
-    for edit in edits:
-        write_beads(session, alignment.id, edit, (0, rows))
+    write_edits(session, alignment.id, edits, (0, rows))
     whole = combined(beads, edits)
     _check_full_cover(session, alignment)
     summary = f"re-aligned {len(edits)} unconfirmed stretch{'es' if len(edits) > 1 else ''}"

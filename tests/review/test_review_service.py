@@ -245,6 +245,8 @@ def test_re_alignment_keeps_every_confirmed_bead_unchanged(sessions, demo_alignm
     assert [bead for bead in after if bead.status == "confirmed"] == confirmed
     assert len(calls) == 4  # before the first, between each two, after the last
     check(sessions, demo_alignment)
+    # The stretches' new pairs carry the flags a full QA run finds on the result.
+    assert [bead.flags for bead in after] == fresh_flags(sessions, demo_alignment)
     with transaction(sessions) as session:
         review.undo(session, demo_alignment, version(sessions, demo_alignment))
     assert states(sessions, demo_alignment) == before
