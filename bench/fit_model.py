@@ -176,7 +176,11 @@ def main() -> int:
     mt_models = args.mt if args.mt is not None else ",".join(starts)
     try:
         documents, ntrex_dev = dev_documents(args.level)
-        judged, judged_ntrex = dev_documents(args.level, CONFIDENCE_VARIANTS)
+        judged, judged_ntrex = (
+            dev_documents(args.level, CONFIDENCE_VARIANTS)
+            if args.level == "paragraph"
+            else (documents, ntrex_dev)
+        )
     except datasets.EvalDataMissing as error:
         print(f"skipped: {error}", file=sys.stderr)
         return 0

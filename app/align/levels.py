@@ -160,13 +160,12 @@ def edge_sentences(
     wanted = sorted({part for parts in splits if len(parts) > 1 for part in (parts[0], parts[-1])})
     encoder = encoder_for(model_name)
     vectors = dict(zip(wanted, embed_texts(wanted, encoder, model_name, cache), strict=True))
-    first = [vectors[p[0]] if len(p) > 1 else unit_vectors[k] for k, p in enumerate(splits)]
-    last = [vectors[p[-1]] if len(p) > 1 else unit_vectors[k] for k, p in enumerate(splits)]
-    empty = np.asarray(unit_vectors[:0], dtype=np.float32)
-    return (
-        np.asarray(np.stack(first), dtype=np.float32) if first else empty,
-        np.asarray(np.stack(last), dtype=np.float32) if last else empty,
-    )
+    first = np.array(unit_vectors, dtype=np.float32)
+    last = first.copy()
+    for k, parts in enumerate(splits):
+        if len(parts) > 1:
+            first[k], last[k] = vectors[parts[0]], vectors[parts[-1]]
+    return first, last
 
 
 def align_presegmented(

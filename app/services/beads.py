@@ -21,13 +21,11 @@ def write_beads(
 ) -> list[models.Bead]:
     """Replace the beads at the edit's positions (see ``app.store.beads.write_beads``) and
     check the reshaped ones again; returns them."""
-    reshaped = store.write_beads(session, alignment_id, edit, loaded)
-    recheck(session, alignment_id, reshaped)
-    return reshaped
+    return write_edits(session, alignment_id, [edit], loaded)
 
 
 def write_edits(
-    session: Session, alignment_id: int, edits: list[Edit], loaded: store.Loaded
+    session: Session, alignment_id: int, edits: list[Edit], loaded: store.Loaded | None = None
 ) -> list[models.Bead]:
     """Several edits of one alignment (each at positions the ones before it leave in
     place, as ``loaded`` read them), then one check of all the reshaped beads: the checks

@@ -203,38 +203,30 @@ def undo_redo_available(session: Session, alignment_id: int) -> tuple[bool, bool
 
 def latest(session: Session, alignment_id: int) -> models.ReviewEvent | None:
     """The alignment's newest event, whatever its state."""
-    return session.scalars(
-        select(models.ReviewEvent)
-        .where(models.ReviewEvent.alignment_id == alignment_id)
-        .order_by(models.ReviewEvent.id.desc())
-        .limit(1)
-    ).first()
+    return _first_event(session, alignment_id, None, newest=True)
 
 
 def to_undo(session: Session, alignment_id: int) -> models.ReviewEvent | None:
     """The event undo reverts: the latest applied one."""
-    return session.scalars(
-        select(models.ReviewEvent)
-        .where(
-            models.ReviewEvent.alignment_id == alignment_id, models.ReviewEvent.state == "applied"
-        )
-        .order_by(models.ReviewEvent.id.desc())
-        .limit(1)
-    ).first()
+    return _first_event(session, alignment_id, "applied", newest=True)
 
 
 def to_redo(session: Session, alignment_id: int) -> models.ReviewEvent | None:
     """The event redo applies again: the one undone last."""
     # Undone events are always the newest operations, undone newest first: the oldest of
     # them is the one undone last.
-    return session.scalars(
-        select(models.ReviewEvent)
-        .where(
-            models.ReviewEvent.alignment_id == alignment_id, models.ReviewEvent.state == "undone"
-        )
-        .order_by(models.ReviewEvent.id)
-        .limit(1)
-    ).first()
+    return _first_event(session, alignment_id, "undone", newest=False)
+
+
+def _first_event(
+    session: Session, alignment_id: int, state: str | None, *, newest: bool
+) -> models.ReviewEvent | None:
+    """The alignment's newest (or oldest) event, of ``state`` if given."""
+    query = select(models.ReviewEvent).where(models.ReviewEvent.alignment_id == alignment_id)
+    if state is not None:
+        query = query.where(models.ReviewEvent.state == state)
+    order = models.ReviewEvent.id.desc() if newest else models.ReviewEvent.id
+    return session.scalars(query.order_by(order).limit(1)).first()
 
 
 def record_cascade(

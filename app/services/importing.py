@@ -1,8 +1,8 @@
 """Reading the documents a user gives: a file of any known format, a web page, or a file of
 one sentence per line, within the limits of the settings.
 
-``alinea import``, ``alinea align`` and the pairs of the background jobs read through here,
-so that every way in applies the same size, segment and URL limits.
+``alinea import``, ``alinea align``, the upload forms and the pairs of the background jobs
+read through here, so that every way in applies the same size, segment and URL limits.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from app.ingest import (
     LoadedDocument,
     UncertainLanguage,
     load_document,
+    load_text,
     load_url,
     read_text_file,
     validate_language,
@@ -65,6 +66,18 @@ def load_file(path: Path, lang: str | None, settings: Settings) -> LoadedDocumen
     """A document file (text, Markdown, HTML, DOCX) read within the settings' limits."""
     return load_document(
         path,
+        lang=lang,
+        languages=settings.languages,
+        max_bytes=settings.max_import_bytes,
+        max_segments=settings.max_segments,
+    )
+
+
+def load_data(data: bytes, name: str, lang: str | None, settings: Settings) -> LoadedDocument:
+    """An uploaded file's bytes (named ``name``) as a document, within the settings' limits."""
+    return load_text(
+        data,
+        name,
         lang=lang,
         languages=settings.languages,
         max_bytes=settings.max_import_bytes,

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app import services
 from app.config import Settings
 from app.errors import InvalidRequest, NotFound
-from app.ingest import IngestError, LoadedDocument, load_text
+from app.ingest import IngestError, LoadedDocument
 from app.ingest.text import format_size
 from app.services import importing
 
@@ -103,14 +103,7 @@ def read_side(sessions: sessionmaker[Session], settings: Settings, side: Side) -
             with sessions() as session:
                 return services.loaded_from_store(services.get_document(session, side.document))
         if side.data is not None:
-            return load_text(
-                side.data,
-                side.name,
-                lang=side.lang,
-                languages=settings.languages,
-                max_bytes=settings.max_import_bytes,
-                max_segments=settings.max_segments,
-            )
+            return importing.load_data(side.data, side.name, side.lang, settings)
         if side.lines:
             return importing.load_lines(side.path, side.lang, settings)
         if not side.path.exists():

@@ -21,9 +21,9 @@ from app import services
 from app.compare.export import FORMATS
 from app.config import Settings
 from app.errors import AlineaError, InvalidRequest, NotFound
-from app.ingest import IngestError, LoadedDocument, load_text, validate_language
+from app.ingest import IngestError, LoadedDocument, validate_language
 from app.jobs.compare import COMPARE, compare_parameters
-from app.services import comparison_view, comparisons, pairing
+from app.services import comparison_view, comparisons, importing, pairing
 from app.services import jobs as job_service
 from app.store import db as store_db
 from app.store import models
@@ -326,14 +326,8 @@ def _uploaded(upload: FileStorage, label: str, lang: str, settings: Settings) ->
     alignment form: ALINEA_MAX_IMPORT_MB, ALINEA_MAX_SEGMENTS)."""
     name = upload.filename or "upload.txt"
     data = pairing.read_upload(upload.stream, name, label, settings.max_import_bytes)
-    return load_text(
-        data,
-        name,
-        lang=validate_language(lang.strip()) if lang.strip() else None,
-        languages=settings.languages,
-        max_bytes=settings.max_import_bytes,
-        max_segments=settings.max_segments,
-    )
+    lang = lang.strip()
+    return importing.load_data(data, name, validate_language(lang) if lang else None, settings)
 
 
 def _store_and_queue(
