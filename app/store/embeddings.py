@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.store.models import Embedding
@@ -35,23 +35,27 @@ class StoreEmbeddingCache:
         return found
 
     def put_many(self, model: str, vectors: dict[str, np.ndarray]) -> None:
-        items = sorted(vectors.items())
+        rows = [
+            {"model": model, "text_hash": h, "vector": np.asarray(v, np.float32).tobytes()}
+            for h, v in sorted(vectors.items())
+        ]
+        if not rows:
+            return
         with self._sessions() as session, session.begin():
-            known = set()
-            for first in range(0, len(items), CHUNK):
-                chunk = [h for h, _ in items[first : first + CHUNK]]
-                known.update(
-                    session.scalars(
-                        select(Embedding.text_hash).where(
-                            Embedding.model == model, Embedding.text_hash.in_(chunk)
-                        )
-                    )
-                )
-            rows = [
-                {"model": model, "text_hash": h, "vector": np.asarray(v, np.float32).tobytes()}
-                for h, v in items
-                if h not in known
-            ]
-            if rows:
-                # One multi-row INSERT per batch, not one ORM object per vector.
-                session.execute(insert(Embedding), rows)
+            # Two alignments that share a text (one original, two translations) embed it
+            # at the same time; whichever stores second keeps the vectors already there.
+            # One executemany of plain rows, not one ORM object per vector.
+            session.execute(_insert_new(session.get_bind().dialect.name), rows)
+
+
+def _insert_new(dialect: str):
+    """An INSERT into ``embeddings`` that skips the (model, text hash) pairs already stored."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    else:
+        raise NotImplementedError(f"no embedding cache for the {dialect} database")
+    return dialect_insert(Embedding).on_conflict_do_nothing(
+        index_elements=[Embedding.model, Embedding.text_hash]
+    )

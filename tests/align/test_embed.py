@@ -1,5 +1,7 @@
 """Embeddings are computed once per text: the cache, in memory and in the store."""
 
+import threading
+
 import numpy as np
 
 from app.align.embed import MemoryCache, embed_side, embed_texts
@@ -43,3 +45,32 @@ def test_the_store_keeps_embeddings_across_sessions(database_url):
     assert np.allclose(stored[::-1], again)
     assert fresh_cache.get_many("other-model", ["x"]) == {}
     engine.dispose()
+
+
+def test_two_processes_storing_the_same_embeddings_at_once_both_succeed(database_url):
+    """Two alignments sharing a text (one original, two translations) embed it at once;
+    whichever stores second finds the vectors there and goes on."""
+    engines = [store_db.make_engine(database_url) for _ in range(2)]
+    caches = [StoreEmbeddingCache(store_db.make_session_factory(e)) for e in engines]
+    start = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def store(cache, vectors):
+        start.wait()
+        try:
+            cache.put_many("test-model", vectors)
+        except BaseException as error:  # noqa: BLE001 - the test reports any failure
+            errors.append(error)
+
+    for round_ in range(20):
+        vectors = {f"{round_}-{i}": np.full(3, i, np.float32) for i in range(200)}
+        threads = [threading.Thread(target=store, args=(c, vectors)) for c in caches]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert errors == []
+    stored = caches[0].get_many("test-model", ["19-0", "19-199"])
+    assert np.allclose(stored["19-199"], 199)
+    for engine in engines:
+        engine.dispose()

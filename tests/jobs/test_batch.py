@@ -77,7 +77,7 @@ def test_batch_on_two_local_processes_aligns_the_pairs_and_reports_the_missing_f
     )
 
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip().splitlines()[-1] == "3 done, 1 failed"
+    assert result.stdout.strip().splitlines()[-1] == "3 done, 1 failed", result.stderr
     assert "FAILED job" in result.stderr and "missing.es.txt: no such file" in result.stderr
     assert "NOT A TRANSLATION?" in result.stderr and "mixed.es.txt" in result.stderr
     check_report(json.loads(report_path.read_text()), folder)
