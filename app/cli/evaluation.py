@@ -20,7 +20,9 @@ from app.evaluation.run import Report, confidence, error_kinds, evaluate, verse_
     type=click.Choice(["dev", "test"]),
     default="test",
     show_default=True,
-    help="Part to align (tuning used dev only). NTREX: dev is every third document.",
+    help="Part to align (tuning used dev only). NTREX: dev is every third document. "
+    "Bible: at paragraph level dev is Genesis and test the other three books; at "
+    "sentence level the whole text.",
 )
 @click.option("--fast", is_flag=True, help="No neural model: character trigrams and length.")
 @click.option("--no-mt", is_flag=True, help="Leave out the machine-translation scorer.")
@@ -64,10 +66,10 @@ def eval_command(dataset, split, fast, no_mt, perturbed, data, out, level, alone
     if perturbed and dataset != "ntrex":
         raise click.UsageError("--perturbed goes with ntrex")
     try:
-        documents = _documents(dataset, split, data, perturbed)
+        documents = _documents(dataset, split, data, perturbed, level)
     except datasets.EvalDataMissing as error:
         raise click.ClickException(f"skipped: {error}") from error
-    name = dataset if dataset == "bible" else f"{dataset} {split}"
+    name = dataset if dataset == "bible" and level == "sentence" else f"{dataset} {split}"
     if perturbed:
         name += " perturbed"
     if level == "paragraph":
@@ -84,10 +86,12 @@ def eval_command(dataset, split, fast, no_mt, perturbed, data, out, level, alone
 
 
 def _documents(
-    dataset: str, split: str, data: Path | None, perturbed: bool
+    dataset: str, split: str, data: Path | None, perturbed: bool, level: str
 ) -> list[datasets.EvalDocument]:
     if dataset == "textberg":
         return datasets.text_berg(split, data)
+    if dataset == "bible" and level == "paragraph":
+        return [datasets.bible_books(split, data)]
     if dataset == "bible":
         return [datasets.bible(data)]
     return datasets.ntrex_documents(data, split=split, perturbed=perturbed)

@@ -12,6 +12,7 @@ from app.evaluation import (
     EvalDataMissing,
     EvalDocument,
     Link,
+    bible_books,
     bible_verse_ids,
     data_root,
     datasets,
@@ -138,3 +139,20 @@ def test_the_bible_has_the_published_sizes(eval_root: Path, bible_document: Eval
     assert (len(src_verses), len(tgt_verses)) == (5000, 6301)
     assert len(bible_document.gold or []) == 4747
     assert (bible_document.src_lang, bible_document.tgt_lang) == ("en", "zh")
+
+
+def test_the_bibles_books_split_into_dev_and_test_with_their_own_gold(
+    eval_root: Path, bible_document: EvalDocument
+) -> None:
+    dev, test = bible_books("dev", eval_root), bible_books("test", eval_root)
+    assert (len(dev.src_lines), len(dev.tgt_lines)) == (1665, 2227)  # Genesis
+    assert dev.src_lines + test.src_lines == bible_document.src_lines
+    assert dev.tgt_lines + test.tgt_lines == bible_document.tgt_lines
+    assert len(dev.gold) + len(test.gold) == len(bible_document.gold or [])
+    # Test links count from Exodus's first line; shifted back they are the whole's.
+    shifted = [
+        Link(tuple(k + 1665 for k in g.src), tuple(k + 2227 for k in g.tgt)) for g in test.gold
+    ]
+    assert dev.gold + shifted == bible_document.gold
+    with pytest.raises(ValueError, match="unknown Bible split"):
+        bible_books("train", eval_root)

@@ -8,6 +8,7 @@ from click.testing import CliRunner
 from app.cli import main
 from app.evaluation import datasets, metric
 from app.evaluation.links import read_links
+from app.evaluation.paragraphs import paragraph_document
 
 
 @pytest.fixture(scope="module")
@@ -92,3 +93,18 @@ def test_eval_reports_the_scorers_and_can_leave_mt_out(ntrex_dev):
     assert "mt" not in choice["scorers"]
     assert without["models"] == ["fast"]
     assert with_mt["sentences"] == without["sentences"] == [601, 576]
+
+
+def test_the_bible_at_paragraph_level_is_judged_on_the_books_it_was_not_fitted_on(eval_root):
+    result = CliRunner().invoke(
+        main,
+        ["eval", "bible", "--level", "paragraph", "--fast", "--json"],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    test = paragraph_document(datasets.bible_books("test", eval_root))
+    assert report["dataset"] == "bible test paragraphs"
+    assert report["sentences"] == [len(test.src_lines), len(test.tgt_lines)]
+    assert report["confidence"]["beads"] > 0
+    assert "verse_merged" not in report
