@@ -78,14 +78,31 @@ class Watchman:
             self._engine.dispose()
 
 
+# How long the thread listening for RQ's commands (stop a job, shut down) waits for a
+# message before looking again. RQ waits a minute; redis-py (8.2 and later) joins the
+# thread when RQ stops it, and a thread that has just been unsubscribed sleeps that long
+# waiting to be subscribed again, so a worker could take a minute to exit.
+COMMAND_POLL_SECONDS = 1.0
+
+
 class _Watched:
-    """Adds the watchman's rounds to RQ's periodic maintenance."""
+    """What Alinea adds to RQ's workers: the watchman's rounds in RQ's periodic
+    maintenance, and a listener for commands that stops promptly."""
 
     watchman: Watchman
 
     def run_maintenance_tasks(self) -> None:
         super().run_maintenance_tasks()  # type: ignore[misc]
         self.watchman.reap()
+
+    def subscribe(self) -> None:
+        self.pubsub = self.connection.pubsub()  # type: ignore[attr-defined]
+        self.pubsub.subscribe(**{self.pubsub_channel_name: self.handle_payload})  # type: ignore[attr-defined]
+        self.pubsub_thread = self.pubsub.run_in_thread(
+            sleep_time=COMMAND_POLL_SECONDS,
+            daemon=True,
+            exception_handler=self._pubsub_exception_handler,  # type: ignore[attr-defined]
+        )
 
 
 class AlineaWorker(_Watched, Worker):

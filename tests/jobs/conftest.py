@@ -134,6 +134,18 @@ class Workers:
     def output(self) -> str:
         return "\n".join(path.read_text() for path in sorted(self.logs.glob("worker-*.log")))
 
+    def exit_code(self, process: subprocess.Popen, timeout: float) -> int:
+        """Wait for a burst worker to end; a worker still running after ``timeout`` seconds
+        fails the test with the workers' logs and what its processes are waiting on."""
+        try:
+            return process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            waiting = {pid: _wait_channel(pid) for pid in [process.pid, *children(process.pid)]}
+            raise AssertionError(
+                f"the worker still runs after {timeout} s; its processes wait in {waiting}\n"
+                + self.output()
+            ) from None
+
     def stop_all(self) -> None:
         for process in self.processes:
             if process.poll() is None:
@@ -156,6 +168,15 @@ def children(pid: int) -> list[int]:
     """The child processes of ``pid`` (a worker's work-horses)."""
     path = Path(f"/proc/{pid}/task/{pid}/children")
     return [int(child) for child in path.read_text().split()] if path.exists() else []
+
+
+def _wait_channel(pid: int) -> str:
+    """Where the kernel says process ``pid`` sleeps (its state and wait channel)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        return f"{state} {Path(f'/proc/{pid}/wchan').read_text()}"
+    except OSError:
+        return "gone"
 
 
 def kill(pid: int) -> None:

@@ -7,15 +7,20 @@ job through ``/jobs/<id>.json``, as the job page does.
 from __future__ import annotations
 
 import re
+import threading
+import time
+import uuid
 
 import pytest
 from sqlalchemy import func, select
 
 from app.jobs import batch
+from app.jobs import queue as job_queue
+from app.jobs.worker import AlineaWorker
 from app.store import models
 from app.store.jobs import Job
 
-from .conftest import CORPUS, STALE_AFTER, children, kill, wait_for
+from .conftest import CORPUS, STALE_AFTER, children, job_settings, kill, wait_for
 
 
 def upload_pair(client, folder=CORPUS) -> int:
@@ -55,7 +60,7 @@ def test_a_worker_runs_a_queued_alignment_and_the_api_shows_its_progress(client,
         return view if view["finished"] else None
 
     final = wait_for(finished, what="the job to finish")
-    assert worker.wait(timeout=60) == 0, workers.output()
+    assert workers.exit_code(worker, timeout=60) == 0
 
     assert final["state"] == "done", final["error"]
     assert final["percent"] == 100.0
@@ -137,7 +142,7 @@ def test_a_job_whose_work_horse_is_killed_on_its_last_attempt_fails_with_the_rea
     worker = workers.start("--burst")
     view = _wait_until_embedding(client, job_id)
     kill(_horse_pid(view))
-    assert worker.wait(timeout=60) == 0, workers.output()
+    assert workers.exit_code(worker, timeout=60) == 0
 
     final = status(client, job_id)
     assert final["state"] == "failed"
@@ -155,7 +160,7 @@ def test_a_job_for_a_file_that_is_not_text_fails_with_the_importers_message(
     pair = batch.PairSpec(binary, CORPUS / "en.txt")
     _label, (job_id,) = batch.submit(sessions, settings, [pair], local=False)
     worker = workers.start("--burst")
-    assert worker.wait(timeout=120) == 0, workers.output()
+    assert workers.exit_code(worker, timeout=120) == 0
 
     with sessions() as session:
         job = session.get(Job, job_id)
@@ -187,7 +192,7 @@ def test_a_running_job_cancelled_from_the_page_stops_and_stores_nothing(
     assert response.status_code == 303
     assert status(client, job_id)["state"] == "cancelled"
     # The worker's run notices at its next progress report, drops its work and moves on.
-    assert worker.wait(timeout=120) == 0, workers.output()
+    assert workers.exit_code(worker, timeout=120) == 0
     final = status(client, job_id)
     assert final["state"] == "cancelled" and final["error"].startswith("cancelled by ")
     assert alignments(sessions) == 0
@@ -202,9 +207,30 @@ def test_a_queued_job_cancelled_is_never_run_and_a_finished_one_cannot_be(
     assert cancelled.status_code == 200 and cancelled.get_json()["state"] == "cancelled"
 
     worker = workers.start("--burst")
-    assert worker.wait(timeout=120) == 0, workers.output()
+    assert workers.exit_code(worker, timeout=120) == 0
 
     assert status(client, job_id)["state"] == "cancelled"
     assert alignments(sessions) == 0
     again = client.post(f"/jobs/{job_id}/cancel", headers={"Accept": "application/json"})
     assert again.status_code == 409 and again.get_json()["cancelled"] is False
+
+
+def test_a_worker_stops_listening_for_commands_promptly(redis_queue):
+    """A worker stops its listener for RQ's commands as it exits. The listener, woken by
+    the unsubscribe, goes back to waiting for a subscription; stopping it must not wait
+    out that sleep (a minute in RQ's own setting)."""
+    worker = AlineaWorker(
+        [redis_queue],
+        connection=job_queue.check(job_settings(redis_queue)),
+        name=f"test-listener-{uuid.uuid4().hex[:8]}",
+    )
+    worker.subscribe()
+    worker.pubsub.unsubscribe()
+    wait_for(lambda: not worker.pubsub.subscribed, what="the listener to be unsubscribed")
+    time.sleep(0.5)  # the listener is back in its wait
+
+    stopping = threading.Thread(target=worker.unsubscribe, daemon=True)
+    stopping.start()
+    stopping.join(timeout=20)
+    assert not stopping.is_alive(), "stopping the listener waits out its sleep"
+    assert not worker.pubsub_thread.is_alive()
