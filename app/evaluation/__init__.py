@@ -14,6 +14,7 @@ from .datasets import (
     ntrex_documents,
     text_berg,
     text_berg_document,
+    with_omissions,
 )
 from .links import Link, format_link, format_links, parse_link, parse_links, read_links, write_links
 from .metric import Counts, Scores, f1, score_document, score_documents
@@ -46,6 +47,7 @@ __all__ = [
     "score_verse_merged",
     "text_berg",
     "text_berg_document",
+    "with_omissions",
     "verse_label",
     "write_links",
 ]

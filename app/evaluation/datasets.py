@@ -8,7 +8,7 @@ an explicit ``root``, else the ``ALINEA_EVAL_DATA`` environment variable, else
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import groupby
 from pathlib import Path
 from typing import Literal
@@ -275,6 +275,46 @@ def perturb(document: EvalDocument) -> EvalDocument:
             tgt.append(document.tgt_lines[k])
         k += 1
     return EvalDocument(document.name, src, tgt, document.src_lang, document.tgt_lang, gold)
+
+
+def with_omissions(document: EvalDocument) -> EvalDocument:
+    """``document`` with, here and there, one side of a two-sided gold link left out of
+    its text, at ``perturb``'s rates: the other side's lines become an omission (the
+    target's left out) or an addition (the source's). For gold sets that hold no
+    one-sided line, such as the Bible's, so that what is fitted on them also learns to
+    leave untranslated text alone. Random but fixed by the document's name."""
+    import random
+    import zlib
+
+    rng = random.Random(zlib.crc32(f"omissions {document.name}".encode()))
+    dropped_src: set[int] = set()
+    dropped_tgt: set[int] = set()
+    kept: list[Link] = []
+    drop_target = PERTURB_RATES["drop_target"]
+    drop_source = drop_target + PERTURB_RATES["drop_source"]
+    for link in document.gold or []:
+        roll = rng.random() if link.src and link.tgt else 1.0
+        if roll < drop_target:
+            dropped_tgt.update(link.tgt)
+            kept.append(Link(link.src, ()))
+        elif roll < drop_source:
+            dropped_src.update(link.src)
+            kept.append(Link((), link.tgt))
+        else:
+            kept.append(link)
+    src_lines, src_at = _without(document.src_lines, dropped_src)
+    tgt_lines, tgt_at = _without(document.tgt_lines, dropped_tgt)
+    gold = [
+        Link(tuple(src_at[k] for k in link.src), tuple(tgt_at[k] for k in link.tgt))
+        for link in kept
+    ]
+    return replace(document, src_lines=src_lines, tgt_lines=tgt_lines, gold=gold)
+
+
+def _without(lines: list[str], dropped: set[int]) -> tuple[list[str], dict[int, int]]:
+    """``lines`` less the ``dropped`` ones, and each kept line's new index."""
+    kept = [k for k in range(len(lines)) if k not in dropped]
+    return [lines[k] for k in kept], {old: new for new, old in enumerate(kept)}
 
 
 def _ntrex_all(root: Path | str | None, reference: str) -> list[EvalDocument]:

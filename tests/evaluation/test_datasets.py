@@ -156,3 +156,35 @@ def test_the_bibles_books_split_into_dev_and_test_with_their_own_gold(
     assert dev.gold + shifted == bible_document.gold
     with pytest.raises(ValueError, match="unknown Bible split"):
         bible_books("train", eval_root)
+
+
+def test_omissions_leave_out_one_side_of_some_links_and_keep_the_gold_true() -> None:
+    """Gold without untranslated lines (the Bible's) gets some: one side of a link left
+    out of the text, its other side now one-sided, every index moved to match."""
+    links = [Link((k,), (k,)) for k in range(300)] + [Link((300, 301), (300,))]
+    document = EvalDocument(
+        "verses",
+        [f"s{k}" for k in range(302)],
+        [f"t{k}" for k in range(301)],
+        "en",
+        "zh",
+        links,
+    )
+    changed = datasets.with_omissions(document)
+    assert changed == datasets.with_omissions(document), "the same each time"
+    assert len(changed.gold) == len(links)
+
+    omissions = [g for g in changed.gold if g.src and not g.tgt]
+    additions = [g for g in changed.gold if g.tgt and not g.src]
+    assert omissions and additions
+    # Each gold link still joins the texts the original link joined, less a side.
+    for before, after in zip(links, changed.gold, strict=True):
+        src = [changed.src_lines[k] for k in after.src]
+        tgt = [changed.tgt_lines[k] for k in after.tgt]
+        assert src in ([document.src_lines[k] for k in before.src], [])
+        assert tgt in ([document.tgt_lines[k] for k in before.tgt], [])
+        assert src or tgt
+    # Every line left in the text is in exactly one link.
+    assert sorted(k for g in changed.gold for k in g.src) == list(range(len(changed.src_lines)))
+    assert sorted(k for g in changed.gold for k in g.tgt) == list(range(len(changed.tgt_lines)))
+    assert len(changed.src_lines) < 302 and len(changed.tgt_lines) < 301
