@@ -251,15 +251,21 @@ def used(choice: ScorerChoice, model: AlignmentModel) -> dict[str, object]:
     described["scorers"] = [name for name in features.FEATURES if name in model.weights]
     if choice.mt and not model.uses_mt:
         described["mt"] = described["mt_translates"] = None
-        described["notes"] = [
-            *described["notes"],
+        described["notes"] = [*described["notes"], _why_no_mt(model)]
+    return described
+
+
+def _why_no_mt(model: AlignmentModel) -> str:
+    base = model.name.removesuffix("-long")
+    if base != model.name and model_exists(f"{base}+mt", model.level):
+        return (
             f"mt left out at paragraph level (over {LONG_TEXT:,} paragraphs its n-gram "
             "counts would take too much memory)"
-            if model.level == "paragraph"
-            else f"mt left out at sentence level (no {model.name}+mt model: "
-            "it did not improve this model on dev)",
-        ]
-    return described
+        )
+    return (
+        f"mt left out at {model.level} level (no {base}+mt model: "
+        "it did not improve this model on dev)"
+    )
 
 
 def align_within_beads(
