@@ -6,7 +6,8 @@
 Sentence level: models fitted on the Text+Berg dev document. Paragraph level: the same
 kinds of model, fitted on paragraphs built from the sentence gold of Text+Berg dev, of
 the dev part of the perturbed NTREX set and of the Bible's Genesis (English-Chinese, the
-literary set's dev part; ``app.evaluation.paragraphs``).
+literary set's dev part, with some links' sides left out so that it has untranslated
+text too; ``app.evaluation.paragraphs``).
 
 The models: "semantic" (USE embeddings of units and of runs of them, character
 trigrams, anchors, length), "semantic-sums" (the same, but runs are the sums of their
