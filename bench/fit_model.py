@@ -177,16 +177,17 @@ def main() -> int:
     models = args.models if args.models is not None else ",".join(starts)
     mt_models = args.mt if args.mt is not None else ",".join(starts)
     try:
-        documents, ntrex_dev = dev_documents(args.level)
-        judged, judged_ntrex = (
-            dev_documents(args.level, CONFIDENCE_VARIANTS)
-            if args.level == "paragraph"
-            else (documents, ntrex_dev)
-        )
+        sources = dev_sources(args.level)
     except datasets.EvalDataMissing as error:
         print(f"skipped: {error}", file=sys.stderr)
         return 0
     level = args.level
+    if level == "paragraph":
+        documents, ntrex_dev = paragraph_documents(sources, PARAGRAPH_VARIANTS)
+        judged, judged_ntrex = paragraph_documents(sources, CONFIDENCE_VARIANTS)
+    else:
+        documents, ntrex_dev, _ = sources
+        judged, judged_ntrex = documents, ntrex_dev
     for name in filter(None, models.split(",")):
         path = MODELS / f"{level}-{name}.json"
         if args.confidence_only:
@@ -223,16 +224,28 @@ def main() -> int:
     return 0
 
 
-def dev_documents(level: str, cuts: int = PARAGRAPH_VARIANTS):
-    """The documents the level's models are fitted on, and those for the MT term."""
+def dev_sources(level: str):
+    """The dev gold sets, read once: Text+Berg, the perturbed NTREX part and, at paragraph
+    level, Genesis, the literary set's dev part (the Bible's other books are its test).
+    Genesis's gold has no untranslated verse; without some (``with_omissions``), the
+    fitted search would pair every leftover of a web page (a byline, "Shopping Cart")
+    with whatever is left."""
     textberg = datasets.text_berg("dev")
     ntrex = datasets.ntrex_documents(split="dev", perturbed=True)
-    if level == "sentence":
-        return textberg, ntrex
+    genesis = [datasets.with_omissions(datasets.bible_books("dev"))] if level == "paragraph" else []
+    return textberg, ntrex, genesis
 
-    # Each dev document cut into paragraphs in several ways (a dev set cut once holds
-    # too few wrong beads to fit the confidence model on); in half of them untranslated
-    # sentences stand alone now and then, as one-sided paragraphs.
+
+def paragraph_documents(sources, cuts: int):
+    """The dev sets cut into paragraphs: the documents the models are fitted on, and
+    those for the MT term.
+
+    Each document is cut in ``cuts`` ways (a dev set cut once holds too few wrong beads
+    to fit the confidence model on); in half of them untranslated sentences stand alone
+    now and then, as one-sided paragraphs. Genesis is cut in half as many ways, all with
+    its omissions alone, so that its 1,532 links do not outweigh the others."""
+    textberg, ntrex, genesis = sources
+
     def variants(documents):
         return [
             paragraph_document(d, k, ALONE if k % 2 else 0.0)
@@ -240,17 +253,9 @@ def dev_documents(level: str, cuts: int = PARAGRAPH_VARIANTS):
             for k in range(cuts)
         ]
 
-    # Genesis, the literary set's dev part (the Bible's other books are its test). Its
-    # gold has no untranslated verse; without some, the fitted search would pair every
-    # leftover of a web page (a byline, "Shopping Cart") with whatever is left.
-    # Cut in half as many ways as the others, so that its 1,532 links do not outweigh
-    # them.
-    genesis = [
-        paragraph_document(datasets.with_omissions(datasets.bible_books("dev")), k, ALONE)
-        for k in range(max(1, cuts // 2))
-    ]
-    textberg, ntrex = variants(textberg), variants(ntrex)
-    return textberg + ntrex + genesis, ntrex
+    literary = [paragraph_document(d, k, ALONE) for d in genesis for k in range(max(1, cuts // 2))]
+    ntrex = variants(ntrex)
+    return variants(textberg) + ntrex + literary, ntrex
 
 
 def with_confidence(model: AlignmentModel, documents, sides) -> AlignmentModel:

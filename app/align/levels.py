@@ -57,12 +57,16 @@ def choose_model(choice: ScorerChoice, units: int = 0, level: str = "sentence") 
     return load_model(base, level)
 
 
+# The name's ending of a paragraph model made for a long text (``long_paragraphs``).
+LONG_SUFFIX = "-long"
+
+
 def long_paragraphs(model: AlignmentModel) -> AlignmentModel:
     """The paragraph model for texts over ``LONG_TEXT`` paragraphs (both sides): without
     its MT term, whose hashed n-gram counts take about 45 KB a paragraph (0.9 GB for
     10,000 on each side). Runs stay embedded as texts: as sums of their paragraphs'
     vectors they lost 2.8 points of strict F1 on the Bible's paragraphs."""
-    return replace(model, name=f"{model.name}-long")
+    return replace(model, name=f"{model.name}{LONG_SUFFIX}")
 
 
 def embeddings_for(
@@ -256,7 +260,7 @@ def used(choice: ScorerChoice, model: AlignmentModel) -> dict[str, object]:
 
 
 def _why_no_mt(model: AlignmentModel) -> str:
-    base = model.name.removesuffix("-long")
+    base = model.name.removesuffix(LONG_SUFFIX)
     if base != model.name and model_exists(f"{base}+mt", model.level):
         return (
             f"mt left out at paragraph level (over {LONG_TEXT:,} paragraphs its n-gram "
