@@ -356,7 +356,7 @@ def fit(start: AlignmentModel, documents) -> AlignmentModel:
     trained_on = (
         "text+berg dev"
         if model.level == "sentence"
-        else ("text+berg dev and ntrex dev (perturbed) paragraphs")
+        else "text+berg dev, ntrex dev (perturbed) and genesis (with omissions) paragraphs"
     )
     return replace(model, calibration=_calibrate(documents, sides, model), trained_on=trained_on)
 
