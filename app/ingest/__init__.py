@@ -15,7 +15,7 @@ from app.ingest.language import (
     validate_language,
 )
 from app.ingest.paragraphs import split_segments
-from app.ingest.sentences import split_sentences
+from app.ingest.sentences import split_sentences, unit_sentences
 from app.ingest.text import MAX_BYTES, decode_text, read_text_file
 
 __all__ = [
@@ -34,5 +34,6 @@ __all__ = [
     "read_text_file",
     "split_segments",
     "split_sentences",
+    "unit_sentences",
     "validate_language",
 ]

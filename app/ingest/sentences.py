@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from enum import Enum
 from functools import lru_cache
 from typing import NamedTuple
@@ -84,6 +84,16 @@ def split_sentences(text: str, language: str) -> list[str]:
             ends.append(cut)
             start = cut
     return _cut(text, ends)
+
+
+def unit_sentences(texts: Sequence[str], language: str) -> list[tuple[int, str]]:
+    """(unit position, sentence) for every sentence of ``texts`` (paragraphs or headings)
+    in order; a unit with no sentence break is one sentence, a blank one is kept whole."""
+    return [
+        (position, sentence)
+        for position, text in enumerate(texts)
+        for sentence in split_sentences(text, language) or [text]
+    ]
 
 
 def icu_sentences(text: str, language: str, *, suppressions: bool = False) -> list[str]:

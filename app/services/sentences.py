@@ -9,13 +9,9 @@ from app.align.result import AlignmentResult
 
 def document_sentences(segments: Sequence, language: str) -> list[tuple[int, str]]:
     """(paragraph position, sentence) for every sentence of a document's paragraphs."""
-    from app.ingest import split_sentences
+    from app.ingest import unit_sentences
 
-    out: list[tuple[int, str]] = []
-    for position, segment in enumerate(segments):
-        sentences = split_sentences(segment.text, language) or [segment.text]
-        out += [(position, sentence) for sentence in sentences]
-    return out
+    return unit_sentences([segment.text for segment in segments], language)
 
 
 def store_sentences(session, document, sentences: Sequence[tuple[int, str]]) -> None:
