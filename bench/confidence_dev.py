@@ -1,7 +1,7 @@
 """How well a shipped model's confidence ranks its own errors on each dev set, held out.
 
     python bench/confidence_dev.py                       # the paragraph "semantic" model
-    python bench/confidence_dev.py --ridge 1 --ridge 10  # other regularisations too
+    python bench/confidence_dev.py --ridge 0.1 --ridge 1  # other regularisations too
 
 ``bench/fit_model.py`` chooses the confidence variant (posterior or not, at which
 temperature, in which form; with the edge features or not) by one count over all dev
@@ -11,6 +11,9 @@ the model's chosen beads on the dev documents the confidence is fitted on (each 
 ``CONFIDENCE_VARIANTS`` ways), the logistic model fitted on every other document and
 judged on the rest (two folds, so no document is judged by a model that saw it), and
 the wrong beads among each set's 10% least confident. The shipped variant is marked.
+When the model has a sentence stage (``app.align.sentence_evidence``), two last rows
+give the shipped variant alone and with the stage, both stages held out the same way
+(the stage reads the first stage's held-out probability).
 It reads the gold sets from ../shared/eval-data (or $ALINEA_EVAL_DATA) and stops with a
 message when they are absent.
 """
@@ -52,6 +55,7 @@ def main() -> int:
     sides = [fm._sides(d, model) for d in documents]
     spans = [best_path(src, tgt, model) for src, tgt in sides]
     kept = [k for k, (src, tgt) in enumerate(sides) if fm._refined_by(src, tgt, model)]
+    first_stage = None
     shipped = (model.posterior_temperature, sorted(set(model.confidence) - {"bias"}))
     base = [n for n in fm.CONFIDENCE_FEATURES if n in model.weights or n not in fm.FEATURE_NAMES]
     edges = [n for n in fm.EDGE_CONFIDENCE_FEATURES if n in model.weights]
@@ -73,12 +77,33 @@ def main() -> int:
                 names = base + extra + list(form)
                 x = np.array([[1.0] + [c[n] for n in names] for c in contexts])
                 for ridge in args.ridge or [0.1]:
-                    counts = _per_set(_held_out(x, y, origin, ridge), y, sets[origin])
+                    held_out = fm.held_out_by_document(x, y, origin, ridge)
+                    counts = _per_set(held_out, y, sets[origin])
                     mark = "shipped" if (temperature, sorted(names)) == shipped else ""
+                    if mark and ridge == 0.1:
+                        first_stage = (held_out, y, origin)
                     post = f"{temperature} {'+'.join(form)}" if form else "-"
                     row = " | ".join(f"{c} of {w} ({c / w:.0%})" for c, w in counts)
                     print(f"| {ridge} | {post} | {'yes' if extra else '-'} | {row} | {mark} |")
+    if model.sentence_confidence and first_stage is not None:
+        _sentence_stage(model, documents, sides, sets, first_stage)
     return 0
+
+
+def _sentence_stage(model, documents, sides, sets, first_stage) -> None:
+    """The shipped variant alone and with the sentence stage, both stages held out: the
+    stage reads the first stage's held-out probability, and is itself fitted on the
+    other fold of documents."""
+    p0, y0, origin0 = first_stage
+    x, y, origin = fm.stage_rows(model, documents, sides)
+    assert np.array_equal(origin, origin0) and np.array_equal(y, y0)
+    x[:, 1] = np.log(np.clip(p0, 1e-6, 1 - 1e-6) / np.clip(1 - p0, 1e-6, 1))
+    for label, p in (
+        ("shipped variant alone", p0),
+        ("with the sentence stage", fm.held_out_by_document(x, y, origin)),
+    ):
+        row = " | ".join(f"{c} of {w} ({c / w:.0%})" for c, w in _per_set(p, y, sets[origin]))
+        print(f"| 0.1 | {label} | | {row} | |")
 
 
 def _set_of_each(sources, count: int) -> np.ndarray:
@@ -89,16 +114,6 @@ def _set_of_each(sources, count: int) -> np.ndarray:
     return np.array(
         [SETS[0]] * n_textberg + [SETS[1]] * n_ntrex + [SETS[2]] * (count - n_textberg - n_ntrex)
     )
-
-
-def _held_out(x, y, origin, ridge: float) -> np.ndarray:
-    """Each bead's probability from the model fitted on the other fold of documents."""
-    p = np.zeros(len(y))
-    for fold in (0, 1):
-        judged = origin % 2 == fold
-        w = fm._logistic(x[~judged], y[~judged], ridge=ridge)
-        p[judged] = fm._predict(x[judged], w)
-    return p
 
 
 def _per_set(p, y, sets) -> list[tuple[int, int]]:

@@ -22,7 +22,9 @@ beads ("leak", "cut", "debris") by a grid search for the best strict F1 on the s
 document, every fitted weight kept. Calibration is a logistic fit of "is this chosen
 bead right?" on the chosen beads' context, again on dev; whether the context includes
 the bead's posterior probability, and at which temperature, is chosen on dev too
-(``fit_confidence``).
+(``fit_confidence``). At paragraph level a second stage, fitted on the same documents,
+reads each bead's probability again with what the sentences aligned inside it say
+(``with_sentence_stage``, ``app.align.sentence_evidence``).
 
 The "structure" feature (headings meet headings) has no evidence in these sets, which
 have no headings: it keeps the weight it starts with, set by hand.
@@ -49,12 +51,14 @@ import numpy as np
 from app.align import choice as scorer_choice
 from app.align.embed import MemoryCache
 from app.align.encoders import E5_MODEL
-from app.align.engine import bead_features, best_path, build_sides, model_used
-from app.align.levels import edge_sentences, embeddings_for, translate_side
+from app.align.engine import bead_features, best_path, build_sides, describe_beads, model_used
+from app.align.levels import align_within_beads, edge_sentences, embeddings_for, translate_side
 from app.align.model import MODELS, PARAGRAPH_MOVES, AlignmentModel
+from app.align.sentence_evidence import EVIDENCE, PARAGRAPH_LOGIT, sentence_evidence
 from app.evaluation import datasets, metric
 from app.evaluation.links import Link
 from app.evaluation.paragraphs import paragraph_document
+from app.ingest.sentences import unit_sentences
 
 EPOCHS = 30
 # A lexicon learnt from fewer 1-1 beads than this did not help on Text+Berg dev cut into
@@ -199,6 +203,8 @@ def main() -> int:
                 model = fit_edges(model, documents, grid)
         sides = [_sides(d, model) for d in judged]
         model = with_confidence(model, judged, sides)
+        if level == "paragraph":
+            model = with_sentence_stage(model, judged, sides)
         path.write_text(model.to_json())
         print(f"{name}: wrote {path}")
     for name in filter(None, mt_models.split(",")):
@@ -265,6 +271,61 @@ def with_confidence(model: AlignmentModel, documents, sides) -> AlignmentModel:
         first = fit_confidence(documents, sides, model.first_pass())
         model = replace(model, first_pass_model=json.loads(first.to_json()))
     return fit_confidence(documents, sides, model)
+
+
+def with_sentence_stage(model: AlignmentModel, documents, sides) -> AlignmentModel:
+    """``model`` with its sentence stage (``app.align.sentence_evidence``) fitted on
+    ``documents``, if on dev, held out, it puts more wrong beads among the 10% least
+    confident than the paragraph confidence alone; else without one."""
+    x, y, origin = stage_rows(model, documents, sides)
+    alone = _catch(_predict(x[:, :2], np.array([0.0, 1.0])), y)
+    staged = _catch(held_out_by_document(x, y, origin), y)
+    print(f"  sentence stage: held out, {staged} wrong beads caught against {alone} without")
+    if staged <= alone:
+        return replace(model, sentence_confidence={})
+    w = _logistic(x, y, ridge=0.1)
+    names = ["bias", PARAGRAPH_LOGIT, *EVIDENCE]
+    return replace(model, sentence_confidence=dict(zip(names, map(float, w), strict=True)))
+
+
+def stage_rows(model: AlignmentModel, documents, sides):
+    """What the sentence stage reads, for every chosen two-sided paragraph bead of the
+    documents ``model`` refines: (1, the bead's probability as a logit, its sentences'
+    evidence); whether the bead is right; and the index of its document.
+
+    Each document's chosen paragraph beads get their sentences aligned inside them, cut
+    as an upload's are and by the sentence model an upload would get."""
+    rows, labels, origin = [], [], []
+    for k, (document, (src, tgt)) in enumerate(zip(documents, sides, strict=True)):
+        if not _refined_by(src, tgt, model):
+            continue
+        beads = describe_beads(src, tgt, best_path(src, tgt, model), model_used(src, tgt, model))
+        src_s = unit_sentences(document.src_lines, document.src_lang)
+        tgt_s = unit_sentences(document.tgt_lines, document.tgt_lang)
+        sentences = align_within_beads(
+            beads, src_s, tgt_s, document.src_lang, document.tgt_lang, cache=_EDGE_CACHE
+        )
+        gold = {(link.src, link.tgt) for link in document.gold}
+        evidence = sentence_evidence(beads, sentences.beads, src_s, tgt_s)
+        for bead, found in zip(beads, evidence, strict=True):
+            if found is None or bead.similarity is None:
+                continue
+            p = min(max(bead.similarity, 1e-6), 1 - 1e-6)
+            rows.append([1.0, np.log(p / (1 - p))] + [found[n] for n in EVIDENCE])
+            src_units = tuple(range(bead.src_start, bead.src_end))
+            labels.append((src_units, tuple(range(bead.tgt_start, bead.tgt_end))) in gold)
+            origin.append(k)
+    return np.array(rows), np.array(labels, dtype=float), np.array(origin)
+
+
+def held_out_by_document(x: np.ndarray, y: np.ndarray, origin: np.ndarray, ridge=0.1):
+    """Each row's probability from the logistic model fitted on the rows of the other
+    documents' fold (even and odd document indices), so no document judges itself."""
+    p = np.zeros(len(y))
+    for fold in (0, 1):
+        judged = origin % 2 == fold
+        p[judged] = _predict(x[judged], _logistic(x[~judged], y[~judged], ridge=ridge))
+    return p
 
 
 def with_mt(base: AlignmentModel, weight: float, centre: float) -> AlignmentModel:
@@ -397,7 +458,8 @@ def _sides(document, model):
     )
 
 
-# Edge sentences are embedded once per run of the script, whatever the model.
+# Sentences (units' edge sentences, those aligned inside paragraph beads) are embedded
+# once per run of the script, whatever the model.
 _EDGE_CACHE = MemoryCache()
 
 

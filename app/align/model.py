@@ -69,6 +69,10 @@ class AlignmentModel:
     posterior_temperature: float = 0.0
     posterior_width: int = 2
     level: str = "sentence"
+    # Paragraph level: the weights of a second logistic model that, once sentences are
+    # aligned inside the paragraph beads, reads a bead's probability (as its logit) with
+    # what its sentences say (``levels.sentence_evidence``); empty: no such stage.
+    sentence_confidence: dict[str, float] = field(default_factory=dict)
 
     @property
     def uses_embeddings(self) -> bool:

@@ -16,6 +16,7 @@ from app import services
 from app.align import levels
 from app.align.progress import ReportFn
 from app.align.result import AlignmentResult, Progress
+from app.align.sentence_evidence import with_sentence_evidence
 from app.ingest import LoadedDocument
 from app.services import sentences
 from app.store import models
@@ -69,7 +70,8 @@ def compute(
     progress: Progress | None = None,
     use_mt: bool = True,
 ) -> PairAlignment:
-    """Align paragraphs, then sentences inside each paragraph bead; writes no alignment.
+    """Align paragraphs, then sentences inside each paragraph bead, and read the paragraph
+    beads' similarities again with what their sentences say; writes no alignment.
 
     ``sessions`` serve the embedding cache only.
     """
@@ -88,6 +90,7 @@ def compute(
         cache=cache,
         report=report,
     )
+    paragraphs = with_sentence_evidence(paragraphs, sentence_result, src_sentences, tgt_sentences)
     return PairAlignment(source, target, paragraphs, src_sentences, tgt_sentences, sentence_result)
 
 
