@@ -24,6 +24,8 @@ from app.segments import BeadSpan
 # The features of the stage besides the bead's own probability, as a logit.
 EVIDENCE = ("sentences_alone", "sentences_lowest", "sentences_mean")
 PARAGRAPH_LOGIT = "paragraph_logit"
+# Recorded with a staged alignment, for the review page's legend.
+CONFIDENCE_NOTE = "each paragraph pair's probability also weighs how its sentences pair up"
 
 
 def sentence_evidence(
@@ -100,7 +102,7 @@ def with_sentence_evidence(
         )
         for bead, found in zip(paragraphs.beads, evidence, strict=True)
     ]
-    parameters = {**paragraphs.parameters, "confidence": "paragraph and sentence evidence"}
+    parameters = {**paragraphs.parameters, "confidence_note": CONFIDENCE_NOTE}
     return replace(paragraphs, beads=beads, parameters=parameters)
 
 

@@ -9,6 +9,7 @@ from app import services
 from app.errors import InvalidRequest, NotFound
 from app.services import history as history_service
 from app.services import jobs as job_service
+from app.services.scores import score_meaning
 from app.store import accounts, models
 from app.store.queries import (
     PAGE_SIZE,
@@ -35,7 +36,6 @@ from app.web.rows import (
     format_score,
     format_utc,
     iso_utc,
-    score_meaning,
 )
 from app.web.search import highlight
 from app.web.shortcuts import SHORTCUTS

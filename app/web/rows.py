@@ -36,24 +36,6 @@ def format_score(value: Any) -> str:
     return f"{value:.2f}"
 
 
-# What each component score measures, in words, for the page's legend and tooltips.
-SCORE_MEANINGS: dict[str, str] = {
-    "semantic": "meaning: how close the two texts are in a multilingual sentence-embedding model",
-    "mt": "machine translation: characters shared with Apertium's translation of one side (chrF)",
-    "chrf": "characters shared directly, as in names, numbers and borrowed words (chrF)",
-    "length": "length: how well the two lengths fit the documents' usual ratio",
-    "anchors": "anchors: numbers, names, punctuation and links found on both sides",
-    "structure": "structure: heading paired with heading, paragraph with paragraph",
-    "lexicon": "word pairs learnt from the confident pairs of this document",
-    "margin": "how much better this pair is than its neighbours",
-}
-
-
-def score_meaning(name: str) -> str:
-    """A component score's meaning in words; the name itself when it has no description."""
-    return SCORE_MEANINGS.get(name, name)
-
-
 def format_utc(moment: datetime | None) -> str:
     return "" if moment is None else as_utc(moment).strftime("%Y-%m-%d %H:%M UTC")
 

@@ -7,6 +7,7 @@ import pytest
 from app.align.model import load_model
 from app.align.result import AlignmentResult
 from app.align.sentence_evidence import (
+    CONFIDENCE_NOTE,
     EVIDENCE,
     PARAGRAPH_LOGIT,
     sentence_evidence,
@@ -64,7 +65,7 @@ def test_the_shipped_paragraph_model_reads_its_beads_again_with_their_sentences(
     staged = with_sentence_evidence(
         result_by("semantic"), AlignmentResult(SENTENCES, "banded"), SRC_SENTENCES, TGT_SENTENCES
     )
-    assert staged.parameters["confidence"] == "paragraph and sentence evidence"
+    assert staged.parameters["confidence_note"] == CONFIDENCE_NOTE
     first, second, alone = staged.beads
     assert 0.0 < first.similarity < 1.0 and first.similarity != PARAGRAPHS[0].similarity
     # The same paragraphs, whatever the sentences say.

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from markupsafe import escape
 
+from app.store import db as store_db
 from app.store import models
 
 from .conftest import HOSTILE, stored_beads
@@ -163,3 +164,43 @@ def test_a_missing_alignment_is_a_404_page(client):
     html = response.get_data(as_text=True)
     assert "There is no alignment 999999" in html
     assert "Traceback" not in html
+
+
+def test_the_scores_panel_says_what_each_score_means_in_the_feature_registrys_words(
+    client, sessions, demo_alignment
+):
+    from app.align import features
+
+    html = client.get(f"/alignments/{demo_alignment}").get_data(as_text=True)
+
+    names = {name for bead in stored_beads(sessions, demo_alignment) for name in bead.scores}
+    assert {"semantic", "overhang", "length"} <= names
+    for name in names:
+        meaning = f"{features.label(name)}: {features.meaning(name)}"
+        assert f'<dd class="score-meaning">{escape(meaning)}</dd>' in html
+
+
+def test_an_upload_says_its_paragraph_figures_weigh_their_sentences(
+    client, sessions, corpus_pair, corpus_result
+):
+    from app.align.sentence_evidence import CONFIDENCE_NOTE
+    from app.services import pairs
+
+    pair = pairs.compute(sessions, *corpus_pair)
+    with store_db.transaction(sessions) as session:
+        alignment_id = pairs.store(session, pair).id
+    html = client.get(f"/alignments/{alignment_id}").get_data(as_text=True)
+
+    legend = html.split('<p class="score-legend">', 1)[1].split("</p>", 1)[0]
+    assert str(escape(CONFIDENCE_NOTE)) in legend
+    stored = stored_beads(sessions, alignment_id)
+    # The same pairs as the paragraph level alone, their figures read again.
+    spans = [(b.src_start, b.src_end, b.tgt_start, b.tgt_end) for b in corpus_result.beads]
+    assert [(b.src_start, b.src_end, b.tgt_start, b.tgt_end) for b in stored] == spans
+    assert [b.similarity for b in stored] != [b.similarity for b in corpus_result.beads]
+    assert all((b.similarity is None) == b.one_sided for b in stored)
+
+
+def test_a_paragraph_alignment_without_sentences_has_no_such_note(client, demo_alignment):
+    html = client.get(f"/alignments/{demo_alignment}").get_data(as_text=True)
+    assert "sentences pair up" not in html
