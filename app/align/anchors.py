@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -83,8 +84,10 @@ def digits(token: str) -> str:
     return re.sub(r"\D", "", token).lstrip("0") or "0"
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(word: str) -> str:
-    """Lower case without accents: 'López' and 'LOPEZ' both become 'lopez'."""
+    """Lower case without accents: 'López' and 'LOPEZ' both become 'lopez'. Cached: a
+    document folds the same words over and over (its QA checks fold every pair twice)."""
     decomposed = unicodedata.normalize("NFKD", word)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
