@@ -34,6 +34,7 @@ import fit_model as fm  # noqa: E402
 
 from app.align.engine import best_path  # noqa: E402
 from app.align.model import MODELS, AlignmentModel  # noqa: E402
+from app.align.sentence_evidence import PARAGRAPH_LOGIT, stage_inputs  # noqa: E402
 from app.evaluation import datasets  # noqa: E402
 
 SETS = ("Text+Berg", "NTREX", "Genesis")
@@ -97,7 +98,7 @@ def _sentence_stage(model, documents, sides, sets, first_stage) -> None:
     p0, y0, origin0 = first_stage
     x, y, origin = fm.stage_rows(model, documents, sides)
     assert np.array_equal(origin, origin0) and np.array_equal(y, y0)
-    x[:, 1] = np.log(np.clip(p0, 1e-6, 1 - 1e-6) / np.clip(1 - p0, 1e-6, 1))
+    x[:, 1] = [stage_inputs(p, {})[PARAGRAPH_LOGIT] for p in p0]
     for label, p in (
         ("shipped variant alone", p0),
         ("with the sentence stage", fm.held_out_by_document(x, y, origin)),

@@ -52,13 +52,18 @@ from app.align import choice as scorer_choice
 from app.align.embed import MemoryCache
 from app.align.encoders import E5_MODEL
 from app.align.engine import bead_features, best_path, build_sides, describe_beads, model_used
-from app.align.levels import align_within_beads, edge_sentences, embeddings_for, translate_side
+from app.align.levels import edge_sentences, embeddings_for, translate_side
 from app.align.model import MODELS, PARAGRAPH_MOVES, AlignmentModel
-from app.align.sentence_evidence import EVIDENCE, PARAGRAPH_LOGIT, sentence_evidence
+from app.align.result import AlignmentResult
+from app.align.sentence_evidence import (
+    STAGE_INPUTS,
+    sentence_evidence,
+    stage_inputs,
+    with_sentences,
+)
 from app.evaluation import datasets, metric
 from app.evaluation.links import Link
 from app.evaluation.paragraphs import paragraph_document
-from app.ingest.sentences import unit_sentences
 
 EPOCHS = 30
 # A lexicon learnt from fewer 1-1 beads than this did not help on Text+Berg dev cut into
@@ -278,13 +283,14 @@ def with_sentence_stage(model: AlignmentModel, documents, sides) -> AlignmentMod
     ``documents``, if on dev, held out, it puts more wrong beads among the 10% least
     confident than the paragraph confidence alone; else without one."""
     x, y, origin = stage_rows(model, documents, sides)
-    alone = _catch(_predict(x[:, :2], np.array([0.0, 1.0])), y)
+    first_stage = 1 / (1 + np.exp(-x[:, 1]))  # the paragraph probability, from its logit
+    alone = _catch(first_stage, y)
     staged = _catch(held_out_by_document(x, y, origin), y)
     print(f"  sentence stage: held out, {staged} wrong beads caught against {alone} without")
     if staged <= alone:
         return replace(model, sentence_confidence={})
     w = _logistic(x, y, ridge=0.1)
-    names = ["bias", PARAGRAPH_LOGIT, *EVIDENCE]
+    names = ["bias", *STAGE_INPUTS]
     return replace(model, sentence_confidence=dict(zip(names, map(float, w), strict=True)))
 
 
@@ -300,18 +306,24 @@ def stage_rows(model: AlignmentModel, documents, sides):
         if not _refined_by(src, tgt, model):
             continue
         beads = describe_beads(src, tgt, best_path(src, tgt, model), model_used(src, tgt, model))
-        src_s = unit_sentences(document.src_lines, document.src_lang)
-        tgt_s = unit_sentences(document.tgt_lines, document.tgt_lang)
-        sentences = align_within_beads(
-            beads, src_s, tgt_s, document.src_lang, document.tgt_lang, cache=_EDGE_CACHE
+        # A result without a model's name: its similarities stay the first stage's.
+        both = with_sentences(
+            AlignmentResult(beads, "fit"),
+            document.src_lines,
+            document.tgt_lines,
+            document.src_lang,
+            document.tgt_lang,
+            cache=_EDGE_CACHE,
         )
         gold = {(link.src, link.tgt) for link in document.gold}
-        evidence = sentence_evidence(beads, sentences.beads, src_s, tgt_s)
+        evidence = sentence_evidence(
+            beads, both.sentences.beads, both.src_sentences, both.tgt_sentences
+        )
         for bead, found in zip(beads, evidence, strict=True):
             if found is None or bead.similarity is None:
                 continue
-            p = min(max(bead.similarity, 1e-6), 1 - 1e-6)
-            rows.append([1.0, np.log(p / (1 - p))] + [found[n] for n in EVIDENCE])
+            inputs = stage_inputs(bead.similarity, found)
+            rows.append([1.0] + [inputs[n] for n in STAGE_INPUTS])
             src_units = tuple(range(bead.src_start, bead.src_end))
             labels.append((src_units, tuple(range(bead.tgt_start, bead.tgt_end))) in gold)
             origin.append(k)

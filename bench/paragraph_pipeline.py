@@ -52,6 +52,26 @@ def lines(size: int) -> tuple[list[str], list[str]]:
     return src, tgt
 
 
+def write_pair(folder: Path, size: int) -> None:
+    """The pair of ``size`` paragraphs: ``es.txt``/``en.txt`` (blank lines between
+    paragraphs) and ``es.lines``/``en.lines`` (one per line)."""
+    src, tgt = lines(size)
+    (folder / "es.txt").write_text("\n\n".join(src) + "\n", encoding="utf-8")
+    (folder / "en.txt").write_text("\n\n".join(tgt) + "\n", encoding="utf-8")
+    (folder / "es.lines").write_text("\n".join(src) + "\n", encoding="utf-8")
+    (folder / "en.lines").write_text("\n".join(tgt) + "\n", encoding="utf-8")
+
+
+def have_eval_data() -> bool:
+    """Whether NTREX is there; if not, say so (the benchmark is skipped)."""
+    try:
+        datasets.data_root()
+    except datasets.EvalDataMissing as error:
+        print(f"skipped: {error}", file=sys.stderr)
+        return False
+    return True
+
+
 def run(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     """Wall seconds and peak resident MB of one child process."""
     started = time.perf_counter()
@@ -85,21 +105,14 @@ def main() -> int:
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
     parser.add_argument("--repeat", type=int, default=1)
     args = parser.parse_args()
-    try:
-        datasets.data_root()
-    except datasets.EvalDataMissing as error:
-        print(f"skipped: {error}", file=sys.stderr)
+    if not have_eval_data():
         return 0
     print("| paragraphs | `alinea align` | peak memory | `--presegmented` | peak memory | ratio |")
     print("|---:|---:|---:|---:|---:|---:|")
     for size in (int(s) for s in args.sizes.split(",")):
         with tempfile.TemporaryDirectory() as name:
             folder = Path(name)
-            src, tgt = lines(size)
-            (folder / "es.txt").write_text("\n\n".join(src) + "\n", encoding="utf-8")
-            (folder / "en.txt").write_text("\n\n".join(tgt) + "\n", encoding="utf-8")
-            (folder / "es.lines").write_text("\n".join(src) + "\n", encoding="utf-8")
-            (folder / "en.lines").write_text("\n".join(tgt) + "\n", encoding="utf-8")
+            write_pair(folder, size)
             full, lined = [], []
             for _ in range(args.repeat):
                 full.append(measure(folder, size, presegmented=False))

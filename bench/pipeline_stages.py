@@ -25,9 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from paragraph_pipeline import lines  # noqa: E402
-
-from app.evaluation import datasets  # noqa: E402
+from paragraph_pipeline import have_eval_data, write_pair  # noqa: E402
 
 SPENT: dict[str, float] = collections.defaultdict(float)
 
@@ -51,13 +49,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=10000)
     args = parser.parse_args()
-    try:
-        datasets.data_root()
-    except datasets.EvalDataMissing as error:
-        print(f"skipped: {error}", file=sys.stderr)
+    if not have_eval_data():
         return 0
     import app.services as services
-    from app.align import levels
+    from app.align import levels, sentence_evidence
     from app.cli import main as alinea
     from app.ingest import language
     from app.services import pairs, qa
@@ -65,16 +60,14 @@ def main() -> int:
     timed(services, "align_plain", "paragraph level")
     timed(levels, "embeddings_for", "  embeddings (both levels)")
     timed(levels, "align_units", "  searches, posteriors, contexts (both levels)")
-    timed(levels, "align_within_beads", "sentence level")
-    timed(pairs, "with_sentence_evidence", "sentence stage of the paragraph confidence")
+    timed(pairs, "with_sentences", "sentence level")
+    timed(sentence_evidence, "with_sentence_evidence", "  sentence stage of the confidence")
     timed(pairs, "store", "storing")
     timed(qa, "check_new", "  QA of both levels")
     timed(language, "_confidences", "    language detection (QA)")
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
-        src, tgt = lines(args.size)
-        (folder / "es.txt").write_text("\n\n".join(src) + "\n", encoding="utf-8")
-        (folder / "en.txt").write_text("\n\n".join(tgt) + "\n", encoding="utf-8")
+        write_pair(folder, args.size)
         os.environ["DATABASE_URL"] = f"sqlite:///{folder / 'alinea.db'}"
         alinea(["db", "upgrade"], standalone_mode=False)
         started = time.perf_counter()

@@ -28,7 +28,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from app.align import banded, features, posterior
-from app.align.model import AlignmentModel, with_weights
+from app.align.model import AlignmentModel, logistic, with_weights
 from app.align.result import AlignmentResult
 from app.segments import BeadSpan
 
@@ -376,9 +376,7 @@ def band_around_path(spans, n: int, m: int, width: int) -> banded.Band:
 def confidence(context: dict[str, float], model: AlignmentModel) -> float:
     if not model.confidence:
         return model.probability(context["score"])
-    z = model.confidence.get("bias", 0.0)
-    z += sum(w * context[name] for name, w in model.confidence.items() if name != "bias")
-    return 1.0 / (1.0 + math.exp(-z))
+    return logistic(model.confidence, context)
 
 
 def _one_sided(span) -> bool:

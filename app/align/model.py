@@ -71,7 +71,7 @@ class AlignmentModel:
     level: str = "sentence"
     # Paragraph level: the weights of a second logistic model that, once sentences are
     # aligned inside the paragraph beads, reads a bead's probability (as its logit) with
-    # what its sentences say (``levels.sentence_evidence``); empty: no such stage.
+    # what its sentences say (``app.align.sentence_evidence``); empty: no such stage.
     sentence_confidence: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -125,6 +125,14 @@ class AlignmentModel:
             data["anchor_moves"] = tuple(tuple(m) for m in data["anchor_moves"])
         data["calibration"] = tuple(data["calibration"])
         return cls(**data)
+
+
+def logistic(weights: dict[str, float], values: dict[str, float]) -> float:
+    """A logistic model's probability (the confidence models'): ``weights["bias"]`` plus
+    every other weight times the value of its name."""
+    z = weights.get("bias", 0.0)
+    z += sum(w * values[name] for name, w in weights.items() if name != "bias")
+    return 1.0 / (1.0 + math.exp(-z))
 
 
 @cache

@@ -13,17 +13,23 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import NamedTuple
 
 import numpy as np
 
-from app.align.levels import LONG_SUFFIX
-from app.align.model import load_model, model_exists
+from app.align.embed import EmbeddingCache
+from app.align.levels import LONG_SUFFIX, align_within_beads
+from app.align.model import load_model, logistic, model_exists
+from app.align.progress import ReportFn
 from app.align.result import AlignmentResult
+from app.ingest.sentences import unit_sentences
 from app.segments import BeadSpan
 
 # The features of the stage besides the bead's own probability, as a logit.
 EVIDENCE = ("sentences_alone", "sentences_lowest", "sentences_mean")
 PARAGRAPH_LOGIT = "paragraph_logit"
+# What the stage reads, in the order of its weights after "bias".
+STAGE_INPUTS = (PARAGRAPH_LOGIT, *EVIDENCE)
 # Recorded with a staged alignment, for the review page's legend.
 CONFIDENCE_NOTE = "each paragraph pair's probability also weighs how its sentences pair up"
 
@@ -72,12 +78,17 @@ def sentence_evidence(
     return out
 
 
-def stage_probability(similarity: float, evidence: dict[str, float], weights) -> float:
-    """The sentence stage's probability that a bead is right."""
+def stage_inputs(similarity: float, evidence: dict[str, float]) -> dict[str, float]:
+    """What the stage reads for one bead: its probability as a logit, and ``evidence``."""
     p = min(max(similarity, 1e-6), 1 - 1e-6)
-    z = weights.get("bias", 0.0) + weights.get(PARAGRAPH_LOGIT, 0.0) * math.log(p / (1 - p))
-    z += sum(weights.get(name, 0.0) * evidence[name] for name in EVIDENCE)
-    return 1.0 / (1.0 + math.exp(-z))
+    return {PARAGRAPH_LOGIT: math.log(p / (1 - p)), **evidence}
+
+
+def stage_probability(
+    similarity: float, evidence: dict[str, float], weights: dict[str, float]
+) -> float:
+    """The sentence stage's probability that a bead is right."""
+    return logistic(weights, stage_inputs(similarity, evidence))
 
 
 def with_sentence_evidence(
@@ -104,6 +115,45 @@ def with_sentence_evidence(
     ]
     parameters = {**paragraphs.parameters, "confidence_note": CONFIDENCE_NOTE}
     return replace(paragraphs, beads=beads, parameters=parameters)
+
+
+class BothLevels(NamedTuple):
+    """Paragraphs and the sentences aligned inside them (see ``with_sentences``)."""
+
+    paragraphs: AlignmentResult
+    sentences: AlignmentResult
+    src_sentences: list[tuple[int, str]]  # (paragraph position, sentence)
+    tgt_sentences: list[tuple[int, str]]
+
+
+def with_sentences(
+    paragraphs: AlignmentResult,
+    src_texts: Sequence[str],
+    tgt_texts: Sequence[str],
+    src_lang: str,
+    tgt_lang: str,
+    *,
+    fast: bool = False,
+    use_mt: bool = True,
+    cache: EmbeddingCache | None = None,
+    report: ReportFn | None = None,
+) -> BothLevels:
+    """The paragraphs' sentences (cut as an imported document's are), aligned inside the
+    paragraph beads, and the paragraphs with their similarities read again with them."""
+    src = unit_sentences(src_texts, src_lang)
+    tgt = unit_sentences(tgt_texts, tgt_lang)
+    sentences = align_within_beads(
+        paragraphs.beads,
+        src,
+        tgt,
+        src_lang,
+        tgt_lang,
+        fast=fast,
+        use_mt=use_mt,
+        cache=cache,
+        report=report,
+    )
+    return BothLevels(with_sentence_evidence(paragraphs, sentences, src, tgt), sentences, src, tgt)
 
 
 def sentence_stage(paragraphs: AlignmentResult) -> dict[str, float]:

@@ -13,12 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.align.embed import MemoryCache
-from app.align.levels import align_presegmented, align_within_beads
-from app.align.result import AlignmentResult
-from app.align.sentence_evidence import sentence_stage, with_sentence_evidence
+from app.align.levels import align_presegmented
+from app.align.sentence_evidence import sentence_stage, with_sentences
 from app.evaluation import datasets, errors, metric, verses
 from app.evaluation.links import Link, write_links
-from app.ingest.sentences import unit_sentences
 from app.segments import BeadSpan
 
 
@@ -86,7 +84,18 @@ def evaluate(
             level=level,
         )
         if sentence_stage(result):
-            result = _with_sentences(result, document, fast, use_mt, cache)
+            # As an upload: sentences aligned inside the paragraph beads, which the
+            # paragraphs' similarities then weigh.
+            result = with_sentences(
+                result,
+                document.src_lines,
+                document.tgt_lines,
+                document.src_lang,
+                document.tgt_lang,
+                fast=fast,
+                use_mt=use_mt,
+                cache=cache,
+            ).paragraphs
         choice = result.parameters.get("scorer_choice", {})
         choices[repr(sorted(choice.items()))] = choice
         models.add(str(result.parameters.get("model")))
@@ -118,25 +127,6 @@ def evaluate(
         extra={"scorer_choice": list(choices.values()), "models": sorted(models)},
     )
     return report, judged
-
-
-def _with_sentences(result, document, fast: bool, use_mt: bool, cache) -> AlignmentResult:
-    """Paragraphs as an upload gets them: sentences aligned inside each paragraph bead
-    (cut as an imported document's are), and the beads' similarities read again with
-    what the sentences say."""
-    src = unit_sentences(document.src_lines, document.src_lang)
-    tgt = unit_sentences(document.tgt_lines, document.tgt_lang)
-    sentences = align_within_beads(
-        result.beads,
-        src,
-        tgt,
-        document.src_lang,
-        document.tgt_lang,
-        fast=fast,
-        use_mt=use_mt,
-        cache=cache,
-    )
-    return with_sentence_evidence(result, sentences, src, tgt)
 
 
 def error_kinds(

@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session, sessionmaker
 
 from app import services
-from app.align import levels
 from app.align.progress import ReportFn
 from app.align.result import AlignmentResult, Progress
-from app.align.sentence_evidence import with_sentence_evidence
+from app.align.sentence_evidence import with_sentences
 from app.ingest import LoadedDocument
 from app.services import sentences
 from app.store import models
@@ -78,20 +77,19 @@ def compute(
     report: ReportFn | None = progress.report if progress is not None else None
     cache = StoreEmbeddingCache(sessions)
     paragraphs = services.align_plain(source, target, progress, use_mt=use_mt, cache=cache)
-    src_sentences = sentences.document_sentences(source.segments, source.language)
-    tgt_sentences = sentences.document_sentences(target.segments, target.language)
-    sentence_result = levels.align_within_beads(
-        paragraphs.beads,
-        src_sentences,
-        tgt_sentences,
+    both = with_sentences(
+        paragraphs,
+        [segment.text for segment in source.segments],
+        [segment.text for segment in target.segments],
         source.language,
         target.language,
         use_mt=use_mt,
         cache=cache,
         report=report,
     )
-    paragraphs = with_sentence_evidence(paragraphs, sentence_result, src_sentences, tgt_sentences)
-    return PairAlignment(source, target, paragraphs, src_sentences, tgt_sentences, sentence_result)
+    return PairAlignment(
+        source, target, both.paragraphs, both.src_sentences, both.tgt_sentences, both.sentences
+    )
 
 
 def store(session: Session, pair: PairAlignment, project_id: int | None = None) -> models.Alignment:

@@ -7,13 +7,6 @@ from collections.abc import Sequence
 from app.align.result import AlignmentResult
 
 
-def document_sentences(segments: Sequence, language: str) -> list[tuple[int, str]]:
-    """(paragraph position, sentence) for every sentence of a document's paragraphs."""
-    from app.ingest import unit_sentences
-
-    return unit_sentences([segment.text for segment in segments], language)
-
-
 def store_sentences(session, document, sentences: Sequence[tuple[int, str]]) -> None:
     """Add a document's sentence segments, unless it already has them."""
     from app.store import models, segments

@@ -8,7 +8,7 @@ import pytest
 from app.align.levels import align_within_beads
 from app.evaluation import metric
 from app.evaluation.links import Link
-from app.services.sentences import document_sentences
+from app.ingest import unit_sentences
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpora" / "dw-2025-02-17-mexico-border"
 
@@ -16,8 +16,8 @@ CORPUS = Path(__file__).resolve().parents[2] / "corpora" / "dw-2025-02-17-mexico
 @pytest.fixture(scope="module")
 def sentence_level(corpus_pair, corpus_result):
     es, en = corpus_pair
-    src = document_sentences(es.segments, es.language)
-    tgt = document_sentences(en.segments, en.language)
+    src = unit_sentences([s.text for s in es.segments], es.language)
+    tgt = unit_sentences([s.text for s in en.segments], en.language)
     result = align_within_beads(corpus_result.beads, src, tgt, es.language, en.language)
     return src, tgt, result
 

@@ -37,12 +37,13 @@ def checked_page(browser):
 def reviewed(live_server, corpus_pair, corpus_result):
     """The demo alignment with a sentence level, a change in its history, and a finished job."""
     from app.align.levels import align_within_beads
+    from app.ingest import unit_sentences
     from app.services import sentences
 
     live = live_server
     es, en = corpus_pair
-    src = sentences.document_sentences(es.segments, es.language)
-    tgt = sentences.document_sentences(en.segments, en.language)
+    src = unit_sentences([s.text for s in es.segments], es.language)
+    tgt = unit_sentences([s.text for s in en.segments], en.language)
     result = align_within_beads(corpus_result.beads, src, tgt, es.language, en.language, fast=True)
     with transaction(live.sessions) as session:
         parent = session.get(models.Alignment, live.alignment_id)

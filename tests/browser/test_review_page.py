@@ -500,12 +500,13 @@ def test_j_and_k_cross_page_boundaries(page, live_server, tmp_path):
 def add_sentence_level(live, corpus_pair, corpus_result) -> int:
     """Store the corpus pair's sentence alignment under the live demo; its id."""
     from app.align.levels import align_within_beads
+    from app.ingest import unit_sentences
     from app.services import sentences
     from app.store.db import transaction
 
     es, en = corpus_pair
-    src = sentences.document_sentences(es.segments, es.language)
-    tgt = sentences.document_sentences(en.segments, en.language)
+    src = unit_sentences([s.text for s in es.segments], es.language)
+    tgt = unit_sentences([s.text for s in en.segments], en.language)
     result = align_within_beads(corpus_result.beads, src, tgt, es.language, en.language, fast=True)
     with transaction(live.sessions) as session:
         parent = session.get(models.Alignment, live.alignment_id)

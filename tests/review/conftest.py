@@ -105,11 +105,11 @@ def corpus_sentences(corpus_pair, corpus_result):
     """The corpus pair's sentences and their alignment inside the paragraph beads (the fast
     model: no embeddings), computed once per run."""
     from app.align.levels import align_within_beads
-    from app.services.sentences import document_sentences
+    from app.ingest import unit_sentences
 
     es, en = corpus_pair
-    src = document_sentences(es.segments, es.language)
-    tgt = document_sentences(en.segments, en.language)
+    src = unit_sentences([s.text for s in es.segments], es.language)
+    tgt = unit_sentences([s.text for s in en.segments], en.language)
     result = align_within_beads(corpus_result.beads, src, tgt, es.language, en.language, fast=True)
     return src, tgt, result
 
